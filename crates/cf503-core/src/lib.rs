@@ -1,0 +1,97 @@
+//! # cf503-core
+//!
+//! The diagnosis engine of cf503, a doctor for HTTP 503 (and 502/504) errors served by Amazon
+//! CloudFront. Everything that decides lives here; front ends (CLI, web page, browser extension)
+//! only move bytes and draw.
+//!
+//! The crate is `no_std` + `alloc`, deterministic and sans-IO: it reads no files, opens no
+//! sockets and looks at no clock. Inputs are bytes and strings; outputs are values.
+//!
+//! ```
+//! let input = b"HTTP/2 503\r\nserver: CloudFront\r\nx-cache: LambdaLimitExceeded from cloudfront\r\nx-amz-cf-pop: FRA56-P1\r\n\r\n";
+//! let cf503_core::parse::Input::Response(obs) = cf503_core::parse::parse_input(input).unwrap() else { panic!() };
+//! let d = cf503_core::diagnose(&obs);
+//! assert_eq!(d.top().cause.as_str(), "lambda_edge_throttled");
+//! assert_eq!(d.summary.lambda_region, Some("eu-central-1"));
+//! ```
+//!
+//! Pipeline: [`parse`] → [`Observation`] → [`signals::Signals`] → [`diagnose()`] →
+//! [`Diagnosis`] → [`report`].
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![warn(clippy::std_instead_of_core, clippy::std_instead_of_alloc, clippy::alloc_instead_of_core)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod causes;
+pub mod diagnose;
+pub mod observation;
+pub mod parse;
+pub mod pops;
+pub mod redact;
+pub mod report;
+pub mod signals;
+
+pub use causes::CauseId;
+pub use diagnose::{Diagnosis, Finding, diagnose};
+pub use observation::{Headers, Observation, Source};
+pub use parse::{Input, ParseError, parse_input};
+
+/// Parses any supported input and diagnoses it: one diagnosis for a response, one per failing
+/// entry for a HAR file.
+pub fn analyze(bytes: &[u8]) -> Result<Analysis, ParseError> {
+    Ok(match parse_input(bytes)? {
+        Input::Response(obs) => {
+            let diagnosis = diagnose(&obs);
+            Analysis::Response(alloc::boxed::Box::new((obs, diagnosis)))
+        }
+        Input::Har(har) => {
+            let diagnoses = har.failing.iter().map(|e| diagnose(&e.observation)).collect();
+            Analysis::Har { har, diagnoses }
+        }
+    })
+}
+
+/// The result of [`analyze`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Analysis {
+    /// One response and its diagnosis.
+    Response(alloc::boxed::Box<(Observation, Diagnosis)>),
+    /// A HAR file and a diagnosis per failing entry (same order as `har.failing`).
+    Har {
+        /// The parsed file.
+        har: parse::Har,
+        /// Diagnoses of `har.failing`.
+        diagnoses: alloc::vec::Vec<Diagnosis>,
+    },
+}
+
+impl Analysis {
+    /// Renders the analysis in a format.
+    pub fn render(&self, format: report::Format) -> alloc::string::String {
+        match self {
+            Analysis::Response(b) => match format {
+                report::Format::Text => report::text(&b.1),
+                report::Format::Markdown => report::markdown(&b.1),
+                report::Format::Json => report::json(&b.1),
+            },
+            Analysis::Har { har, diagnoses } => {
+                let items: alloc::vec::Vec<_> = har
+                    .failing
+                    .iter()
+                    .zip(diagnoses.iter())
+                    .map(|(entry, diagnosis)| report::HarItem { entry, diagnosis })
+                    .collect();
+                match format {
+                    report::Format::Text => report::har_text(har.total_entries, &items),
+                    report::Format::Markdown => report::har_markdown(har.total_entries, &items),
+                    report::Format::Json => report::har_json(har.total_entries, &items),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! What was seen: one HTTP response as a viewer got it.
+//!
+//! An [`Observation`] is redacted as it is built: secret header values and signed-URL parameters
+//! are replaced before they are stored, so nothing downstream (signals, diagnosis, reports,
+//! serialisation) can leak them. See [`crate::redact`].
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::redact;
+
+/// Where an observation came from; shown in reports so a reader knows how much to trust it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Source {
+    /// `curl -si`, `curl -I`, `curl -v` or a raw HTTP response.
+    RawResponse,
+    /// Only a header block (devtools "copy response headers" or a bare paste).
+    HeaderBlock,
+    /// An entry of a HAR file.
+    Har,
+    /// Captured by the browser extension.
+    Browser,
+}
+
+impl Source {
+    /// Stable machine name, used in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::RawResponse => "raw_response",
+            Source::HeaderBlock => "header_block",
+            Source::Har => "har",
+            Source::Browser => "browser",
+        }
+    }
+}
+
+/// Ordered response headers: duplicates kept, look-up case-insensitive.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    /// An empty header list.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Appends a header, redacting its value first when it can carry a secret.
+    pub fn push(&mut self, name: &str, value: &str) {
+        let name = name.trim();
+        let value = redact::header_value(name, value.trim());
+        self.0.push((name.to_string(), value.into_owned()));
+    }
+
+    /// Appends a continuation line (obsolete line folding) to the last header.
+    pub(crate) fn continue_last(&mut self, more: &str) {
+        if let Some((name, value)) = self.0.pop() {
+            let mut joined = value;
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(more.trim());
+            // Redact again: the secret may only have become recognisable with the new part.
+            let joined = redact::header_value(&name, &joined).into_owned();
+            self.0.push((name, joined));
+        }
+    }
+
+    /// The first value of `name`, compared case-insensitively.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether any header called `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// All headers in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// Number of header lines.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no headers.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One HTTP response as the viewer saw it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Observation {
+    url: Option<String>,
+    status: Option<u16>,
+    reason: Option<String>,
+    http_version: Option<String>,
+    headers: Headers,
+    page_text: Option<String>,
+    body: Option<String>,
+    source: Option<Source>,
+}
+
+/// The part of a raw body kept for signal extraction (S3 and CloudFront XML codes sit near the
+/// start); keeping all of a multi-megabyte body would only cost memory.
+pub const BODY_KEEP_LIMIT: usize = 256 * 1024;
+
+impl Observation {
+    /// An observation with nothing in it yet.
+    pub fn new(source: Source) -> Self {
+        Self {
+            source: Some(source),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the request URL; signed-URL parameters and credentials are redacted.
+    pub fn set_url(&mut self, url: &str) {
+        let url = url.trim();
+        self.url = (!url.is_empty()).then(|| redact::url(url).into_owned());
+    }
+
+    /// Sets the status code and, optionally, its reason phrase.
+    pub fn set_status(&mut self, status: u16, reason: Option<&str>) {
+        self.status = Some(status);
+        self.reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(ToString::to_string);
+    }
+
+    /// Sets the HTTP version as written on the status line (`HTTP/1.1`, `HTTP/2`, …).
+    pub fn set_http_version(&mut self, version: &str) {
+        self.http_version = Some(version.to_string());
+    }
+
+    /// Appends a response header (redacted when it can carry a secret).
+    pub fn push_header(&mut self, name: &str, value: &str) {
+        self.headers.push(name, value);
+    }
+
+    /// Mutable access for parsers that fold continuation lines.
+    pub(crate) fn headers_mut(&mut self) -> &mut Headers {
+        &mut self.headers
+    }
+
+    /// Sets the page's visible text (what a person reads on the error page).
+    pub fn set_page_text(&mut self, text: &str) {
+        let text = text.trim();
+        self.page_text = (!text.is_empty()).then(|| redact::text(text).into_owned());
+    }
+
+    /// Keeps (the start of) the raw body, used for XML error codes.
+    pub fn set_body(&mut self, body: &str) {
+        let body = body.trim();
+        if body.is_empty() {
+            self.body = None;
+            return;
+        }
+        let kept = &body[..floor_char_boundary(body, BODY_KEEP_LIMIT)];
+        self.body = Some(redact::text(kept).into_owned());
+    }
+
+    /// The request URL, redacted.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+    /// The status code.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The reason phrase of the status line.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+    /// The HTTP version of the status line.
+    pub fn http_version(&self) -> Option<&str> {
+        self.http_version.as_deref()
+    }
+    /// The response headers, redacted.
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+    /// The page's visible text.
+    pub fn page_text(&self) -> Option<&str> {
+        self.page_text.as_deref()
+    }
+    /// The start of the raw body.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+    /// Where the observation came from.
+    pub fn source(&self) -> Option<Source> {
+        self.source
+    }
+
+    /// Renders the status line and headers as an HTTP/1.1-style head (the inverse of the raw
+    /// parser; used by tests and to show what was understood).
+    pub fn render_head(&self) -> String {
+        let mut out = String::new();
+        if let Some(status) = self.status {
+            out.push_str(self.http_version.as_deref().unwrap_or("HTTP/1.1"));
+            out.push(' ');
+            out.push_str(&status.to_string());
+            if let Some(reason) = &self.reason {
+                out.push(' ');
+                out.push_str(reason);
+            }
+            out.push_str("\r\n");
+        }
+        for (name, value) in self.headers.iter() {
+            out.push_str(name);
+            out.push_str(": ");
+            out.push_str(value);
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+/// The largest index `<= max` that is a char boundary of `s` (stable stand-in for
+/// `str::floor_char_boundary`).
+pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
+    if max >= s.len() {
+        return s.len();
+    }
+    let mut i = max;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

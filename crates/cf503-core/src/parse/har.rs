@@ -1,0 +1,312 @@
+//! HAR 1.2 files (what browsers' devtools and support desks export).
+//!
+//! Every entry is read; only failing ones are turned into observations. Speed matters (support
+//! HARs run to hundreds of megabytes), so the first pass borrows from the input and leaves
+//! headers and bodies as unparsed JSON slices (`RawValue`); they are decoded only for the
+//! entries that failed.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{HarError, ParseError, html};
+use crate::observation::{Observation, Source, floor_char_boundary};
+use crate::signals;
+
+/// One failing entry of a HAR file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HarEntry {
+    /// Position in `log.entries`, from 0.
+    pub index: usize,
+    /// `startedDateTime` as written.
+    pub started: Option<String>,
+    /// The response, as observed.
+    pub observation: Observation,
+}
+
+/// A parsed HAR file: how many entries it had and the failing ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Har {
+    /// Number of entries in `log.entries`.
+    pub total_entries: usize,
+    /// Entries whose response failed (see [`signals::is_failing`]), in file order.
+    pub failing: Vec<HarEntry>,
+}
+
+#[derive(Deserialize)]
+struct Top<'a> {
+    #[serde(borrow)]
+    log: Option<Log<'a>>,
+    // A single entry pasted on its own ("Copy as HAR" of one request in some tools).
+    #[serde(borrow)]
+    request: Option<Request<'a>>,
+    #[serde(borrow)]
+    response: Option<Response<'a>>,
+    #[serde(rename = "startedDateTime", borrow)]
+    started: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Log<'a> {
+    #[serde(borrow)]
+    entries: Option<Vec<Entry<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Entry<'a> {
+    #[serde(borrow)]
+    request: Option<Request<'a>>,
+    #[serde(borrow)]
+    response: Option<Response<'a>>,
+    #[serde(rename = "startedDateTime", borrow)]
+    started: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Request<'a> {
+    #[serde(borrow)]
+    url: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Response<'a> {
+    #[serde(borrow)]
+    status: Option<&'a RawValue>,
+    #[serde(rename = "statusText", borrow)]
+    status_text: Option<Cow<'a, str>>,
+    #[serde(rename = "httpVersion", borrow)]
+    http_version: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    headers: Option<&'a RawValue>,
+    #[serde(borrow)]
+    content: Option<Content<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Content<'a> {
+    #[serde(rename = "mimeType", borrow)]
+    mime_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    text: Option<&'a RawValue>,
+    #[serde(borrow)]
+    encoding: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Header<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    value: Cow<'a, str>,
+}
+
+/// Bodies beyond this are not decoded (error pages are a few KB).
+const BODY_DECODE_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Parses a HAR document.
+pub fn parse(input: &str) -> Result<Har, ParseError> {
+    let top: Top<'_> = serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
+    let entries: Vec<Entry<'_>> = match (top.log, top.response) {
+        (Some(log), _) => log.entries.ok_or(ParseError::Har(HarError::NoEntries))?,
+        (None, Some(response)) => alloc::vec![Entry {
+            request: top.request,
+            response: Some(response),
+            started: top.started,
+        }],
+        (None, None) => return Err(ParseError::Har(HarError::NotHar)),
+    };
+    let total_entries = entries.len();
+    let mut failing = Vec::new();
+    for (index, entry) in entries.into_iter().enumerate() {
+        let Some(response) = entry.response else {
+            continue;
+        };
+        let Some(status) = response.status.and_then(status_of) else {
+            continue;
+        };
+        // Successful responses are skipped without decoding anything else.
+        if status < 400 {
+            continue;
+        }
+        let observation = observe(entry.request, response, status, index)?;
+        if signals::is_failing(&observation) {
+            failing.push(HarEntry {
+                index,
+                started: entry.started.map(Cow::into_owned),
+                observation,
+            });
+        }
+    }
+    Ok(Har {
+        total_entries,
+        failing,
+    })
+}
+
+fn observe(
+    request: Option<Request<'_>>,
+    response: Response<'_>,
+    status: u16,
+    index: usize,
+) -> Result<Observation, ParseError> {
+    let mut obs = Observation::new(Source::Har);
+    if let Some(url) = request.and_then(|r| r.url) {
+        obs.set_url(&url);
+    }
+    obs.set_status(status, response.status_text.as_deref());
+    if let Some(v) = response.http_version.as_deref().filter(|v| !v.is_empty()) {
+        obs.set_http_version(v);
+    }
+    if let Some(raw) = response.headers {
+        let headers: Vec<Header<'_>> = serde_json::from_str(raw.get()).map_err(|e| {
+            ParseError::Har(HarError::BadEntry {
+                index,
+                what: "response.headers is not a list of {name, value}",
+                detail: alloc::format!("{e}"),
+            })
+        })?;
+        for h in &headers {
+            // HTTP/2 pseudo-headers appear in some exports; the status is already known.
+            if !h.name.starts_with(':') {
+                obs.push_header(&h.name, &h.value);
+            }
+        }
+    }
+    if let Some(content) = response.content {
+        if let Some(text) = content.text.and_then(|raw| decode_text(raw, content.encoding.as_deref())) {
+            let markup = content
+                .mime_type
+                .as_deref()
+                .is_some_and(|m| m.contains("html") || m.contains("xml"))
+                || html::looks_like_markup(&text);
+            let scanned = &text[..floor_char_boundary(&text, BODY_DECODE_LIMIT)];
+            obs.set_body(scanned);
+            if markup {
+                obs.set_page_text(&html::visible_text(scanned));
+            } else {
+                obs.set_page_text(&html::fold_whitespace(scanned));
+            }
+        }
+    }
+    Ok(obs)
+}
+
+fn status_of(raw: &RawValue) -> Option<u16> {
+    let s = raw.get().trim().trim_matches('"');
+    // Some exporters write 503.0.
+    let s = s.strip_suffix(".0").unwrap_or(s);
+    s.parse::<u16>().ok().filter(|s| (100..=999).contains(s))
+}
+
+fn decode_text(raw: &RawValue, encoding: Option<&str>) -> Option<String> {
+    if raw.get().len() > BODY_DECODE_LIMIT * 2 {
+        return None;
+    }
+    let text: String = serde_json::from_str(raw.get()).ok()?;
+    match encoding {
+        Some(e) if e.eq_ignore_ascii_case("base64") => {
+            let bytes = base64_decode(&text)?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        _ => Some(text),
+    }
+}
+
+/// Standard base64 with optional padding and embedded white space; `None` on anything else.
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for &b in s.as_bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b'\r' | b'\n' | b' ' | b'\t' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn json_error(e: &serde_json::Error) -> HarError {
+    let (line, column) = (e.line(), e.column());
+    if e.is_eof() {
+        HarError::Truncated { line, column }
+    } else if e.is_data() {
+        HarError::Schema {
+            line,
+            column,
+            detail: alloc::format!("{e}"),
+        }
+    } else {
+        HarError::Json {
+            line,
+            column,
+            detail: alloc::format!("{e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64() {
+        assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(base64_decode("aGVs\nbG8").unwrap(), b"hello");
+        assert!(base64_decode("a*b").is_none());
+    }
+
+    #[test]
+    fn only_failing_entries_are_kept() {
+        let har = r#"{"log":{"version":"1.2","entries":[
+          {"startedDateTime":"2026-11-26T05:00:00Z","request":{"url":"https://x/ok"},"response":{"status":200,"headers":[],"content":{"text":"fine"}}},
+          {"request":{"url":"https://x/a?Signature=s3cr3t"},"response":{"status":503,"statusText":"Service Unavailable","httpVersion":"http/2.0","headers":[{"name":"Server","value":"CloudFront"},{"name":":status","value":"503"}],"content":{"mimeType":"text/html","encoding":"base64","text":"PGgxPjUwMyBFUlJPUjwvaDE+"}}}
+        ]}}"#;
+        let h = parse(har).unwrap();
+        assert_eq!(h.total_entries, 2);
+        assert_eq!(h.failing.len(), 1);
+        let e = &h.failing[0];
+        assert_eq!(e.index, 1);
+        assert_eq!(e.observation.status(), Some(503));
+        assert_eq!(e.observation.url(), Some("https://x/a?Signature=[redacted]"));
+        assert_eq!(e.observation.page_text(), Some("503 ERROR"));
+        assert_eq!(e.observation.headers().len(), 1);
+    }
+
+    #[test]
+    fn truncated_har_is_reported_as_such() {
+        match parse(r#"{"log":{"entries":[{"response":{"status":503"#) {
+            Err(ParseError::Har(HarError::Truncated { line: 1, .. })) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_that_is_not_har() {
+        assert!(matches!(
+            parse(r#"{"hello": 1}"#),
+            Err(ParseError::Har(HarError::NotHar))
+        ));
+        assert!(matches!(
+            parse(r#"{"log": {}}"#),
+            Err(ParseError::Har(HarError::NoEntries))
+        ));
+    }
+}

@@ -1,0 +1,312 @@
+//! Raw HTTP responses as people paste them: `curl -si` / `-i` / `-I` / `-v` output (several
+//! responses from redirects or `100 Continue`: the last one wins), HTTP/1.x, HTTP/2 and HTTP/3
+//! status lines, a bare header block, and the devtools "copy response headers" forms (HTTP/2
+//! `:status` pseudo-header, `name:` and value on separate lines).
+
+use alloc::string::{String, ToString};
+
+use super::{ParseError, html};
+use crate::observation::{Observation, Source, floor_char_boundary};
+
+/// Only the start of a body is turned into page text: error pages are small, and a pasted
+/// multi-megabyte body must not cost more than it can tell.
+const PAGE_TEXT_SCAN_LIMIT: usize = 1024 * 1024;
+
+/// One line of the input, without its line ending.
+struct Line<'a> {
+    text: &'a str,
+    start: usize,
+    next: usize,
+    number: usize,
+}
+
+fn line_at(input: &str, pos: usize, number: usize) -> Option<Line<'_>> {
+    if pos >= input.len() {
+        return None;
+    }
+    let rest = &input[pos..];
+    let (len, eol) = match rest.find('\n') {
+        Some(n) => (n, 1),
+        None => (rest.len(), 0),
+    };
+    let text = rest[..len].strip_suffix('\r').unwrap_or(&rest[..len]);
+    Some(Line {
+        text,
+        start: pos,
+        next: pos + len + eol,
+        number,
+    })
+}
+
+/// `curl -v` mixes its own lines (`* `, `> `, `{ `, `} `) with the response (`< `).
+fn clean(line: &str, verbose: bool) -> Option<&str> {
+    if !verbose {
+        return Some(line);
+    }
+    if let Some(rest) = line.strip_prefix('<') {
+        return Some(rest.strip_prefix(' ').unwrap_or(rest));
+    }
+    if line.starts_with("* ")
+        || line.starts_with("> ")
+        || line == ">"
+        || line.starts_with("{ ")
+        || line.starts_with("} ")
+    {
+        return None;
+    }
+    Some(line)
+}
+
+/// `HTTP/1.1 503 Service Unavailable`, `HTTP/2 503`, `HTTP/3 503`.
+pub(crate) fn parse_status_line(line: &str) -> Option<(&str, u16, Option<&str>)> {
+    let line = line.trim();
+    if line.len() < 5 || !line[..5].eq_ignore_ascii_case("HTTP/") {
+        return None;
+    }
+    let mut parts = line.splitn(3, ' ');
+    let version = parts.next()?;
+    let ver = &version[5..];
+    if ver.is_empty() || !ver.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let code = parts.next()?.trim();
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let status = code.parse().ok()?;
+    Some((version, status, parts.next()))
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// `name: value` where name is an HTTP token (or an HTTP/2 pseudo-header such as `:status`).
+fn split_header(line: &str) -> Option<(&str, &str)> {
+    let search_from = usize::from(line.starts_with(':'));
+    let colon = line[search_from..].find(':')? + search_from;
+    let name = &line[..colon];
+    let bare = name.strip_prefix(':').unwrap_or(name);
+    if bare.is_empty() || !bare.bytes().all(is_tchar) {
+        return None;
+    }
+    Some((name, line[colon + 1..].trim()))
+}
+
+/// Parses a raw response or header block. The input must already be text.
+pub fn parse(input: &str) -> Result<Observation, ParseError> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let verbose = input.starts_with("< HTTP/") || input.contains("\n< HTTP/");
+    let mut current: Option<Observation> = None;
+    let mut pos = 0;
+    let mut number = 1;
+    while let Some(line) = line_at(input, pos, number) {
+        let Some(text) = clean(line.text, verbose) else {
+            pos = line.next;
+            number += 1;
+            continue;
+        };
+        if text.trim().is_empty() {
+            pos = line.next;
+            number += 1;
+            continue;
+        }
+        if let Some((version, status, reason)) = parse_status_line(text) {
+            let mut obs = Observation::new(Source::RawResponse);
+            obs.set_http_version(version);
+            obs.set_status(status, reason);
+            (pos, number) = read_headers(input, line.next, number + 1, verbose, &mut obs);
+            current = Some(obs);
+            continue;
+        }
+        let Some(obs) = current.as_mut() else {
+            if split_header(text).is_some() {
+                let mut obs = Observation::new(Source::HeaderBlock);
+                (pos, number) = read_headers(input, line.start, number, verbose, &mut obs);
+                current = Some(obs);
+                continue;
+            }
+            return Err(ParseError::NotAResponse {
+                line: line.number,
+                found: snippet(text),
+            });
+        };
+        // A body. It ends where a later response starts (curl -L prints every hop).
+        let (body_end, resume) = match find_next_response(input, line.start, verbose) {
+            Some(next_start) => (next_start, Some(next_start)),
+            None => (input.len(), None),
+        };
+        attach_body(obs, &input[line.start..body_end]);
+        match resume {
+            Some(next_start) => {
+                number += input[pos..next_start].matches('\n').count();
+                pos = next_start;
+            }
+            None => break,
+        }
+    }
+    let obs = current.ok_or(ParseError::Empty)?;
+    if obs.status().is_none() && obs.headers().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(obs)
+}
+
+/// Reads header lines from `pos`; returns where parsing continues and the line number there.
+fn read_headers(
+    input: &str,
+    mut pos: usize,
+    mut number: usize,
+    verbose: bool,
+    obs: &mut Observation,
+) -> (usize, usize) {
+    // Set when the previous line was `name:` with nothing after it (devtools puts the value on
+    // the next line).
+    let mut awaiting_value = false;
+    while let Some(line) = line_at(input, pos, number) {
+        let Some(text) = clean(line.text, verbose) else {
+            pos = line.next;
+            number += 1;
+            continue;
+        };
+        if text.trim().is_empty() {
+            return (line.next, number + 1);
+        }
+        let folded = text.starts_with([' ', '\t']);
+        if let (false, Some((name, value))) = (folded, split_header(text)) {
+            if let Some(pseudo) = name.strip_prefix(':') {
+                if pseudo.eq_ignore_ascii_case("status") {
+                    set_status_from_header(obs, value);
+                }
+            } else {
+                if name.eq_ignore_ascii_case("status") && obs.status().is_none() {
+                    set_status_from_header(obs, value);
+                }
+                obs.push_header(name, value);
+            }
+            awaiting_value = value.is_empty();
+        } else if (folded || awaiting_value) && !obs.headers().is_empty() {
+            obs.headers_mut().continue_last(text);
+            awaiting_value = false;
+        } else {
+            // Not a header: the block ended without a blank line.
+            return (line.start, number);
+        }
+        pos = line.next;
+        number += 1;
+    }
+    (input.len(), number)
+}
+
+fn set_status_from_header(obs: &mut Observation, value: &str) {
+    let code = value.split_whitespace().next().unwrap_or("");
+    if code.len() == 3 {
+        if let Ok(status) = code.parse::<u16>() {
+            let reason = value[code.len()..].trim();
+            obs.set_status(status, (!reason.is_empty()).then_some(reason));
+        }
+    }
+}
+
+/// The start of a later response inside what looks like a body: a status line directly followed
+/// by a header line.
+fn find_next_response(input: &str, from: usize, verbose: bool) -> Option<usize> {
+    let mut pos = from;
+    while let Some(line) = line_at(input, pos, 0) {
+        if let Some(text) = clean(line.text, verbose) {
+            if line.start > from && parse_status_line(text).is_some() {
+                let next_is_header = line_at(input, line.next, 0)
+                    .and_then(|l| clean(l.text, verbose))
+                    .is_some_and(|t| split_header(t).is_some());
+                if next_is_header {
+                    return Some(line.start);
+                }
+            }
+        }
+        pos = line.next;
+    }
+    None
+}
+
+fn attach_body(obs: &mut Observation, body: &str) {
+    let body = body.trim();
+    if body.is_empty() {
+        return;
+    }
+    obs.set_body(body);
+    let scanned = &body[..floor_char_boundary(body, PAGE_TEXT_SCAN_LIMIT)];
+    let markup = obs
+        .headers()
+        .get("content-type")
+        .is_some_and(|ct| ct.contains("html") || ct.contains("xml"))
+        || html::looks_like_markup(scanned);
+    if markup {
+        obs.set_page_text(&html::visible_text(scanned));
+    } else {
+        obs.set_page_text(&html::fold_whitespace(scanned));
+    }
+}
+
+fn snippet(line: &str) -> String {
+    let cut = floor_char_boundary(line, 60);
+    let mut s: String = line[..cut]
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if cut < line.len() {
+        s.push('…');
+    }
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curl_si_with_body() {
+        let o = parse("HTTP/2 503 \r\nserver: CloudFront\r\nx-cache: Error from cloudfront\r\n\r\n<HTML><BODY><H1>503 ERROR</H1></BODY></HTML>").unwrap();
+        assert_eq!(o.status(), Some(503));
+        assert_eq!(o.http_version(), Some("HTTP/2"));
+        assert_eq!(o.headers().get("X-Cache"), Some("Error from cloudfront"));
+        assert_eq!(o.page_text(), Some("503 ERROR"));
+    }
+
+    #[test]
+    fn last_of_several_responses_wins() {
+        let input = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 301 Moved Permanently\r\nLocation: https://x/\r\n\r\nmoved\r\nHTTP/1.1 503 Service Unavailable\r\nServer: awselb/2.0\r\n\r\nbusy";
+        let o = parse(input).unwrap();
+        assert_eq!(o.status(), Some(503));
+        assert_eq!(o.headers().get("server"), Some("awselb/2.0"));
+        assert!(!o.headers().contains("location"));
+        assert_eq!(o.page_text(), Some("busy"));
+    }
+
+    #[test]
+    fn devtools_forms() {
+        let o = parse(":status: 503\ncontent-type: text/html\nx-cache:\nLambdaLimitExceeded from cloudfront\nvia: 1.1 a.cloudfront.net (CloudFront)\n").unwrap();
+        assert_eq!(o.status(), Some(503));
+        assert_eq!(o.source(), Some(Source::HeaderBlock));
+        assert_eq!(
+            o.headers().get("x-cache"),
+            Some("LambdaLimitExceeded from cloudfront")
+        );
+        assert_eq!(o.headers().len(), 3);
+    }
+
+    #[test]
+    fn curl_verbose() {
+        let input = "*   Trying 1.2.3.4:443...\n> GET / HTTP/2\n> Host: x\n>\n< HTTP/2 503\n< server: CloudFront\n< \n<html>x</html>";
+        let o = parse(input).unwrap();
+        assert_eq!(o.status(), Some(503));
+        assert_eq!(o.headers().get("server"), Some("CloudFront"));
+    }
+
+    #[test]
+    fn not_a_response() {
+        match parse("hello world\nthis is not http") {
+            Err(ParseError::NotAResponse { line: 1, found }) => assert_eq!(found, "hello world"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
