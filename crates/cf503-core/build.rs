@@ -109,7 +109,10 @@ fn parse_coord(s: &str, file: &str) -> f64 {
         .trim()
         .parse()
         .unwrap_or_else(|_| panic!("{file}: bad coordinate {s:?}"));
-    assert!((-180.0..=180.0).contains(&v), "{file}: coordinate out of range {v}");
+    assert!(
+        (-180.0..=180.0).contains(&v),
+        "{file}: coordinate out of range {v}"
+    );
     v
 }
 

@@ -1,1 +1,178 @@
-fn main() {}
+//! `cf503`: the command-line front end. It reads files and prints; every decision is made by
+//! `cf503-core`.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cf503_core::report::Format;
+use cf503_core::{Analysis, ParseError};
+use clap::{Args, Parser, Subcommand};
+
+/// Exit statuses (documented in `--help`).
+mod exit {
+    /// A report was printed.
+    pub const OK: u8 = 0;
+    /// Output could not be written.
+    pub const IO: u8 = 1;
+    /// The input could not be read as a response or HAR file (or the command line was wrong).
+    pub const BAD_INPUT: u8 = 2;
+}
+
+/// The largest input read: support HAR files run to hundreds of megabytes; beyond this the
+/// user should export only the failing page.
+const MAX_INPUT: usize = 1024 * 1024 * 1024;
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  a report was printed
+  1  the report could not be written (e.g. closed output)
+  2  the input could not be read as an HTTP response or HAR file, or bad usage
+
+Examples:
+  curl -si https://example.com/ | cf503 explain
+  cf503 explain --markdown saved-response.txt
+  cf503 explain --json network.har";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cf503",
+    version,
+    about = "Diagnose HTTP 503 (and 502/504) errors served by Amazon CloudFront",
+    long_about = "Diagnose HTTP 503 (and 502/504) errors served by Amazon CloudFront.\n\nGive it what you saw (curl -si output, response headers, or a HAR file) and it names the cause: the origin is overloaded, CloudFront cannot resolve the origin, the edge ran out of capacity, a Lambda@Edge or CloudFront Functions handler failed or is throttled, and more, with the evidence and the next steps. Secrets (cookies, authorization headers, signed-URL parameters) are redacted from every report.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Diagnose a saved response (curl -si/-i/-I/-v output, raw headers, devtools copy) or a HAR file
+    #[command(after_help = AFTER_HELP)]
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// Print JSON (schema cf503.report / cf503.har_report, see README)
+    #[arg(long, conflicts_with = "markdown")]
+    json: bool,
+    /// Print Markdown, for a support ticket
+    #[arg(long)]
+    markdown: bool,
+    /// File to read; `-` or nothing reads standard input. HAR files are recognised by content
+    #[arg(value_name = "FILE", default_value = "-")]
+    file: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{name}: cannot read: {source}")]
+    Read { name: String, source: io::Error },
+    #[error("{name}: {source}")]
+    Input { name: String, source: ParseError },
+    #[error("cannot write the report: {0}")]
+    Write(io::Error),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Read { .. } | CliError::Input { .. } => exit::BAD_INPUT,
+            CliError::Write(_) => exit::IO,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors.
+            let code = if e.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Explain(args) => explain(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(CliError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::from(exit::OK)
+        }
+        Err(e) => {
+            eprintln!("cf503: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn explain(args: &ExplainArgs) -> Result<(), CliError> {
+    let (name, bytes) = read_input(&args.file)?;
+    let analysis = cf503_core::analyze(&bytes).map_err(|source| CliError::Input {
+        name: name.clone(),
+        source,
+    })?;
+    let format = if args.json {
+        Format::Json
+    } else if args.markdown {
+        Format::Markdown
+    } else {
+        Format::Text
+    };
+    let mut out = analysis.render(format);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    lock.write_all(out.as_bytes()).map_err(CliError::Write)?;
+    lock.flush().map_err(CliError::Write)?;
+    if let Analysis::Har { har, .. } = &analysis {
+        if har.failing.is_empty() {
+            eprintln!(
+                "cf503: {name}: none of the {} entries failed (no 5xx, no CloudFront-generated 4xx)",
+                har.total_entries
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let read = if stdin {
+        cf503_core::parse::read_limited(io::stdin().lock(), MAX_INPUT)
+    } else {
+        std::fs::File::open(path).and_then(|f| cf503_core::parse::read_limited(f, MAX_INPUT))
+    };
+    match read {
+        Ok(Ok(bytes)) => Ok((name, bytes)),
+        Ok(Err(source)) => Err(CliError::Input { name, source }),
+        Err(source) => Err(CliError::Read { name, source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

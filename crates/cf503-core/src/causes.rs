@@ -97,13 +97,14 @@ const fn on(kind: OriginKind, text: &'static str) -> Step {
 }
 
 const D503: &str = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-503-service-unavailable.html";
-const D502: &str = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html";
+const D502: &str =
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html";
 const D504: &str = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-504-gateway-timeout.html";
 const DEFL: &str =
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html";
-const DLT: &str = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/load-testing.html";
-const DLOG: &str =
-    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html";
+const DLT: &str =
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/load-testing.html";
+const DLOG: &str = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html";
 const DQUOTA: &str =
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html";
 
@@ -115,22 +116,65 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The origin is overloaded or unavailable",
         meaning: "CloudFront reached the origin and passed on the error the origin answered with. The problem is at the origin, not at CloudFront.",
         steps: &[
-            s("Look at the origin's own logs and metrics for the time of the error; the origin answered {status} itself (`Server: {server}`)."),
-            on(OriginKind::S3, "Amazon S3 answers 503 `SlowDown` above about 3,500 PUT/COPY/POST/DELETE or 5,500 GET/HEAD requests per second per key prefix, and during sudden spikes while it scales: spread keys over more prefixes, retry with exponential back-off, and raise cache TTLs so CloudFront forwards fewer requests."),
-            on(OriginKind::S3, "Check the bucket's `5xxErrors` request metric and the S3 server access logs for `503 SlowDown`."),
-            on(OriginKind::ApplicationLoadBalancer, "An Application Load Balancer answers 503 itself when the target group has no registered (or no in-use) targets or a rule forwards to an empty target group: run `aws elbv2 describe-target-health --target-group-arn <arn>` and check the `HTTPCode_ELB_503_Count` metric. (If all targets are unhealthy the ALB fails open and sends to them anyway.)"),
-            on(OriginKind::ClassicLoadBalancer, "A Classic Load Balancer answers 503 when no instance is healthy, no instance is in an enabled Availability Zone, or its surge queue is full: check `HealthyHostCount`, `SurgeQueueLength` (at most 1,024) and `SpilloverCount`."),
-            on(OriginKind::ApiGateway, "API Gateway answers 503 when the backend integration cannot respond (overloaded or in maintenance): check the integration's logs and the API's `5XXError` and `IntegrationLatency` metrics; `x-amzn-ErrorType` names the gateway response."),
-            on(OriginKind::LambdaFunctionUrl, "A Lambda function URL answers 503 when the function is throttled or unavailable: check the function's `Throttles` and `ConcurrentExecutions` metrics and its reserved concurrency."),
-            on(OriginKind::Heroku, "Heroku's router answered: run `heroku logs --tail` and look for the H-code (H10 app crashed, H12 request timeout, H13 connection closed)."),
-            on(OriginKind::Nginx, "nginx answers 503 for `limit_req`/`limit_conn` rejections, upstreams marked down, or a maintenance `return 503`: check its error log."),
-            on(OriginKind::Apache, "Apache httpd answers 503 when `MaxRequestWorkers` is reached or a mod_proxy backend is down: check its error log and worker usage (mod_status)."),
-            on(OriginKind::Iis, "IIS/HTTP.sys answers 503 when the application pool is stopped or has crashed (rapid-fail protection): check the pool's state and the HTTPERR log."),
-            on(OriginKind::Envoy, "Envoy answers 503 `no healthy upstream` when no endpoint of the cluster is healthy, or when a circuit breaker trips: check the cluster's endpoint health and `upstream_rq_pending_overflow`."),
-            Step { when: When::GenericOrigin, text: "For a custom origin (EC2 or your own servers): check CPU, memory, open connections and the application's worker pool; a larger instance type, or more instances behind a load balancer, adds capacity." },
-            s("Cache more at CloudFront (longer TTLs, Origin Shield) so fewer requests reach the origin, and consider an origin group that fails over to a second origin on 503."),
+            s(
+                "Look at the origin's own logs and metrics for the time of the error; the origin answered {status} itself (`Server: {server}`).",
+            ),
+            on(
+                OriginKind::S3,
+                "Amazon S3 answers 503 `SlowDown` above about 3,500 PUT/COPY/POST/DELETE or 5,500 GET/HEAD requests per second per key prefix, and during sudden spikes while it scales: spread keys over more prefixes, retry with exponential back-off, and raise cache TTLs so CloudFront forwards fewer requests.",
+            ),
+            on(
+                OriginKind::S3,
+                "Check the bucket's `5xxErrors` request metric and the S3 server access logs for `503 SlowDown`.",
+            ),
+            on(
+                OriginKind::ApplicationLoadBalancer,
+                "An Application Load Balancer answers 503 itself when the target group has no registered (or no in-use) targets or a rule forwards to an empty target group: run `aws elbv2 describe-target-health --target-group-arn <arn>` and check the `HTTPCode_ELB_503_Count` metric. (If all targets are unhealthy the ALB fails open and sends to them anyway.)",
+            ),
+            on(
+                OriginKind::ClassicLoadBalancer,
+                "A Classic Load Balancer answers 503 when no instance is healthy, no instance is in an enabled Availability Zone, or its surge queue is full: check `HealthyHostCount`, `SurgeQueueLength` (at most 1,024) and `SpilloverCount`.",
+            ),
+            on(
+                OriginKind::ApiGateway,
+                "API Gateway answers 503 when the backend integration cannot respond (overloaded or in maintenance): check the integration's logs and the API's `5XXError` and `IntegrationLatency` metrics; `x-amzn-ErrorType` names the gateway response.",
+            ),
+            on(
+                OriginKind::LambdaFunctionUrl,
+                "A Lambda function URL answers 503 when the function is throttled or unavailable: check the function's `Throttles` and `ConcurrentExecutions` metrics and its reserved concurrency.",
+            ),
+            on(
+                OriginKind::Heroku,
+                "Heroku's router answered: run `heroku logs --tail` and look for the H-code (H10 app crashed, H12 request timeout, H13 connection closed).",
+            ),
+            on(
+                OriginKind::Nginx,
+                "nginx answers 503 for `limit_req`/`limit_conn` rejections, upstreams marked down, or a maintenance `return 503`: check its error log.",
+            ),
+            on(
+                OriginKind::Apache,
+                "Apache httpd answers 503 when `MaxRequestWorkers` is reached or a mod_proxy backend is down: check its error log and worker usage (mod_status).",
+            ),
+            on(
+                OriginKind::Iis,
+                "IIS/HTTP.sys answers 503 when the application pool is stopped or has crashed (rapid-fail protection): check the pool's state and the HTTPERR log.",
+            ),
+            on(
+                OriginKind::Envoy,
+                "Envoy answers 503 `no healthy upstream` when no endpoint of the cluster is healthy, or when a circuit breaker trips: check the cluster's endpoint health and `upstream_rq_pending_overflow`.",
+            ),
+            Step {
+                when: When::GenericOrigin,
+                text: "For a custom origin (EC2 or your own servers): check CPU, memory, open connections and the application's worker pool; a larger instance type, or more instances behind a load balancer, adds capacity.",
+            },
+            s(
+                "Cache more at CloudFront (longer TTLs, Origin Shield) so fewer requests reach the origin, and consider an origin group that fails over to a second origin on 503.",
+            ),
         ],
-        docs: &[D503, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html"],
+        docs: &[
+            D503,
+            "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html",
+        ],
     },
     Cause {
         id: CauseId::OriginDns,
@@ -139,9 +183,15 @@ pub static CATALOGUE: &[Cause] = &[
         meaning: "CloudFront resolves the origin's name with public DNS and got no usable answer. Today this is shown as 502 (`OriginDnsError`, error code `NonS3OriginDnsError`); before 2019 it was a 503.",
         steps: &[
             s("Find the zone's name servers: `dig <apex-domain> NS +short`."),
-            s("Ask each of them for the origin's name: `dig <origin-domain> @<name-server>`. Every server must answer authoritatively (the `aa` flag) with the same addresses; a server that times out, refuses, or answers without `aa` breaks resolution for some of CloudFront's resolvers."),
-            s("For a delegated subdomain, compare the parent zone's NS records with the zone's own NS set, and the SOA serial at every name server."),
-            s("Check through a public resolver with and without DNSSEC checking: `dig <origin-domain> @1.1.1.1` and `dig +cd <origin-domain> @1.1.1.1`; SERVFAIL only without `+cd` means broken DNSSEC."),
+            s(
+                "Ask each of them for the origin's name: `dig <origin-domain> @<name-server>`. Every server must answer authoritatively (the `aa` flag) with the same addresses; a server that times out, refuses, or answers without `aa` breaks resolution for some of CloudFront's resolvers.",
+            ),
+            s(
+                "For a delegated subdomain, compare the parent zone's NS records with the zone's own NS set, and the SOA serial at every name server.",
+            ),
+            s(
+                "Check through a public resolver with and without DNSSEC checking: `dig <origin-domain> @1.1.1.1` and `dig +cd <origin-domain> @1.1.1.1`; SERVFAIL only without `+cd` means broken DNSSEC.",
+            ),
         ],
         docs: &[D502, D503],
     },
@@ -152,9 +202,15 @@ pub static CATALOGUE: &[Cause] = &[
         meaning: "The CloudFront edge location that took the request lacked the resources to serve it and could not send it to another location. This is on CloudFront's side, and often seen during load tests.",
         steps: &[
             s("The request was served by edge location `{pop}` ({pop_city})."),
-            s("If this happened during a load test: follow CloudFront's load-testing guidance. Send requests from several geographic Regions, let every client resolve DNS itself and spread over all the IP addresses returned (never pin one IP), and ramp up gradually. Load tests are not allowed on behaviours with viewer-side Lambda@Edge or on origins with Origin Shield."),
-            s("If it happens in production, open an AWS Support case with the request id `{request_id}`, the edge location `{pop}` and the time."),
-            s("Standard logs record these requests with `x-edge-result-type` = `CapacityExceeded`."),
+            s(
+                "If this happened during a load test: follow CloudFront's load-testing guidance. Send requests from several geographic Regions, let every client resolve DNS itself and spread over all the IP addresses returned (never pin one IP), and ramp up gradually. Load tests are not allowed on behaviours with viewer-side Lambda@Edge or on origins with Origin Shield.",
+            ),
+            s(
+                "If it happens in production, open an AWS Support case with the request id `{request_id}`, the edge location `{pop}` and the time.",
+            ),
+            s(
+                "Standard logs record these requests with `x-edge-result-type` = `CapacityExceeded`.",
+            ),
         ],
         docs: &[D503, DLT, DLOG],
     },
@@ -164,8 +220,12 @@ pub static CATALOGUE: &[Cause] = &[
         title: "A CloudFront quota was exceeded",
         meaning: "CloudFront refused the request because a quota of the distribution was exceeded (`LimitExceeded`). Default quotas are 250,000 requests per second and 150 Gbps per distribution.",
         steps: &[
-            s("Check the distribution's `Requests` and `BytesDownloaded` metrics (us-east-1) around the time of the error."),
-            s("Request a higher quota in Service Quotas (CloudFront) or through AWS Support, with the request id `{request_id}`."),
+            s(
+                "Check the distribution's `Requests` and `BytesDownloaded` metrics (us-east-1) around the time of the error.",
+            ),
+            s(
+                "Request a higher quota in Service Quotas (CloudFront) or through AWS Support, with the request id `{request_id}`.",
+            ),
         ],
         docs: &[DQUOTA, DLOG],
     },
@@ -175,10 +235,16 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The Lambda@Edge function is invalid or its response failed validation",
         meaning: "CloudFront rejected what a Lambda@Edge function returned (invalid JSON, a read-only or disallowed header, a body over 40 KB for viewer or 1 MB for origin triggers), or the function's association or role is not valid. Current distributions report validation errors as 502; older ones showed 503.",
         steps: &[
-            s("CloudFront writes validation errors to the log group `/aws/cloudfront/LambdaEdge/<DistributionId>` in the Region where the function ran, most likely {region} ({region_name}), nearest to edge location `{pop}`: https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups"),
+            s(
+                "CloudFront writes validation errors to the log group `/aws/cloudfront/LambdaEdge/<DistributionId>` in the Region where the function ran, most likely {region} ({region_name}), nearest to edge location `{pop}`: https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups",
+            ),
             s("Search the entries for the request id `{request_id}`."),
-            s("Check the association: it must name a numbered version (not `$LATEST`) of a function in us-east-1, whose role can be assumed by `lambda.amazonaws.com` and `edgelambda.amazonaws.com`."),
-            s("Check the `LambdaValidationError` metric (namespace `AWS/CloudFront`, `Region=Global`, read in us-east-1)."),
+            s(
+                "Check the association: it must name a numbered version (not `$LATEST`) of a function in us-east-1, whose role can be assumed by `lambda.amazonaws.com` and `edgelambda.amazonaws.com`.",
+            ),
+            s(
+                "Check the `LambdaValidationError` metric (namespace `AWS/CloudFront`, `Region=Global`, read in us-east-1).",
+            ),
         ],
         docs: &[D502, D503, DEFL],
     },
@@ -188,10 +254,18 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The Lambda@Edge function failed while running",
         meaning: "A Lambda@Edge function of this cache behaviour did not complete: an unhandled exception, a timeout (5 s for viewer, 30 s for origin triggers), a malformed association or an AWS dependency issue. Despite the error page's wording, this is rarely a permissions problem.",
         steps: &[
-            s("Lambda@Edge writes the function's logs in the Region where it ran, most likely {region} ({region_name}), the Region with a regional edge cache nearest to edge location `{pop}` ({pop_city}). Open the log group `/aws/lambda/us-east-1.<FunctionName>` there: https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups"),
-            s("If the log group is not there, find the Region that has it: `for r in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do aws logs describe-log-groups --region $r --log-group-name-prefix /aws/lambda/us-east-1. --query 'logGroups[].logGroupName' --output text; done`"),
-            s("Search the log streams for the request id `{request_id}`; look for `Task timed out`, unhandled exceptions and module-format errors."),
-            s("Check the `LambdaExecutionError` metric (namespace `AWS/CloudFront`, `Region=Global`, read in us-east-1), and test the function in the Lambda console with a CloudFront event for this path."),
+            s(
+                "Lambda@Edge writes the function's logs in the Region where it ran, most likely {region} ({region_name}), the Region with a regional edge cache nearest to edge location `{pop}` ({pop_city}). Open the log group `/aws/lambda/us-east-1.<FunctionName>` there: https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logsV2:log-groups",
+            ),
+            s(
+                "If the log group is not there, find the Region that has it: `for r in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do aws logs describe-log-groups --region $r --log-group-name-prefix /aws/lambda/us-east-1. --query 'logGroups[].logGroupName' --output text; done`",
+            ),
+            s(
+                "Search the log streams for the request id `{request_id}`; look for `Task timed out`, unhandled exceptions and module-format errors.",
+            ),
+            s(
+                "Check the `LambdaExecutionError` metric (namespace `AWS/CloudFront`, `Region=Global`, read in us-east-1), and test the function in the Lambda console with a CloudFront event for this path.",
+            ),
         ],
         docs: &[D503, DEFL, DLOG],
     },
@@ -201,9 +275,15 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The Lambda@Edge function was throttled",
         meaning: "Lambda throttled the Lambda@Edge invocation: the Region's concurrency quota (1,000 by default) or request-rate quota (10,000 per second) was reached.",
         steps: &[
-            s("Throttling is per Region: look at the function's `Throttles` and `ConcurrentExecutions` metrics in {region} ({region_name}), the Region nearest to edge location `{pop}` ({pop_city})."),
-            s("Request a higher concurrency quota for that Region in Service Quotas (AWS Lambda); move work out of viewer triggers where possible, and cache responses so fewer requests invoke the function."),
-            s("The `LambdaLimitExceededErrors` metric (namespace `AWS/CloudFront`, read in us-east-1) counts these errors."),
+            s(
+                "Throttling is per Region: look at the function's `Throttles` and `ConcurrentExecutions` metrics in {region} ({region_name}), the Region nearest to edge location `{pop}` ({pop_city}).",
+            ),
+            s(
+                "Request a higher concurrency quota for that Region in Service Quotas (AWS Lambda); move work out of viewer triggers where possible, and cache responses so fewer requests invoke the function.",
+            ),
+            s(
+                "The `LambdaLimitExceededErrors` metric (namespace `AWS/CloudFront`, read in us-east-1) counts these errors.",
+            ),
         ],
         docs: &[D503, DQUOTA],
     },
@@ -213,9 +293,15 @@ pub static CATALOGUE: &[Cause] = &[
         title: "A CloudFront Function failed or is throttled",
         meaning: "A CloudFront Function of this cache behaviour threw an error or returned an invalid event object, or is throttled because it exceeded its compute budget, failed to compile, or saw unusually high request rates.",
         steps: &[
-            s("Test the function with this request's event: `aws cloudfront test-function --name <FunctionName> --if-match <ETag> --event-object fileb://event.json`; `FunctionErrorMessage` says what failed."),
-            s("Its `console.log` output is in us-east-1, log group `/aws/cloudfront/function/<FunctionName>`; lines start with the request id `{request_id}`."),
-            s("Check `FunctionExecutionErrors`, `FunctionThrottles` and `FunctionComputeUtilization` (us-east-1, dimension `FunctionName`). A throttle can persist for minutes after a fixed function is published."),
+            s(
+                "Test the function with this request's event: `aws cloudfront test-function --name <FunctionName> --if-match <ETag> --event-object fileb://event.json`; `FunctionErrorMessage` says what failed.",
+            ),
+            s(
+                "Its `console.log` output is in us-east-1, log group `/aws/cloudfront/function/<FunctionName>`; lines start with the request id `{request_id}`.",
+            ),
+            s(
+                "Check `FunctionExecutionErrors`, `FunctionThrottles` and `FunctionComputeUtilization` (us-east-1, dimension `FunctionName`). A throttle can persist for minutes after a fixed function is published.",
+            ),
         ],
         docs: &[D503, DEFL],
     },
@@ -225,9 +311,15 @@ pub static CATALOGUE: &[Cause] = &[
         title: "CloudFront could not connect to the origin",
         meaning: "CloudFront's connection to the origin was refused, reset or closed before a response (wrong port, server down, firewall).",
         steps: &[
-            s("Check that the origin listens on the HTTP/HTTPS port configured in the distribution's origin settings."),
-            s("Allow CloudFront's origin-facing addresses in security groups and firewalls (managed prefix list `com.amazonaws.global.cloudfront.origin-facing`); the origin must be reachable from the internet (private origins need VPC origins)."),
-            s("From a host on the internet, run `curl -v https://<origin-domain>/` with the Host header CloudFront sends."),
+            s(
+                "Check that the origin listens on the HTTP/HTTPS port configured in the distribution's origin settings.",
+            ),
+            s(
+                "Allow CloudFront's origin-facing addresses in security groups and firewalls (managed prefix list `com.amazonaws.global.cloudfront.origin-facing`); the origin must be reachable from the internet (private origins need VPC origins).",
+            ),
+            s(
+                "From a host on the internet, run `curl -v https://<origin-domain>/` with the Host header CloudFront sends.",
+            ),
         ],
         docs: &[D502, D504],
     },
@@ -237,8 +329,12 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The TLS handshake with the origin failed",
         meaning: "CloudFront reached the origin but could not establish TLS: a certificate that does not cover the origin domain (or the forwarded Host), an expired or self-signed certificate, an incomplete chain, or no protocol or cipher in common.",
         steps: &[
-            s("Inspect the certificate: `openssl s_client -connect <origin-domain>:443 -servername <origin-domain> -showcerts`; it must be issued by a trusted CA, valid today, and cover the origin domain name."),
-            s("Compare the origin's minimum TLS version and ciphers with the distribution's origin SSL protocols setting."),
+            s(
+                "Inspect the certificate: `openssl s_client -connect <origin-domain>:443 -servername <origin-domain> -showcerts`; it must be issued by a trusted CA, valid today, and cover the origin domain name.",
+            ),
+            s(
+                "Compare the origin's minimum TLS version and ciphers with the distribution's origin SSL protocols setting.",
+            ),
         ],
         docs: &[D502],
     },
@@ -248,9 +344,15 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The origin timed out",
         meaning: "CloudFront timed out connecting to the origin (10 s per attempt, 3 attempts by default) or waiting for its response (30 s by default), or the origin itself answered 504.",
         steps: &[
-            s("Check the origin's latency (`OriginLatency` metric, origin logs) and that firewalls do not silently drop CloudFront's connections."),
-            s("Origins on private networks (internal load balancers, private IP addresses) cannot be reached: use VPC origins."),
-            s("If the origin is slow by design, raise the origin response timeout (up to 60 s) in the origin settings."),
+            s(
+                "Check the origin's latency (`OriginLatency` metric, origin logs) and that firewalls do not silently drop CloudFront's connections.",
+            ),
+            s(
+                "Origins on private networks (internal load balancers, private IP addresses) cannot be reached: use VPC origins.",
+            ),
+            s(
+                "If the origin is slow by design, raise the origin response timeout (up to 60 s) in the origin settings.",
+            ),
         ],
         docs: &[D504],
     },
@@ -260,7 +362,9 @@ pub static CATALOGUE: &[Cause] = &[
         title: "Mutual TLS to the origin failed",
         meaning: "The origin requires a client certificate, and CloudFront's repeated connection attempts with the configured certificate failed; CloudFront then answers 503 for a while.",
         steps: &[
-            s("Check the client certificate configured for the origin against the origin's trust store, and its validity dates."),
+            s(
+                "Check the client certificate configured for the origin against the origin's trust store, and its validity dates.",
+            ),
             s("Read the origin's TLS logs for rejected handshakes at the time of the error."),
         ],
         docs: &[D503],
@@ -271,8 +375,12 @@ pub static CATALOGUE: &[Cause] = &[
         title: "The origin sent an invalid response",
         meaning: "CloudFront could not use the origin's response: malformed or oversized headers, a Content-Length that does not match, or an empty object where one was expected.",
         steps: &[
-            s("Fetch the object from the origin directly with `curl -v` and check the status line, header sizes and Content-Length."),
-            s("Standard logs give the detail in `x-edge-detailed-result-type` (`OriginInvalidResponseError`, `OriginHeaderTooBigError`, `OriginContentRangeLengthError`, `OriginZeroSizeObjectError`)."),
+            s(
+                "Fetch the object from the origin directly with `curl -v` and check the status line, header sizes and Content-Length.",
+            ),
+            s(
+                "Standard logs give the detail in `x-edge-detailed-result-type` (`OriginInvalidResponseError`, `OriginHeaderTooBigError`, `OriginContentRangeLengthError`, `OriginZeroSizeObjectError`).",
+            ),
         ],
         docs: &[D502, DLOG],
     },
@@ -282,7 +390,9 @@ pub static CATALOGUE: &[Cause] = &[
         title: "A CloudFront management-API error, not a viewer response",
         meaning: "This is an error document of the CloudFront API (create-invalidation, update-distribution, …), not a response your viewers got.",
         steps: &[
-            s("`ServiceUnavailable` (\"CloudFront encountered an internal error\") and `Throttling` are transient: retry with exponential back-off (the AWS SDKs and CLI do; raise `max_attempts`)."),
+            s(
+                "`ServiceUnavailable` (\"CloudFront encountered an internal error\") and `Throttling` are transient: retry with exponential back-off (the AWS SDKs and CLI do; raise `max_attempts`).",
+            ),
             s("Check the AWS Health Dashboard for CloudFront events if it persists."),
         ],
         docs: &["https://docs.aws.amazon.com/cloudfront/latest/APIReference/CommonErrors.html"],
@@ -293,7 +403,9 @@ pub static CATALOGUE: &[Cause] = &[
         title: "This response did not come through CloudFront",
         meaning: "The response has none of CloudFront's markers (`Via: … cloudfront.net (CloudFront)`, `X-Amz-Cf-Id`, `X-Amz-Cf-Pop`, `X-Cache: … from cloudfront`), so another server produced this {status}.",
         steps: &[
-            s("Check where the host name points: `dig +short <host>` should lead to a `*.cloudfront.net` name; the server it points to instead produced this error."),
+            s(
+                "Check where the host name points: `dig +short <host>` should lead to a `*.cloudfront.net` name; the server it points to instead produced this error.",
+            ),
             s("If a proxy or another CDN sits in front of CloudFront, look at its logs first."),
         ],
         docs: &[D503],
@@ -304,9 +416,15 @@ pub static CATALOGUE: &[Cause] = &[
         title: "Not enough evidence to name the cause",
         meaning: "What was given does not show which cause applies.",
         steps: &[
-            s("Collect the full response: `curl -si <url>` (headers and page text), or a HAR file from the browser's network panel (\"Save all as HAR\")."),
-            s("Give the origin domain (from the distribution's origin settings) for the DNS checks."),
-            s("From standard or real-time logs, add `x-edge-result-type` and `x-edge-detailed-result-type` for the request id."),
+            s(
+                "Collect the full response: `curl -si <url>` (headers and page text), or a HAR file from the browser's network panel (\"Save all as HAR\").",
+            ),
+            s(
+                "Give the origin domain (from the distribution's origin settings) for the DNS checks.",
+            ),
+            s(
+                "From standard or real-time logs, add `x-edge-result-type` and `x-edge-detailed-result-type` for the request id.",
+            ),
         ],
         docs: &[D503, DLOG],
     },
@@ -333,7 +451,10 @@ impl CauseId {
 
     /// Position in the catalogue (tie-break order).
     pub fn order(self) -> usize {
-        CATALOGUE.iter().position(|c| c.id == self).unwrap_or(usize::MAX)
+        CATALOGUE
+            .iter()
+            .position(|c| c.id == self)
+            .unwrap_or(usize::MAX)
     }
 }
 
@@ -372,7 +493,13 @@ mod tests {
     #[test]
     fn placeholders_are_known() {
         const KNOWN: &[&str] = &[
-            "pop", "pop_city", "region", "region_name", "request_id", "status", "server",
+            "pop",
+            "pop_city",
+            "region",
+            "region_name",
+            "request_id",
+            "status",
+            "server",
         ];
         for c in CATALOGUE {
             for text in c.steps.iter().map(|s| s.text).chain([c.meaning]) {
@@ -380,7 +507,11 @@ mod tests {
                 while let Some(open) = rest.find('{') {
                     let close = rest[open..].find('}').expect("unclosed placeholder") + open;
                     let name = &rest[open + 1..close];
-                    assert!(KNOWN.contains(&name), "{}: unknown placeholder {name}", c.name);
+                    assert!(
+                        KNOWN.contains(&name),
+                        "{}: unknown placeholder {name}",
+                        c.name
+                    );
                     rest = &rest[close + 1..];
                 }
             }

@@ -190,7 +190,15 @@ struct Scorer {
 }
 
 impl Scorer {
-    fn add(&mut self, cause: CauseId, signal: &'static str, value: &str, supports: bool, weight: f32, note: &str) {
+    fn add(
+        &mut self,
+        cause: CauseId,
+        signal: &'static str,
+        value: &str,
+        supports: bool,
+        weight: f32,
+        note: &str,
+    ) {
         self.evidence.push((
             cause,
             Evidence {
@@ -205,7 +213,14 @@ impl Scorer {
     fn for_(&mut self, cause: CauseId, signal: &'static str, value: &str, weight: f32, note: &str) {
         self.add(cause, signal, value, true, weight, note);
     }
-    fn against(&mut self, cause: CauseId, signal: &'static str, value: &str, weight: f32, note: &str) {
+    fn against(
+        &mut self,
+        cause: CauseId,
+        signal: &'static str,
+        value: &str,
+        weight: f32,
+        note: &str,
+    ) {
         self.add(cause, signal, value, false, weight, note);
     }
 }
@@ -226,7 +241,9 @@ pub fn diagnose(obs: &Observation) -> Diagnosis {
 
 fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
     use CauseId::*;
-    let mut sc = Scorer { evidence: Vec::new() };
+    let mut sc = Scorer {
+        evidence: Vec::new(),
+    };
     let mut notes = Vec::new();
     let status = sig.status;
     let status_str = status.map(|s| s.to_string()).unwrap_or_default();
@@ -237,7 +254,11 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         results.push((names::X_CACHE, t));
     }
     for (signal, t) in &results {
-        let value = if *signal == names::X_CACHE { sig.x_cache.unwrap_or("") } else { t.as_str() };
+        let value = if *signal == names::X_CACHE {
+            sig.x_cache.unwrap_or("")
+        } else {
+            t.as_str()
+        };
         result_type_evidence(&mut sc, *signal, value, *t, status);
     }
 
@@ -267,10 +288,21 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         )
     );
     match sig.generated_by {
-        Generator::Origin if status.is_some_and(|s| s >= 500) => {
+        Generator::Origin if status.is_some_and(|s| s >= 500) && sig.through_cloudfront() => {
             origin_answered(&mut sc, sig, &status_str);
         }
-        Generator::CloudFront if !edge_function_marker && sig.cf_phrase.is_none() && results.iter().all(|(_, t)| !t.is_edge_generated_error()) && !results.iter().any(|(s, _)| *s != names::X_CACHE) => {
+        Generator::Origin if status.is_some_and(|s| s >= 500) => {
+            let v = sig
+                .server
+                .map_or_else(|| "origin headers".to_string(), |s| format!("Server: {s}"));
+            sc.for_(OriginOverloaded, names::SERVER, &v, WEAK, "that server answered the error itself; if it is meant to sit behind CloudFront, it is overloaded or unavailable");
+        }
+        Generator::CloudFront
+            if !edge_function_marker
+                && sig.cf_phrase.is_none()
+                && results.iter().all(|(_, t)| !t.is_edge_generated_error())
+                && !results.iter().any(|(s, _)| *s != names::X_CACHE) =>
+        {
             cloudfront_generated_unexplained(&mut sc, sig, status);
         }
         _ => {}
@@ -289,30 +321,100 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
     if let Some(st) = &sig.server_timing {
         if let Some(connect) = st.upstream_connect_ms {
             let v = format!("cdn-upstream-connect;dur={connect}");
-            sc.against(OriginDns, names::SERVER_TIMING, &v, DECISIVE, "CloudFront resolved the origin's name and connected to it");
-            sc.against(OriginConnect, names::SERVER_TIMING, &v, STRONG, "CloudFront connected to the origin");
+            sc.against(
+                OriginDns,
+                names::SERVER_TIMING,
+                &v,
+                DECISIVE,
+                "CloudFront resolved the origin's name and connected to it",
+            );
+            sc.against(
+                OriginConnect,
+                names::SERVER_TIMING,
+                &v,
+                STRONG,
+                "CloudFront connected to the origin",
+            );
         } else if let Some(dns) = st.upstream_dns_ms {
             let v = format!("cdn-upstream-dns;dur={dns}, no cdn-upstream-connect");
             if dns >= 1000 {
-                sc.for_(OriginDns, names::SERVER_TIMING, &v, MODERATE, "resolving the origin took over a second and no connection followed");
+                sc.for_(
+                    OriginDns,
+                    names::SERVER_TIMING,
+                    &v,
+                    MODERATE,
+                    "resolving the origin took over a second and no connection followed",
+                );
             } else {
-                sc.for_(OriginConnect, names::SERVER_TIMING, &v, WEAK, "the origin's name resolved but no connection time was recorded");
+                sc.for_(
+                    OriginConnect,
+                    names::SERVER_TIMING,
+                    &v,
+                    WEAK,
+                    "the origin's name resolved but no connection time was recorded",
+                );
+            }
+        }
+        // Connected but no first byte, on an error CloudFront made itself: the handshake after
+        // TCP failed (inferred; AWS does not document what cdn-upstream-connect covers).
+        if let (Some(connect), None, Generator::CloudFront) =
+            (st.upstream_connect_ms, st.upstream_fbl_ms, sig.generated_by)
+        {
+            let v = format!("cdn-upstream-connect;dur={connect}, no cdn-upstream-fbl");
+            match status {
+                Some(502) => sc.for_(OriginTls, names::SERVER_TIMING, &v, MODERATE, "CloudFront connected to the origin but got no first byte: a failed TLS handshake ends like this"),
+                Some(503) => {
+                    sc.for_(OriginMtls, names::SERVER_TIMING, &v, STRONG, "CloudFront connected to the origin, got no first byte, and answered 503 itself: failed mutual-TLS handshakes end like this");
+                    sc.against(EdgeCapacity, names::SERVER_TIMING, &v, STRONG, "the edge location did contact the origin");
+                }
+                _ => {}
             }
         }
         if let Some(fbl) = st.upstream_fbl_ms {
             let v = format!("cdn-upstream-fbl;dur={fbl}");
-            sc.against(OriginDns, names::SERVER_TIMING, &v, DECISIVE, "the origin sent a first byte");
-            sc.against(OriginConnect, names::SERVER_TIMING, &v, DECISIVE, "the origin sent a first byte");
-            sc.against(OriginTls, names::SERVER_TIMING, &v, DECISIVE, "the origin sent a first byte");
+            sc.against(
+                OriginDns,
+                names::SERVER_TIMING,
+                &v,
+                DECISIVE,
+                "the origin sent a first byte",
+            );
+            sc.against(
+                OriginConnect,
+                names::SERVER_TIMING,
+                &v,
+                DECISIVE,
+                "the origin sent a first byte",
+            );
+            sc.against(
+                OriginTls,
+                names::SERVER_TIMING,
+                &v,
+                DECISIVE,
+                "the origin sent a first byte",
+            );
         }
     }
 
     // 5. Not CloudFront at all.
     let through = sig.through_cloudfront();
     if !through && sig.api_error.is_none() && (sig.header_count >= 2 || sig.has_page_text) {
-        let v = sig.server.map_or_else(|| format!("{} headers, none from CloudFront", sig.header_count), |s| format!("Server: {s}"));
-        let w = if sig.header_count >= 4 { DECISIVE } else { STRONG };
-        sc.for_(NotCloudFront, names::MARKERS, &v, w, "no Via …cloudfront.net, X-Amz-Cf-Id, X-Amz-Cf-Pop or X-Cache …from cloudfront");
+        let v = sig.server.map_or_else(
+            || format!("{} headers, none from CloudFront", sig.header_count),
+            |s| format!("Server: {s}"),
+        );
+        let w = if sig.header_count >= 4 {
+            DECISIVE
+        } else {
+            STRONG
+        };
+        sc.for_(
+            NotCloudFront,
+            names::MARKERS,
+            &v,
+            w,
+            "no Via …cloudfront.net, X-Amz-Cf-Id, X-Amz-Cf-Pop or X-Cache …from cloudfront",
+        );
     }
 
     // Notes: what is true whatever the cause.
@@ -323,7 +425,10 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         });
     }
     if let Some(ra) = sig.retry_after {
-        notes.push(Note { id: "retry_after", text: format!("The response asks clients to retry after {ra} (Retry-After).") });
+        notes.push(Note {
+            id: "retry_after",
+            text: format!("The response asks clients to retry after {ra} (Retry-After)."),
+        });
     }
     if sig.edge_result == Some(ResultType::Error) && sig.generated_by == Generator::Origin {
         notes.push(Note { id: "x_cache_error", text: "`X-Cache: Error from cloudfront` only says the status is an error; it does not mean CloudFront generated it. Here the origin did.".to_string() });
@@ -338,15 +443,28 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
             }
         }
     }
-    if status == Some(502) && sc.evidence.iter().any(|(c, e)| *c == OriginDns && e.supports) {
+    if status == Some(502)
+        && sc
+            .evidence
+            .iter()
+            .any(|(c, e)| *c == OriginDns && e.supports)
+    {
         notes.push(Note { id: "dns_is_502", text: "CloudFront reports origin DNS failures as 502 today (they were 503 before 2019): the AWS 503 page no longer lists them.".to_string() });
     }
     if status.is_some_and(|s| s < 400) {
-        notes.push(Note { id: "not_an_error", text: format!("The status is {status_str}, not an error: this response is not a failure.") });
+        notes.push(Note {
+            id: "not_an_error",
+            text: format!(
+                "The status is {status_str}, not an error: this response is not a failure."
+            ),
+        });
     }
 
     // Input quality.
-    let decisive = sc.evidence.iter().any(|(_, e)| e.supports && e.weight >= DECISIVE);
+    let decisive = sc
+        .evidence
+        .iter()
+        .any(|(_, e)| e.supports && e.weight >= DECISIVE);
     let quality = if decisive || (sig.header_count >= 3 && sig.has_page_text) {
         InputQuality::Rich
     } else if sig.header_count <= 1 && !sig.has_page_text {
@@ -367,20 +485,60 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         }
     }
 
+    if quality == InputQuality::Thin {
+        // A status code alone: list the causes that give it, all capped low by `combine`.
+        let candidates: &[CauseId] = match status {
+            Some(503) => &[
+                OriginOverloaded,
+                LambdaEdgeExecution,
+                LambdaEdgeThrottled,
+                CloudFrontFunctionError,
+                EdgeCapacity,
+            ],
+            Some(502) => &[OriginDns, OriginConnect, OriginTls, LambdaEdgeInvalid],
+            Some(504) => &[OriginTimeout],
+            _ => &[],
+        };
+        for &c in candidates {
+            sc.for_(
+                c,
+                names::STATUS,
+                &status_str,
+                FAINT,
+                "one of the causes that give this status",
+            );
+        }
+    }
     let mut findings = combine(sc.evidence, quality);
     if findings.is_empty() || quality == InputQuality::Thin {
         let mut evidence = Vec::new();
         if quality == InputQuality::Thin {
             evidence.push(Evidence {
                 signal: names::STATUS,
-                value: if status_str.is_empty() { "none".into() } else { status_str.clone() },
+                value: if status_str.is_empty() {
+                    "none".into()
+                } else {
+                    status_str.clone()
+                },
                 supports: true,
                 weight: 0.3,
                 note: "a status code alone fits several causes".into(),
             });
         }
-        let conf = if quality == InputQuality::Thin { 0.3 } else { 0.2 };
-        findings.insert(0, Finding { cause: Unknown, confidence: conf, evidence, steps: Vec::new() });
+        let conf = if quality == InputQuality::Thin {
+            0.3
+        } else {
+            0.2
+        };
+        findings.insert(
+            0,
+            Finding {
+                cause: Unknown,
+                confidence: conf,
+                evidence,
+                steps: Vec::new(),
+            },
+        );
         if findings.iter().filter(|f| f.cause == Unknown).count() > 1 {
             findings.dedup_by_key(|f| f.cause);
         }
@@ -397,59 +555,189 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
     for f in &mut findings {
         f.steps = tailored_steps(f.cause, sig.origin_kind, &ctx);
     }
-    Diagnosis { summary, input_quality: quality, collect, findings, notes }
+    Diagnosis {
+        summary,
+        input_quality: quality,
+        collect,
+        findings,
+        notes,
+    }
 }
 
-fn result_type_evidence(sc: &mut Scorer, signal: &'static str, value: &str, t: ResultType, status: Option<u16>) {
+fn result_type_evidence(
+    sc: &mut Scorer,
+    signal: &'static str,
+    value: &str,
+    t: ResultType,
+    status: Option<u16>,
+) {
     use CauseId::*;
     match t {
         ResultType::LambdaExecutionError => {
             sc.for_(LambdaEdgeExecution, signal, value, DECISIVE, "CloudFront records LambdaExecutionError when a Lambda@Edge function did not complete");
-            sc.for_(LambdaEdgeInvalid, signal, value, FAINT, "a malformed function association is recorded the same way");
-            sc.against(OriginOverloaded, signal, value, STRONG, "an edge function failed before the origin's answer mattered");
+            sc.for_(
+                LambdaEdgeInvalid,
+                signal,
+                value,
+                FAINT,
+                "a malformed function association is recorded the same way",
+            );
+            sc.against(
+                OriginOverloaded,
+                signal,
+                value,
+                STRONG,
+                "an edge function failed before the origin's answer mattered",
+            );
         }
         ResultType::LambdaValidationError => {
-            sc.for_(LambdaEdgeInvalid, signal, value, DECISIVE, "CloudFront rejected the Lambda@Edge function's response");
-            sc.against(OriginOverloaded, signal, value, STRONG, "an edge function failed");
+            sc.for_(
+                LambdaEdgeInvalid,
+                signal,
+                value,
+                DECISIVE,
+                "CloudFront rejected the Lambda@Edge function's response",
+            );
+            sc.against(
+                OriginOverloaded,
+                signal,
+                value,
+                STRONG,
+                "an edge function failed",
+            );
         }
         ResultType::LambdaLimitExceeded => {
-            sc.for_(LambdaEdgeThrottled, signal, value, DECISIVE, "Lambda throttled the Lambda@Edge invocation");
-            sc.against(OriginOverloaded, signal, value, STRONG, "an edge function was throttled");
+            sc.for_(
+                LambdaEdgeThrottled,
+                signal,
+                value,
+                DECISIVE,
+                "Lambda throttled the Lambda@Edge invocation",
+            );
+            sc.against(
+                OriginOverloaded,
+                signal,
+                value,
+                STRONG,
+                "an edge function was throttled",
+            );
         }
         ResultType::FunctionExecutionError | ResultType::FunctionThrottledError => {
-            sc.for_(CloudFrontFunctionError, signal, value, DECISIVE, if t == ResultType::FunctionThrottledError { "the CloudFront Function is throttled" } else { "the CloudFront Function failed at run time" });
-            sc.against(OriginOverloaded, signal, value, STRONG, "a CloudFront Function failed");
+            sc.for_(
+                CloudFrontFunctionError,
+                signal,
+                value,
+                DECISIVE,
+                if t == ResultType::FunctionThrottledError {
+                    "the CloudFront Function is throttled"
+                } else {
+                    "the CloudFront Function failed at run time"
+                },
+            );
+            sc.against(
+                OriginOverloaded,
+                signal,
+                value,
+                STRONG,
+                "a CloudFront Function failed",
+            );
         }
         ResultType::LimitExceeded => {
-            sc.for_(CloudFrontQuota, signal, value, DECISIVE, "CloudFront denied the request because a quota was exceeded");
-            sc.for_(EdgeCapacity, signal, value, FAINT, "quota and capacity refusals both happen under heavy load");
+            sc.for_(
+                CloudFrontQuota,
+                signal,
+                value,
+                DECISIVE,
+                "CloudFront denied the request because a quota was exceeded",
+            );
+            sc.for_(
+                EdgeCapacity,
+                signal,
+                value,
+                FAINT,
+                "quota and capacity refusals both happen under heavy load",
+            );
         }
         ResultType::CapacityExceeded => {
-            sc.for_(EdgeCapacity, signal, value, DECISIVE, "the edge server returned 503 because it lacked capacity");
+            sc.for_(
+                EdgeCapacity,
+                signal,
+                value,
+                DECISIVE,
+                "the edge server returned 503 because it lacked capacity",
+            );
         }
         ResultType::OriginDnsError => {
-            sc.for_(OriginDns, signal, value, DECISIVE, "CloudFront could not resolve the origin's domain name");
+            sc.for_(
+                OriginDns,
+                signal,
+                value,
+                DECISIVE,
+                "CloudFront could not resolve the origin's domain name",
+            );
         }
         ResultType::OriginConnectError => {
-            sc.for_(OriginConnect, signal, value, STRONG, "CloudFront could not connect to the origin");
-            sc.for_(OriginTls, signal, value, MODERATE, "TLS handshake failures are likely recorded as connect errors too (inferred)");
+            sc.for_(
+                OriginConnect,
+                signal,
+                value,
+                STRONG,
+                "CloudFront could not connect to the origin",
+            );
+            sc.for_(
+                OriginTls,
+                signal,
+                value,
+                MODERATE,
+                "TLS handshake failures are likely recorded as connect errors too (inferred)",
+            );
         }
         ResultType::OriginCommError => {
-            sc.for_(OriginTimeout, signal, value, DECISIVE, "CloudFront timed out connecting to or reading from the origin");
+            sc.for_(
+                OriginTimeout,
+                signal,
+                value,
+                DECISIVE,
+                "CloudFront timed out connecting to or reading from the origin",
+            );
         }
         ResultType::OriginInvalidResponseError
         | ResultType::OriginHeaderTooBigError
         | ResultType::OriginContentRangeLengthError
         | ResultType::OriginZeroSizeObjectError
         | ResultType::OriginError => {
-            sc.for_(OriginInvalidResponse, signal, value, DECISIVE, "CloudFront could not use the origin's response");
+            sc.for_(
+                OriginInvalidResponse,
+                signal,
+                value,
+                DECISIVE,
+                "CloudFront could not use the origin's response",
+            );
         }
         ResultType::OriginReadError | ResultType::OriginWriteError | ResultType::AbortedOrigin => {
-            sc.for_(OriginConnect, signal, value, STRONG, "the connection to the origin broke");
-            sc.for_(OriginTimeout, signal, value, WEAK, "a stalled origin can end the same way");
+            sc.for_(
+                OriginConnect,
+                signal,
+                value,
+                STRONG,
+                "the connection to the origin broke",
+            );
+            sc.for_(
+                OriginTimeout,
+                signal,
+                value,
+                WEAK,
+                "a stalled origin can end the same way",
+            );
         }
         ResultType::Error if signal != names::X_CACHE && status == Some(503) => {
-            sc.for_(OriginOverloaded, signal, value, WEAK, "a plain Error result on a 503 is most often the origin's own answer");
+            sc.for_(
+                OriginOverloaded,
+                signal,
+                value,
+                WEAK,
+                "a plain Error result on a 503 is most often the origin's own answer",
+            );
         }
         _ => {}
     }
@@ -462,31 +750,109 @@ fn phrase_evidence(sc: &mut Scorer, p: CfPhrase, status: Option<u16>) {
     match p {
         CfPhrase::LambdaInvalidOrNoPermission => {
             sc.for_(LambdaEdgeExecution, sig, v, STRONG, "CloudFront shows this sentence for Lambda@Edge execution failures (exceptions, time-outs), whatever the cause");
-            sc.for_(LambdaEdgeInvalid, sig, v, WEAK, "the wording also fits an invalid association or role");
+            sc.for_(
+                LambdaEdgeInvalid,
+                sig,
+                v,
+                WEAK,
+                "the wording also fits an invalid association or role",
+            );
         }
-        CfPhrase::LambdaThrottled => sc.for_(LambdaEdgeThrottled, sig, v, STRONG, "CloudFront's page says the function was throttled"),
-        CfPhrase::FunctionCouldNotRun => sc.for_(CloudFrontFunctionError, sig, v, STRONG, "CloudFront's page says the CloudFront Function could not run"),
+        CfPhrase::LambdaThrottled => sc.for_(
+            LambdaEdgeThrottled,
+            sig,
+            v,
+            STRONG,
+            "CloudFront's page says the function was throttled",
+        ),
+        CfPhrase::FunctionCouldNotRun => sc.for_(
+            CloudFrontFunctionError,
+            sig,
+            v,
+            STRONG,
+            "CloudFront's page says the CloudFront Function could not run",
+        ),
         CfPhrase::LambdaInvalidJson | CfPhrase::LambdaFailedValidation => {
-            sc.for_(LambdaEdgeInvalid, sig, v, STRONG, "the function's result failed CloudFront's validation");
+            sc.for_(
+                LambdaEdgeInvalid,
+                sig,
+                v,
+                STRONG,
+                "the function's result failed CloudFront's validation",
+            );
         }
         CfPhrase::CouldNotConnect | CfPhrase::CouldNotConnectOrIncorrect => {
-            sc.for_(OriginConnect, sig, v, MODERATE, "CloudFront's page says it could not connect to the origin");
-            sc.for_(OriginTls, sig, v, MODERATE, "TLS failures to the origin show the same page");
-            sc.for_(OriginDns, sig, v, WEAK, "an unresolvable origin also ends without a connection");
+            sc.for_(
+                OriginConnect,
+                sig,
+                v,
+                MODERATE,
+                "CloudFront's page says it could not connect to the origin",
+            );
+            sc.for_(
+                OriginTls,
+                sig,
+                v,
+                MODERATE,
+                "TLS failures to the origin show the same page",
+            );
+            sc.for_(
+                OriginDns,
+                sig,
+                v,
+                WEAK,
+                "an unresolvable origin also ends without a connection",
+            );
             if p == CfPhrase::CouldNotConnectOrIncorrect {
-                sc.for_(OriginInvalidResponse, sig, v, WEAK, "the page also names an incorrect origin response");
+                sc.for_(
+                    OriginInvalidResponse,
+                    sig,
+                    v,
+                    WEAK,
+                    "the page also names an incorrect origin response",
+                );
             }
         }
         CfPhrase::AttemptedToConnect => {
             if status == Some(504) {
-                sc.for_(OriginTimeout, sig, v, STRONG, "a 504 with this sentence means the connection attempt timed out");
-                sc.for_(OriginConnect, sig, v, WEAK, "the origin may also have closed the connection");
+                sc.for_(
+                    OriginTimeout,
+                    sig,
+                    v,
+                    STRONG,
+                    "a 504 with this sentence means the connection attempt timed out",
+                );
+                sc.for_(
+                    OriginConnect,
+                    sig,
+                    v,
+                    WEAK,
+                    "the origin may also have closed the connection",
+                );
             } else {
-                sc.for_(OriginConnect, sig, v, STRONG, "the connection attempt failed or the origin closed it");
-                sc.for_(OriginTls, sig, v, WEAK, "a failed TLS handshake closes the connection too");
+                sc.for_(
+                    OriginConnect,
+                    sig,
+                    v,
+                    STRONG,
+                    "the connection attempt failed or the origin closed it",
+                );
+                sc.for_(
+                    OriginTls,
+                    sig,
+                    v,
+                    WEAK,
+                    "a failed TLS handshake closes the connection too",
+                );
             }
         }
-        CfPhrase::GatewayTimeout => sc.for_(OriginTimeout, sig, v, STRONG, "CloudFront's page reports a gateway time-out"),
+        CfPhrase::GatewayTimeout => sc.for_(
+            OriginTimeout,
+            sig,
+            v,
+            STRONG,
+            "CloudFront's page reports a gateway time-out",
+        ),
     }
 }
 
@@ -494,8 +860,15 @@ fn origin_answered(sc: &mut Scorer, sig: &Signals<'_>, status: &str) {
     use CauseId::*;
     let server = sig.server.unwrap_or("");
     let kind = sig.origin_kind.unwrap_or(OriginKind::Other);
-    let value = if server.is_empty() { kind.label().to_string() } else { format!("Server: {server}") };
-    let note = format!("the origin ({}) answered {status} itself and CloudFront relayed it", kind.label());
+    let value = if server.is_empty() {
+        kind.label().to_string()
+    } else {
+        format!("Server: {server}")
+    };
+    let note = format!(
+        "the origin ({}) answered {status} itself and CloudFront relayed it",
+        kind.label()
+    );
     let w = match sig.status {
         Some(503) => STRONG,
         Some(504) => MODERATE,
@@ -503,7 +876,13 @@ fn origin_answered(sc: &mut Scorer, sig: &Signals<'_>, status: &str) {
     };
     sc.for_(OriginOverloaded, names::SERVER, &value, w, &note);
     if sig.status == Some(504) {
-        sc.for_(OriginTimeout, names::SERVER, &value, MODERATE, "the origin itself answered 504: something behind it timed out");
+        sc.for_(
+            OriginTimeout,
+            names::SERVER,
+            &value,
+            MODERATE,
+            "the origin itself answered 504: something behind it timed out",
+        );
     }
     match (sig.origin_phrase, sig.xml_code) {
         (_, Some(code)) if code == "SlowDown" || code == "ServiceUnavailable" => {
@@ -511,9 +890,17 @@ fn origin_answered(sc: &mut Scorer, sig: &Signals<'_>, status: &str) {
         }
         (Some(p), _) => {
             let note = match p {
-                OriginPhrase::ServiceTemporarilyUnavailable if kind == OriginKind::ApplicationLoadBalancer => "the Application Load Balancer's own 503 page: no registered or healthy targets",
-                OriginPhrase::EnvoyNoHealthyUpstream => "Envoy has no healthy endpoint for the cluster",
-                OriginPhrase::ClassicElbAtCapacity => "the Classic Load Balancer's back ends are at capacity",
+                OriginPhrase::ServiceTemporarilyUnavailable
+                    if kind == OriginKind::ApplicationLoadBalancer =>
+                {
+                    "the Application Load Balancer's own 503 page: no registered or healthy targets"
+                }
+                OriginPhrase::EnvoyNoHealthyUpstream => {
+                    "Envoy has no healthy endpoint for the cluster"
+                }
+                OriginPhrase::ClassicElbAtCapacity => {
+                    "the Classic Load Balancer's back ends are at capacity"
+                }
                 _ => "the origin's own error page",
             };
             sc.for_(OriginOverloaded, names::PAGE, p.text(), STRONG, note);
@@ -524,7 +911,13 @@ fn origin_answered(sc: &mut Scorer, sig: &Signals<'_>, status: &str) {
     sc.against(OriginDns, names::SERVER, &value, DECISIVE, against);
     sc.against(OriginConnect, names::SERVER, &value, DECISIVE, against);
     sc.against(OriginTls, names::SERVER, &value, DECISIVE, against);
-    sc.against(EdgeCapacity, names::SERVER, &value, STRONG, "the edge location forwarded the request to the origin");
+    sc.against(
+        EdgeCapacity,
+        names::SERVER,
+        &value,
+        STRONG,
+        "the edge location forwarded the request to the origin",
+    );
     sc.against(NotCloudFront, names::SERVER, &value, 0.0, "");
 }
 
@@ -542,23 +935,77 @@ fn cloudfront_generated_unexplained(sc: &mut Scorer, sig: &Signals<'_>, status: 
         Some(503) => {
             sc.for_(EdgeCapacity, signal, value, MODERATE * scale, "CloudFront answered 503 itself with no edge-function marker: an edge location without capacity does this");
             sc.for_(OriginMtls, signal, value, WEAK * scale, "failed mutual-TLS handshakes with the origin also make CloudFront answer 503 itself");
-            sc.for_(CloudFrontQuota, signal, value, FAINT * scale, "a quota refusal looks alike without X-Cache");
-            sc.for_(OriginDns, signal, value, FAINT * scale, "before 2019 origin DNS failures were 503");
+            sc.for_(
+                CloudFrontQuota,
+                signal,
+                value,
+                FAINT * scale,
+                "a quota refusal looks alike without X-Cache",
+            );
+            sc.for_(
+                OriginDns,
+                signal,
+                value,
+                FAINT * scale,
+                "before 2019 origin DNS failures were 503",
+            );
             if !strong_page {
-                sc.for_(OriginOverloaded, signal, value, WEAK, "an origin that sends no Server header shows Server: CloudFront too");
+                sc.for_(
+                    OriginOverloaded,
+                    signal,
+                    value,
+                    WEAK,
+                    "an origin that sends no Server header shows Server: CloudFront too",
+                );
             }
         }
         Some(502) => {
-            sc.for_(OriginConnect, signal, value, MODERATE * scale, "CloudFront answered 502 itself: it got no usable answer from the origin");
-            sc.for_(OriginTls, signal, value, MODERATE * scale, "TLS failures to the origin give a CloudFront 502");
-            sc.for_(OriginDns, signal, value, MODERATE * scale, "origin DNS failures give a CloudFront 502 (OriginDnsError)");
-            sc.for_(LambdaEdgeInvalid, signal, value, FAINT * scale, "Lambda@Edge validation errors are 502 too");
+            sc.for_(
+                OriginConnect,
+                signal,
+                value,
+                MODERATE * scale,
+                "CloudFront answered 502 itself: it got no usable answer from the origin",
+            );
+            sc.for_(
+                OriginTls,
+                signal,
+                value,
+                MODERATE * scale,
+                "TLS failures to the origin give a CloudFront 502",
+            );
+            sc.for_(
+                OriginDns,
+                signal,
+                value,
+                MODERATE * scale,
+                "origin DNS failures give a CloudFront 502 (OriginDnsError)",
+            );
+            sc.for_(
+                LambdaEdgeInvalid,
+                signal,
+                value,
+                FAINT * scale,
+                "Lambda@Edge validation errors are 502 too",
+            );
         }
         Some(504) => {
-            sc.for_(OriginTimeout, signal, value, STRONG * scale, "CloudFront answered 504 itself: the origin did not answer in time");
+            sc.for_(
+                OriginTimeout,
+                signal,
+                value,
+                STRONG * scale,
+                "CloudFront answered 504 itself: the origin did not answer in time",
+            );
         }
         Some(s) if s >= 500 => {
-            sc.for_(LambdaEdgeExecution, signal, value, WEAK * scale, "older distributions reported Lambda@Edge execution errors as 500");
+            sc.for_(
+                LambdaEdgeExecution,
+                signal,
+                value,
+                WEAK * scale,
+                "older distributions reported Lambda@Edge execution errors as 500",
+            );
         }
         _ => {}
     }
@@ -583,7 +1030,9 @@ fn implied_by_phrase(p: CfPhrase) -> Option<CauseId> {
         CfPhrase::LambdaInvalidOrNoPermission => CauseId::LambdaEdgeExecution,
         CfPhrase::LambdaThrottled => CauseId::LambdaEdgeThrottled,
         CfPhrase::FunctionCouldNotRun => CauseId::CloudFrontFunctionError,
-        CfPhrase::LambdaInvalidJson | CfPhrase::LambdaFailedValidation => CauseId::LambdaEdgeInvalid,
+        CfPhrase::LambdaInvalidJson | CfPhrase::LambdaFailedValidation => {
+            CauseId::LambdaEdgeInvalid
+        }
         _ => return None,
     })
 }
@@ -597,7 +1046,12 @@ fn combine(evidence: Vec<(CauseId, Evidence)>, quality: InputQuality) -> Vec<Fin
         }
         match findings.iter_mut().find(|f| f.cause == cause) {
             Some(f) => f.evidence.push(e),
-            None => findings.push(Finding { cause, confidence: 0.0, evidence: alloc::vec![e], steps: Vec::new() }),
+            None => findings.push(Finding {
+                cause,
+                confidence: 0.0,
+                evidence: alloc::vec![e],
+                steps: Vec::new(),
+            }),
         }
     }
     for f in &mut findings {
@@ -620,9 +1074,17 @@ fn combine(evidence: Vec<(CauseId, Evidence)>, quality: InputQuality) -> Vec<Fin
     findings.retain(|f| f.confidence >= 0.05 && f.evidence.iter().any(|e| e.supports));
     for f in &mut findings {
         // Strongest evidence first.
-        f.evidence.sort_by(|a, b| b.supports.cmp(&a.supports).then(b.weight.total_cmp(&a.weight)));
+        f.evidence.sort_by(|a, b| {
+            b.supports
+                .cmp(&a.supports)
+                .then(b.weight.total_cmp(&a.weight))
+        });
     }
-    findings.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.cause.order().cmp(&b.cause.order())));
+    findings.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.cause.order().cmp(&b.cause.order()))
+    });
     findings
 }
 
@@ -650,13 +1112,19 @@ fn summarise(obs: &Observation, sig: &Signals<'_>) -> Summary {
         request_id: sig.request_id.map(shorten),
         origin_kind: sig.origin_kind.map(OriginKind::as_str),
         origin_label: sig.origin_kind.map(OriginKind::label),
-        page_phrase: sig.cf_phrase.map(CfPhrase::text).or(sig.origin_phrase.map(OriginPhrase::text)),
+        page_phrase: sig
+            .cf_phrase
+            .map(CfPhrase::text)
+            .or(sig.origin_phrase.map(OriginPhrase::text)),
         age: sig.age,
         retry_after: sig.retry_after.map(shorten),
         log_result: sig.log_result.map(ResultType::as_str),
         log_detailed_result: sig.log_detailed_result.map(ResultType::as_str),
         timing_dns_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_dns_ms),
-        timing_connect_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_connect_ms),
+        timing_connect_ms: sig
+            .server_timing
+            .as_ref()
+            .and_then(|s| s.upstream_connect_ms),
         timing_upstream_fbl_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_fbl_ms),
     }
 }
@@ -686,7 +1154,10 @@ impl<'a> Context<'a> {
         if name == "status" {
             return self.status.as_deref();
         }
-        self.pairs.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v)
+        self.pairs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| *v)
     }
 }
 

@@ -20,7 +20,11 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![warn(clippy::std_instead_of_core, clippy::std_instead_of_alloc, clippy::alloc_instead_of_core)]
+#![warn(
+    clippy::std_instead_of_core,
+    clippy::std_instead_of_alloc,
+    clippy::alloc_instead_of_core
+)]
 
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -49,7 +53,11 @@ pub fn analyze(bytes: &[u8]) -> Result<Analysis, ParseError> {
             Analysis::Response(alloc::boxed::Box::new((obs, diagnosis)))
         }
         Input::Har(har) => {
-            let diagnoses = har.failing.iter().map(|e| diagnose(&e.observation)).collect();
+            let diagnoses = har
+                .failing
+                .iter()
+                .map(|e| diagnose(&e.observation))
+                .collect();
             Analysis::Har { har, diagnoses }
         }
     })

@@ -60,7 +60,8 @@ impl<'a> PopId<'a> {
             Some(parts) => parts,
             None => (rest, ""),
         };
-        let digits_ok = !num.is_empty() && num.len() <= 3 && num.bytes().all(|c| c.is_ascii_digit());
+        let digits_ok =
+            !num.is_empty() && num.len() <= 3 && num.bytes().all(|c| c.is_ascii_digit());
         let suffix_ok = suffix.is_empty()
             || (suffix.len() >= 2
                 && suffix.len() <= 3
@@ -121,10 +122,19 @@ mod tests {
 
     #[test]
     fn parse_pop_ids() {
-        for ok in ["IAD89-C1", "LHR5-P3", "LAX54-P11", "PRG50", "sof50-p2", "IAD"] {
+        for ok in [
+            "IAD89-C1",
+            "LHR5-P3",
+            "LAX54-P11",
+            "PRG50",
+            "sof50-p2",
+            "IAD",
+        ] {
             assert!(PopId::parse(ok).is_some(), "{ok}");
         }
-        for bad in ["", "I1", "IAD89-", "IAD89-CC", "12345", "IAD-C1x", "IAD1234"] {
+        for bad in [
+            "", "I1", "IAD89-", "IAD89-CC", "12345", "IAD-C1x", "IAD1234",
+        ] {
             assert!(PopId::parse(bad).is_none(), "{bad}");
         }
     }

@@ -188,7 +188,22 @@ pub fn text(input: &str) -> Cow<'_, str> {
         while start > 0 && is_param_char(bytes[start - 1]) {
             start -= 1;
         }
-        let boundary_ok = start == 0 || matches!(bytes[start - 1], b'?' | b'&' | b'#' | b';' | b' ' | b'\t' | b'\n' | b'"' | b'\'' | b',' | b'(' | b'<' | b'>');
+        let boundary_ok = start == 0
+            || matches!(
+                bytes[start - 1],
+                b'?' | b'&'
+                    | b'#'
+                    | b';'
+                    | b' '
+                    | b'\t'
+                    | b'\n'
+                    | b'"'
+                    | b'\''
+                    | b','
+                    | b'('
+                    | b'<'
+                    | b'>'
+            );
         let mut end = eq + 1;
         while end < bytes.len() && !is_value_end(bytes[end]) {
             end += 1;

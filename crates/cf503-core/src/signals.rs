@@ -67,8 +67,14 @@ const RESULT_TYPES: &[(ResultType, &str)] = &[
     (ResultType::LambdaExecutionError, "LambdaExecutionError"),
     (ResultType::LambdaValidationError, "LambdaValidationError"),
     (ResultType::LambdaLimitExceeded, "LambdaLimitExceeded"),
-    (ResultType::LambdaGeneratedResponse, "LambdaGeneratedResponse"),
-    (ResultType::FunctionGeneratedResponse, "FunctionGeneratedResponse"),
+    (
+        ResultType::LambdaGeneratedResponse,
+        "LambdaGeneratedResponse",
+    ),
+    (
+        ResultType::FunctionGeneratedResponse,
+        "FunctionGeneratedResponse",
+    ),
     (ResultType::FunctionExecutionError, "FunctionExecutionError"),
     (ResultType::FunctionThrottledError, "FunctionThrottledError"),
     (ResultType::OriginShieldHit, "OriginShieldHit"),
@@ -79,19 +85,34 @@ const RESULT_TYPES: &[(ResultType, &str)] = &[
     (ResultType::ClientHungUpRequest, "ClientHungUpRequest"),
     (ResultType::InvalidRequest, "InvalidRequest"),
     (ResultType::InvalidRequestBlocked, "InvalidRequestBlocked"),
-    (ResultType::InvalidRequestCertificate, "InvalidRequestCertificate"),
+    (
+        ResultType::InvalidRequestCertificate,
+        "InvalidRequestCertificate",
+    ),
     (ResultType::InvalidRequestHeader, "InvalidRequestHeader"),
     (ResultType::InvalidRequestMethod, "InvalidRequestMethod"),
     (ResultType::OriginCommError, "OriginCommError"),
     (ResultType::OriginConnectError, "OriginConnectError"),
-    (ResultType::OriginContentRangeLengthError, "OriginContentRangeLengthError"),
+    (
+        ResultType::OriginContentRangeLengthError,
+        "OriginContentRangeLengthError",
+    ),
     (ResultType::OriginDnsError, "OriginDnsError"),
     (ResultType::OriginError, "OriginError"),
-    (ResultType::OriginHeaderTooBigError, "OriginHeaderTooBigError"),
-    (ResultType::OriginInvalidResponseError, "OriginInvalidResponseError"),
+    (
+        ResultType::OriginHeaderTooBigError,
+        "OriginHeaderTooBigError",
+    ),
+    (
+        ResultType::OriginInvalidResponseError,
+        "OriginInvalidResponseError",
+    ),
     (ResultType::OriginReadError, "OriginReadError"),
     (ResultType::OriginWriteError, "OriginWriteError"),
-    (ResultType::OriginZeroSizeObjectError, "OriginZeroSizeObjectError"),
+    (
+        ResultType::OriginZeroSizeObjectError,
+        "OriginZeroSizeObjectError",
+    ),
     (ResultType::SlowReaderOriginError, "SlowReaderOriginError"),
 ];
 
@@ -238,9 +259,18 @@ const CF_PHRASES: &[(CfPhrase, &str)] = &[
         CfPhrase::FunctionCouldNotRun,
         "the cloudfront function associated with the cloudfront distribution is invalid or could not run",
     ),
-    (CfPhrase::LambdaInvalidJson, "the lambda function returned invalid json"),
-    (CfPhrase::LambdaFailedValidation, "the lambda function result failed validation"),
-    (CfPhrase::CouldNotConnect, "cloudfront wasn't able to connect to the origin"),
+    (
+        CfPhrase::LambdaInvalidJson,
+        "the lambda function returned invalid json",
+    ),
+    (
+        CfPhrase::LambdaFailedValidation,
+        "the lambda function result failed validation",
+    ),
+    (
+        CfPhrase::CouldNotConnect,
+        "cloudfront wasn't able to connect to the origin",
+    ),
     (
         CfPhrase::CouldNotConnectOrIncorrect,
         "cloudfront couldn't connect to the origin or the origin returned an incorrect response",
@@ -256,14 +286,24 @@ impl CfPhrase {
     /// The sentence as it appears on the page (for evidence).
     pub fn text(self) -> &'static str {
         match self {
-            CfPhrase::LambdaInvalidOrNoPermission => "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
-            CfPhrase::LambdaThrottled => "The Lambda function associated with the CloudFront distribution was throttled.",
-            CfPhrase::FunctionCouldNotRun => "The CloudFront function associated with the CloudFront distribution is invalid or could not run.",
+            CfPhrase::LambdaInvalidOrNoPermission => {
+                "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."
+            }
+            CfPhrase::LambdaThrottled => {
+                "The Lambda function associated with the CloudFront distribution was throttled."
+            }
+            CfPhrase::FunctionCouldNotRun => {
+                "The CloudFront function associated with the CloudFront distribution is invalid or could not run."
+            }
             CfPhrase::LambdaInvalidJson => "The Lambda function returned invalid JSON",
             CfPhrase::LambdaFailedValidation => "The Lambda function result failed validation",
             CfPhrase::CouldNotConnect => "CloudFront wasn't able to connect to the origin.",
-            CfPhrase::CouldNotConnectOrIncorrect => "CloudFront couldn't connect to the origin or the origin returned an incorrect response.",
-            CfPhrase::AttemptedToConnect => "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.",
+            CfPhrase::CouldNotConnectOrIncorrect => {
+                "CloudFront couldn't connect to the origin or the origin returned an incorrect response."
+            }
+            CfPhrase::AttemptedToConnect => {
+                "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection."
+            }
             CfPhrase::GatewayTimeout => "504 Gateway Timeout ERROR",
         }
     }
@@ -287,16 +327,52 @@ pub enum OriginPhrase {
 }
 
 const ORIGIN_PHRASES: &[(OriginPhrase, &str, &str)] = &[
-    (OriginPhrase::S3SlowDown, "please reduce your request rate", "Please reduce your request rate. (S3 SlowDown)"),
-    (OriginPhrase::EnvoyNoHealthyUpstream, "no healthy upstream", "no healthy upstream"),
-    (OriginPhrase::EnvoyUpstreamConnect, "upstream connect error or disconnect/reset before headers", "upstream connect error or disconnect/reset before headers"),
-    (OriginPhrase::AmazonLinuxNginx, "the page you are looking for is temporarily unavailable", "The page you are looking for is temporarily unavailable."),
-    (OriginPhrase::ApacheUnavailable, "the server is temporarily unable to service your request", "The server is temporarily unable to service your request due to maintenance downtime or capacity problems."),
-    (OriginPhrase::IisUnavailable, "http error 503. the service is unavailable", "HTTP Error 503. The service is unavailable."),
-    (OriginPhrase::HerokuApplicationError, "heroku logs --tail", "Application Error (Heroku)"),
+    (
+        OriginPhrase::S3SlowDown,
+        "please reduce your request rate",
+        "Please reduce your request rate. (S3 SlowDown)",
+    ),
+    (
+        OriginPhrase::EnvoyNoHealthyUpstream,
+        "no healthy upstream",
+        "no healthy upstream",
+    ),
+    (
+        OriginPhrase::EnvoyUpstreamConnect,
+        "upstream connect error or disconnect/reset before headers",
+        "upstream connect error or disconnect/reset before headers",
+    ),
+    (
+        OriginPhrase::AmazonLinuxNginx,
+        "the page you are looking for is temporarily unavailable",
+        "The page you are looking for is temporarily unavailable.",
+    ),
+    (
+        OriginPhrase::ApacheUnavailable,
+        "the server is temporarily unable to service your request",
+        "The server is temporarily unable to service your request due to maintenance downtime or capacity problems.",
+    ),
+    (
+        OriginPhrase::IisUnavailable,
+        "http error 503. the service is unavailable",
+        "HTTP Error 503. The service is unavailable.",
+    ),
+    (
+        OriginPhrase::HerokuApplicationError,
+        "heroku logs --tail",
+        "Application Error (Heroku)",
+    ),
     // Inferred, not verified against a live Classic Load Balancer (reference §8).
-    (OriginPhrase::ClassicElbAtCapacity, "back-end server is at capacity", "Back-end server is at capacity"),
-    (OriginPhrase::ServiceTemporarilyUnavailable, "503 service temporarily unavailable", "503 Service Temporarily Unavailable"),
+    (
+        OriginPhrase::ClassicElbAtCapacity,
+        "back-end server is at capacity",
+        "Back-end server is at capacity",
+    ),
+    (
+        OriginPhrase::ServiceTemporarilyUnavailable,
+        "503 service temporarily unavailable",
+        "503 Service Temporarily Unavailable",
+    ),
 ];
 
 impl OriginPhrase {
@@ -486,7 +562,9 @@ impl<'a> Signals<'a> {
         let h = obs.headers();
         let server = h.get("server").filter(|s| !s.is_empty());
         let x_cache = h.get("x-cache").filter(|s| !s.is_empty());
-        let via = h.get_all("via").any(|v| v.to_ascii_lowercase().contains("cloudfront"));
+        let via = h
+            .get_all("via")
+            .any(|v| v.to_ascii_lowercase().contains("cloudfront"));
         let edge_result = x_cache.and_then(|x| {
             let lower = x.to_ascii_lowercase();
             lower
@@ -518,10 +596,18 @@ impl<'a> Signals<'a> {
                 .map(|p| {
                     let nginx_footer = p == OriginPhrase::ServiceTemporarilyUnavailable
                         && page.lines().any(|l| l.trim_start().starts_with("nginx"));
-                    if nginx_footer { OriginPhrase::NginxFooter } else { p }
+                    if nginx_footer {
+                        OriginPhrase::NginxFooter
+                    } else {
+                        p
+                    }
                 })
         };
-        let xml_source = if body.is_empty() { obs.page_text().unwrap_or("") } else { body };
+        let xml_source = if body.is_empty() {
+            obs.page_text().unwrap_or("")
+        } else {
+            body
+        };
         let xml_code = xml_element(xml_source, "Code");
         let api_error = (xml_source.contains("cloudfront.amazonaws.com/doc/")
             && xml_source.contains("<ErrorResponse"))
@@ -578,7 +664,9 @@ impl<'a> Signals<'a> {
     }
 
     fn decide_generator(&self) -> Generator {
-        if self.edge_result.is_some_and(ResultType::is_edge_generated_error)
+        if self
+            .edge_result
+            .is_some_and(ResultType::is_edge_generated_error)
             || self.cloudfront.error_page
             || self.cf_phrase.is_some()
         {
@@ -598,7 +686,10 @@ impl<'a> Signals<'a> {
     /// Whether the response went through CloudFront (any marker).
     pub fn through_cloudfront(&self) -> bool {
         self.cloudfront.any()
-            || self.server_timing.as_ref().is_some_and(|st| st.pop.is_some())
+            || self
+                .server_timing
+                .as_ref()
+                .is_some_and(|st| st.pop.is_some())
             || self.log_result.is_some()
             || self.log_detailed_result.is_some()
     }
@@ -640,11 +731,13 @@ fn origin_kind(
     if h.contains("x-amzn-requestid") || h.contains("x-amzn-errortype") {
         // API Gateway HTTP APIs and Lambda function URLs both send x-amzn-RequestId; function
         // URLs add a trace id and never an API Gateway id.
-        return Some(if h.contains("x-amzn-trace-id") && !h.contains("x-amzn-errortype") {
-            OriginKind::LambdaFunctionUrl
-        } else {
-            OriginKind::ApiGateway
-        });
+        return Some(
+            if h.contains("x-amzn-trace-id") && !h.contains("x-amzn-errortype") {
+                OriginKind::LambdaFunctionUrl
+            } else {
+                OriginKind::ApiGateway
+            },
+        );
     }
     if s == "heroku"
         || s == "cowboy"
@@ -654,7 +747,8 @@ fn origin_kind(
         return Some(OriginKind::Heroku);
     }
     if s.starts_with("envoy")
-        || h.iter().any(|(n, _)| n.len() > 8 && n[..8].eq_ignore_ascii_case("x-envoy-"))
+        || h.iter()
+            .any(|(n, _)| n.len() > 8 && n[..8].eq_ignore_ascii_case("x-envoy-"))
         || matches!(
             phrase,
             Some(OriginPhrase::EnvoyNoHealthyUpstream | OriginPhrase::EnvoyUpstreamConnect)
@@ -663,7 +757,10 @@ fn origin_kind(
         return Some(OriginKind::Envoy);
     }
     if s.starts_with("nginx")
-        || matches!(phrase, Some(OriginPhrase::NginxFooter | OriginPhrase::AmazonLinuxNginx))
+        || matches!(
+            phrase,
+            Some(OriginPhrase::NginxFooter | OriginPhrase::AmazonLinuxNginx)
+        )
     {
         return Some(OriginKind::Nginx);
     }

@@ -178,7 +178,10 @@ fn observe(
         }
     }
     if let Some(content) = response.content {
-        if let Some(text) = content.text.and_then(|raw| decode_text(raw, content.encoding.as_deref())) {
+        if let Some(text) = content
+            .text
+            .and_then(|raw| decode_text(raw, content.encoding.as_deref()))
+        {
             let markup = content
                 .mime_type
                 .as_deref()
@@ -285,7 +288,10 @@ mod tests {
         let e = &h.failing[0];
         assert_eq!(e.index, 1);
         assert_eq!(e.observation.status(), Some(503));
-        assert_eq!(e.observation.url(), Some("https://x/a?Signature=[redacted]"));
+        assert_eq!(
+            e.observation.url(),
+            Some("https://x/a?Signature=[redacted]")
+        );
         assert_eq!(e.observation.page_text(), Some("503 ERROR"));
         assert_eq!(e.observation.headers().len(), 1);
     }

@@ -8,9 +8,7 @@
 use alloc::string::String;
 
 /// Elements whose content is not visible text.
-const HIDDEN: &[&str] = &[
-    "script", "style", "title", "noscript", "template", "svg",
-];
+const HIDDEN: &[&str] = &["script", "style", "title", "noscript", "template", "svg"];
 
 /// Elements that do not break a line (everything else, including unknown XML elements such as
 /// S3's `<Code>`, does: it keeps `<Code>SlowDown</Code><Message>…` apart).
@@ -205,13 +203,17 @@ mod tests {
 
     #[test]
     fn scripts_styles_and_comments_are_dropped() {
-        let t = visible_text("<p>a<script>var x='<p>no</p>';</SCRIPT>b<!-- c -->d<style>p{}</style></p>");
+        let t = visible_text(
+            "<p>a<script>var x='<p>no</p>';</SCRIPT>b<!-- c -->d<style>p{}</style></p>",
+        );
         assert_eq!(t, "abd");
     }
 
     #[test]
     fn xml_elements_stay_apart() {
-        let t = visible_text("<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>");
+        let t = visible_text(
+            "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+        );
         assert_eq!(t, "SlowDown\nPlease reduce your request rate.");
     }
 

@@ -127,11 +127,19 @@ impl fmt::Display for HarError {
                 f,
                 "the HAR file ends early (line {line}, column {column}): it was probably cut off while saving or copying; export it again"
             ),
-            HarError::Json { line, column, detail } => write!(
+            HarError::Json {
+                line,
+                column,
+                detail,
+            } => write!(
                 f,
                 "the input starts like JSON but is not valid JSON at line {line}, column {column} ({detail}); export the HAR again or paste the raw response instead"
             ),
-            HarError::Schema { line, column, detail } => write!(
+            HarError::Schema {
+                line,
+                column,
+                detail,
+            } => write!(
                 f,
                 "the HAR file has an unexpected value at line {line}, column {column} ({detail}); is it a HAR 1.2 file from the browser's network panel?"
             ),
@@ -143,7 +151,11 @@ impl fmt::Display for HarError {
                 f,
                 "the HAR file has no \"log.entries\": it recorded no requests; reload the failing page with the network panel open, then export again"
             ),
-            HarError::BadEntry { index, what, detail } => {
+            HarError::BadEntry {
+                index,
+                what,
+                detail,
+            } => {
                 write!(f, "HAR entry {index}: {what} ({detail})")
             }
         }
@@ -194,16 +206,23 @@ fn to_text(bytes: &[u8]) -> Result<alloc::borrow::Cow<'_, str>, ParseError> {
     }
     match core::str::from_utf8(bytes) {
         Ok(s) => Ok(alloc::borrow::Cow::Borrowed(s)),
-        Err(e) if e.valid_up_to() < head.len().min(64) && bytes.len() > 64 => Err(ParseError::Binary {
-            offset: e.valid_up_to(),
-        }),
-        Err(_) => Ok(alloc::borrow::Cow::Owned(String::from_utf8_lossy(bytes).into_owned())),
+        Err(e) if e.valid_up_to() < head.len().min(64) && bytes.len() > 64 => {
+            Err(ParseError::Binary {
+                offset: e.valid_up_to(),
+            })
+        }
+        Err(_) => Ok(alloc::borrow::Cow::Owned(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )),
     }
 }
 
 #[cfg(feature = "std")]
 /// Reads at most `limit` bytes from `reader`; more is [`ParseError::TooLarge`].
-pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result<Result<alloc::vec::Vec<u8>, ParseError>> {
+pub fn read_limited(
+    reader: impl std::io::Read,
+    limit: usize,
+) -> std::io::Result<Result<alloc::vec::Vec<u8>, ParseError>> {
     use std::io::Read as _;
     let mut buf = alloc::vec::Vec::new();
     let read = reader.take(limit as u64 + 1).read_to_end(&mut buf)?;
