@@ -136,13 +136,13 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
     let mut lock = stdout.lock();
     lock.write_all(out.as_bytes()).map_err(CliError::Write)?;
     lock.flush().map_err(CliError::Write)?;
-    if let Analysis::Har { har, .. } = &analysis {
-        if har.failing.is_empty() {
-            eprintln!(
-                "cf503: {name}: none of the {} entries failed (no 5xx, no CloudFront-generated 4xx)",
-                har.total_entries
-            );
-        }
+    if let Analysis::Har { har, .. } = &analysis
+        && har.failing.is_empty()
+    {
+        eprintln!(
+            "cf503: {name}: none of the {} entries failed (no 5xx, no CloudFront-generated 4xx)",
+            har.total_entries
+        );
     }
     Ok(())
 }

@@ -259,7 +259,7 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         } else {
             t.as_str()
         };
-        result_type_evidence(&mut sc, *signal, value, *t, status);
+        result_type_evidence(&mut sc, signal, value, *t, status);
     }
 
     // 2. The reason line of CloudFront's error page.
@@ -433,15 +433,14 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
     if sig.edge_result == Some(ResultType::Error) && sig.generated_by == Generator::Origin {
         notes.push(Note { id: "x_cache_error", text: "`X-Cache: Error from cloudfront` only says the status is an error; it does not mean CloudFront generated it. Here the origin did.".to_string() });
     }
-    if let (Some(x), Some(p)) = (sig.edge_result, sig.cf_phrase) {
-        if let (Some(a), Some(b)) = (implied_by_result(x), implied_by_phrase(p)) {
-            if a != b {
-                notes.push(Note {
+    if let (Some(x), Some(p)) = (sig.edge_result, sig.cf_phrase)
+        && let (Some(a), Some(b)) = (implied_by_result(x), implied_by_phrase(p))
+        && a != b
+    {
+        notes.push(Note {
                     id: "contradiction",
                     text: format!("The page text (\"{}\") and X-Cache ({}) point at different causes ({} vs {}); X-Cache is the more specific signal.", p.text(), x.as_str(), b.as_str(), a.as_str()),
                 });
-            }
-        }
     }
     if status == Some(502)
         && sc

@@ -176,17 +176,17 @@ fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
     if let Some(x) = s.page_phrase {
         v.push(("Page says", x.to_string()));
     }
-    if let (Some(r), Some(n)) = (s.lambda_region, s.lambda_region_name) {
-        if d.findings.iter().take(2).any(|f| {
+    if let (Some(r), Some(n)) = (s.lambda_region, s.lambda_region_name)
+        && d.findings.iter().take(2).any(|f| {
             matches!(
                 f.cause,
                 CauseId::LambdaEdgeExecution
                     | CauseId::LambdaEdgeInvalid
                     | CauseId::LambdaEdgeThrottled
             )
-        }) {
-            v.push(("Lambda@Edge Region (likely)", format!("{r} ({n})")));
-        }
+        })
+    {
+        v.push(("Lambda@Edge Region (likely)", format!("{r} ({n})")));
     }
     if let Some(x) = &s.request_id {
         v.push(("Request ID", x.clone()));

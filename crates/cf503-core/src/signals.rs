@@ -747,8 +747,10 @@ fn origin_kind(
         return Some(OriginKind::Heroku);
     }
     if s.starts_with("envoy")
-        || h.iter()
-            .any(|(n, _)| n.len() > 8 && n[..8].eq_ignore_ascii_case("x-envoy-"))
+        || h.iter().any(|(n, _)| {
+            n.get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case("x-envoy-"))
+        })
         || matches!(
             phrase,
             Some(OriginPhrase::EnvoyNoHealthyUpstream | OriginPhrase::EnvoyUpstreamConnect)

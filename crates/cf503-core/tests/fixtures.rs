@@ -180,7 +180,7 @@ fn bare_status_is_thin_and_says_what_to_collect() {
 fn not_cloudfront_is_confident_with_headers() {
     let (_, d) = load("not_cloudfront--plain-nginx.http");
     assert!(d.top().confidence >= 0.7);
-    assert_eq!(d.summary.through_cloudfront, false);
+    assert!(!d.summary.through_cloudfront);
 }
 
 #[test]

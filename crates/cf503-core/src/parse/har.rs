@@ -177,23 +177,22 @@ fn observe(
             }
         }
     }
-    if let Some(content) = response.content {
-        if let Some(text) = content
+    if let Some(content) = response.content
+        && let Some(text) = content
             .text
             .and_then(|raw| decode_text(raw, content.encoding.as_deref()))
-        {
-            let markup = content
-                .mime_type
-                .as_deref()
-                .is_some_and(|m| m.contains("html") || m.contains("xml"))
-                || html::looks_like_markup(&text);
-            let scanned = &text[..floor_char_boundary(&text, BODY_DECODE_LIMIT)];
-            obs.set_body(scanned);
-            if markup {
-                obs.set_page_text(&html::visible_text(scanned));
-            } else {
-                obs.set_page_text(&html::fold_whitespace(scanned));
-            }
+    {
+        let markup = content
+            .mime_type
+            .as_deref()
+            .is_some_and(|m| m.contains("html") || m.contains("xml"))
+            || html::looks_like_markup(&text);
+        let scanned = &text[..floor_char_boundary(&text, BODY_DECODE_LIMIT)];
+        obs.set_body(scanned);
+        if markup {
+            obs.set_page_text(&html::visible_text(scanned));
+        } else {
+            obs.set_page_text(&html::fold_whitespace(scanned));
         }
     }
     Ok(obs)

@@ -60,7 +60,10 @@ fn clean(line: &str, verbose: bool) -> Option<&str> {
 /// `HTTP/1.1 503 Service Unavailable`, `HTTP/2 503`, `HTTP/3 503`.
 pub(crate) fn parse_status_line(line: &str) -> Option<(&str, u16, Option<&str>)> {
     let line = line.trim();
-    if line.len() < 5 || !line[..5].eq_ignore_ascii_case("HTTP/") {
+    if !line
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("HTTP/"))
+    {
         return None;
     }
     let mut parts = line.splitn(3, ' ');
@@ -200,11 +203,11 @@ fn read_headers(
 
 fn set_status_from_header(obs: &mut Observation, value: &str) {
     let code = value.split_whitespace().next().unwrap_or("");
-    if code.len() == 3 {
-        if let Ok(status) = code.parse::<u16>() {
-            let reason = value[code.len()..].trim();
-            obs.set_status(status, (!reason.is_empty()).then_some(reason));
-        }
+    if code.len() == 3
+        && let Ok(status) = code.parse::<u16>()
+    {
+        let reason = value[code.len()..].trim();
+        obs.set_status(status, (!reason.is_empty()).then_some(reason));
     }
 }
 
@@ -213,14 +216,15 @@ fn set_status_from_header(obs: &mut Observation, value: &str) {
 fn find_next_response(input: &str, from: usize, verbose: bool) -> Option<usize> {
     let mut pos = from;
     while let Some(line) = line_at(input, pos, 0) {
-        if let Some(text) = clean(line.text, verbose) {
-            if line.start > from && parse_status_line(text).is_some() {
-                let next_is_header = line_at(input, line.next, 0)
-                    .and_then(|l| clean(l.text, verbose))
-                    .is_some_and(|t| split_header(t).is_some());
-                if next_is_header {
-                    return Some(line.start);
-                }
+        if let Some(text) = clean(line.text, verbose)
+            && line.start > from
+            && parse_status_line(text).is_some()
+        {
+            let next_is_header = line_at(input, line.next, 0)
+                .and_then(|l| clean(l.text, verbose))
+                .is_some_and(|t| split_header(t).is_some());
+            if next_is_header {
+                return Some(line.start);
             }
         }
         pos = line.next;

@@ -1,0 +1,209 @@
+//! The `cf503` binary, end to end: real process, real files, real exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn cf503(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cf503");
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(bytes) = stdin {
+            pipe.write_all(bytes).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn explain_json_for_every_fixture() {
+    let dir = fixtures().join("responses");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let expected = name.split("--").next().unwrap();
+        let out = cf503(&["explain", "--json", path.to_str().unwrap()], None);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v = json(&out);
+        assert_eq!(v["schema"], "cf503.report");
+        assert_eq!(v["schema_version"], 1);
+        let findings = v["findings"].as_array().unwrap();
+        assert_eq!(findings[0]["cause"], expected, "{name}");
+        let c = findings[0]["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c));
+        assert!(
+            findings
+                .windows(2)
+                .all(|w| w[0]["confidence"].as_f64() >= w[1]["confidence"].as_f64())
+        );
+        n += 1;
+    }
+    assert!(n >= 20);
+}
+
+#[test]
+fn explain_text_and_markdown() {
+    let f = fixtures().join("responses/lambda_edge_throttled--throttled-page.http");
+    let out = cf503(&["explain", f.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Verdict: The Lambda@Edge function was throttled [lambda_edge_throttled"),
+        "{text}"
+    );
+    assert!(text.contains("ap-northeast-1"), "{text}");
+
+    let out = cf503(&["explain", "--markdown", f.to_str().unwrap()], None);
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("## cf503 diagnosis: 503"), "{md}");
+    assert!(md.contains(
+        "### Most likely: The Lambda@Edge function was throttled (`lambda_edge_throttled`"
+    ));
+}
+
+#[test]
+fn explain_reads_standard_input() {
+    let input = b"HTTP/2 503\r\nserver: CloudFront\r\nx-cache: FunctionExecutionError from cloudfront\r\n\r\n";
+    for args in [&["explain", "--json"][..], &["explain", "--json", "-"][..]] {
+        let out = cf503(args, Some(input));
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            json(&out)["findings"][0]["cause"],
+            "cloudfront_function_error"
+        );
+    }
+}
+
+#[test]
+fn explain_har() {
+    let f = fixtures().join("har/mixed.har");
+    let out = cf503(&["explain", "--json", f.to_str().unwrap()], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["schema"], "cf503.har_report");
+    assert_eq!(v["total_entries"], 6);
+    let entries = v["entries"].as_array().unwrap();
+    let got: Vec<(u64, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["status"].as_u64().unwrap(),
+                e["findings"][0]["cause"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (503, "lambda_edge_execution"),
+            (503, "origin_overloaded"),
+            (503, "cloudfront_function_error")
+        ]
+    );
+    for e in entries {
+        assert!(
+            e["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://www.example.com/")
+        );
+    }
+    // Every format, no secret from the HAR.
+    for fmt in ["--json", "--markdown", "--"] {
+        let out = cf503(&["explain", fmt, f.to_str().unwrap()], None);
+        let all = String::from_utf8(out.stdout).unwrap();
+        assert!(!all.contains("har-secret"), "{fmt}: {all}");
+    }
+}
+
+#[test]
+fn unreadable_input_exits_2_with_one_line_naming_the_file() {
+    let cases: Vec<(String, &str)> = vec![
+        ("/nonexistent/capture.txt".into(), "cannot read"),
+        (
+            fixtures().join("har").to_str().unwrap().into(),
+            "cannot read",
+        ),
+    ];
+    for (path, want) in cases {
+        let out = cf503(&["explain", &path], None);
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("cf503: {path}: {want}")), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+
+    let dir = std::env::temp_dir().join(format!("cf503-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("garbage.bin");
+    std::fs::write(&bin, [0u8, 1, 2, 3, 0xff, 0xfe, 0, 0]).unwrap();
+    let trunc = dir.join("cut.har");
+    let har = std::fs::read_to_string(fixtures().join("har/mixed.har")).unwrap();
+    std::fs::write(&trunc, &har[..har.len() / 3]).unwrap();
+    let prose = dir.join("notes.txt");
+    std::fs::write(&prose, "my site is down, please help\n").unwrap();
+    for (file, want) in [
+        (&bin, "binary"),
+        (&trunc, "ends early"),
+        (&prose, "neither an HTTP status line nor a header"),
+    ] {
+        let out = cf503(&["explain", file.to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(file.to_str().unwrap()) && err.contains(want),
+            "{err}"
+        );
+    }
+    let out = cf503(&["explain"], Some(b""));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .starts_with("cf503: standard input: the input is empty")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn usage_errors_and_help() {
+    let out = cf503(&["explain", "--json", "--markdown"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = cf503(&["--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("Exit status:") && help.contains("explain"),
+        "{help}"
+    );
+    let out = cf503(&[], None);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,205 @@
+//! Bad input gets a clear error or a bounded result, never a panic or a hang.
+//! (Time is not asserted here: a hang shows up as a test that never ends, and the figures live
+//! in `just bench`.)
+
+use cf503_core::parse::{HarError, Input, ParseError, parse_input};
+use cf503_core::{Analysis, analyze, report};
+
+fn err(bytes: &[u8]) -> ParseError {
+    match parse_input(bytes) {
+        Err(e) => e,
+        Ok(other) => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn empty_and_blank_input() {
+    assert_eq!(err(b""), ParseError::Empty);
+    assert_eq!(err(b" \r\n\t\n"), ParseError::Empty);
+    assert!(err(b"").to_string().contains("curl -si"));
+}
+
+#[test]
+fn binary_garbage_is_refused() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10";
+    assert!(matches!(err(png), ParseError::Binary { .. }));
+    let mut noise = Vec::new();
+    let mut x: u32 = 0x1234_5678;
+    for _ in 0..100_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        noise.push(x as u8);
+    }
+    let e = err(&noise);
+    assert!(matches!(e, ParseError::Binary { .. }), "{e:?}");
+    assert!(e.to_string().contains("binary"));
+    // gzip-compressed body after valid headers: headers still diagnosed, body lossily decoded.
+    let mut gz =
+        b"HTTP/1.1 503 Service Unavailable\r\nServer: CloudFront\r\nContent-Encoding: gzip\r\n\r\n"
+            .to_vec();
+    gz.extend_from_slice(&[0x1f, 0x8b, 0x08, 0xff, 0xfe, 0x80, 0x81]);
+    assert!(matches!(parse_input(&gz), Ok(Input::Response(_))));
+}
+
+#[test]
+fn text_that_is_not_http_names_the_line() {
+    let e = err(b"Hello,\nthis is my question about CloudFront");
+    assert_eq!(
+        e,
+        ParseError::NotAResponse {
+            line: 1,
+            found: "Hello,".into()
+        }
+    );
+    assert!(e.to_string().contains("line 1"));
+}
+
+#[test]
+fn ten_megabyte_header_value() {
+    let big = "A".repeat(10 * 1024 * 1024);
+    let input = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nServer: CloudFront\r\nX-Big: {big}\r\nX-Cache: LambdaLimitExceeded from cloudfront\r\n\r\n"
+    );
+    let Ok(Analysis::Response(b)) = analyze(input.as_bytes()) else {
+        panic!()
+    };
+    let (obs, d) = &*b;
+    assert_eq!(obs.headers().get("x-big").map(str::len), Some(big.len()));
+    assert_eq!(d.top().cause.as_str(), "lambda_edge_throttled");
+    // Reports stay small: long values are cut.
+    let huge_server = format!(
+        "HTTP/1.1 503 x\r\nServer: {big}\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\n\r\n"
+    );
+    let Ok(a) = analyze(huge_server.as_bytes()) else {
+        panic!()
+    };
+    for f in [
+        report::Format::Text,
+        report::Format::Markdown,
+        report::Format::Json,
+    ] {
+        let out = a.render(f);
+        assert!(out.len() < 64 * 1024, "{f:?}: {} bytes", out.len());
+    }
+}
+
+#[test]
+fn ten_megabytes_without_a_newline() {
+    let line = "x".repeat(10 * 1024 * 1024);
+    assert!(matches!(
+        err(line.as_bytes()),
+        ParseError::NotAResponse { line: 1, .. }
+    ));
+}
+
+#[test]
+fn a_million_header_lines() {
+    let mut s = String::from("HTTP/2 503\n");
+    for i in 0..1_000_000 {
+        s.push_str(&format!("x-h{i}: v\n"));
+    }
+    let Ok(Input::Response(obs)) = parse_input(s.as_bytes()) else {
+        panic!()
+    };
+    assert_eq!(obs.headers().len(), 1_000_000);
+}
+
+#[test]
+fn truncated_har() {
+    let har = include_str!("../../../tests/fixtures/har/mixed.har");
+    let cut = &har[..har.len() / 2];
+    match err(cut.as_bytes()) {
+        ParseError::Har(HarError::Truncated { line, column }) => {
+            assert!(line > 1 && column > 0);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err(cut.as_bytes()).to_string().contains("ends early"));
+}
+
+#[test]
+fn har_shape_errors() {
+    assert!(matches!(
+        err(br#"{"log": {"entries": 5}}"#),
+        ParseError::Har(HarError::Schema { .. })
+    ));
+    assert!(matches!(
+        err(br#"{"log": {"entries": [{"response": {"status": 503, "headers": 7}}]}}"#),
+        ParseError::Har(HarError::BadEntry { index: 0, .. })
+    ));
+    assert!(matches!(
+        err(br#"{"a": 1}"#),
+        ParseError::Har(HarError::NotHar)
+    ));
+    assert!(matches!(
+        err(br#"{"a": trux}"#),
+        ParseError::Har(HarError::Json { .. })
+    ));
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    let mut s = String::from("{\"log\":");
+    s.push_str(&"[".repeat(200_000));
+    assert!(matches!(err(s.as_bytes()), ParseError::Har(_)));
+}
+
+#[test]
+fn fifty_megabyte_har() {
+    let fail = r#"{"startedDateTime":"2026-11-26T05:00:00Z","request":{"url":"https://x/fail"},"response":{"status":503,"headers":[{"name":"Server","value":"CloudFront"},{"name":"X-Cache","value":"LambdaExecutionError from cloudfront"}],"content":{"mimeType":"text/html","text":"<H1>503 ERROR</H1>"}}}"#;
+    let ok_body = "x".repeat(4000);
+    let ok = format!(
+        r#"{{"request":{{"url":"https://x/ok"}},"response":{{"status":200,"headers":[{{"name":"Content-Type","value":"text/plain"}}],"content":{{"mimeType":"text/plain","text":"{ok_body}\n\"quoted\""}}}}}}"#
+    );
+    let mut s = String::from(r#"{"log":{"version":"1.2","entries":["#);
+    let mut n = 0;
+    while s.len() < 50 * 1024 * 1024 {
+        if n > 0 {
+            s.push(',');
+        }
+        s.push_str(if n % 1000 == 7 { fail } else { &ok });
+        n += 1;
+    }
+    s.push_str("]}}");
+    let Ok(Analysis::Har { har, diagnoses }) = analyze(s.as_bytes()) else {
+        panic!()
+    };
+    assert_eq!(har.total_entries, n);
+    assert_eq!(har.failing.len(), (0..n).filter(|i| i % 1000 == 7).count());
+    assert!(
+        diagnoses
+            .iter()
+            .all(|d| d.top().cause.as_str() == "lambda_edge_execution")
+    );
+}
+
+#[test]
+fn invalid_utf8_in_a_body_is_replaced() {
+    let mut input = b"HTTP/1.1 503 Service Unavailable\r\nServer: nginx\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\n\r\nno healthy \xff\xfe upstream".to_vec();
+    input.extend_from_slice(&[b'x'; 100]);
+    let Ok(Input::Response(obs)) = parse_input(&input) else {
+        panic!()
+    };
+    assert!(obs.page_text().unwrap().contains('\u{fffd}'));
+}
+
+#[test]
+fn hostile_values_cannot_inject_into_reports() {
+    let input = "HTTP/1.1 503 x\r\nServer: evil\u{1b}[2J\u{7}`| <script>alert(1)</script>\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\n\r\n";
+    let Ok(a) = analyze(input.as_bytes()) else {
+        panic!()
+    };
+    let text = a.render(report::Format::Text);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'));
+    let md = a.render(report::Format::Markdown);
+    assert!(!md.contains('\u{1b}'));
+    assert!(md.contains("``evil"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&a.render(report::Format::Json)).unwrap();
+    assert!(
+        json["observed"]["server"]
+            .as_str()
+            .unwrap()
+            .contains("<script>")
+    );
+}
