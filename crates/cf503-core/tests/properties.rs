@@ -176,3 +176,47 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The HAR fast path (a structural scan, full parsing of failing entries only) finds exactly
+    /// the entries a full JSON parse would.
+    #[test]
+    fn har_scanner_agrees_with_a_full_parse(
+        entries in prop::collection::vec(
+            (prop_oneof![Just(200u16), Just(301), Just(404), Just(500), Just(502), Just(503), Just(504)],
+             prop_oneof![Just("CloudFront"), Just("nginx")],
+             "(\\PC|[\"\\\\/\n\t])*",
+             any::<bool>()),
+            0..12),
+        pretty in any::<bool>(),
+        status_as_string in any::<bool>(),
+    ) {
+        let list: Vec<serde_json::Value> = entries.iter().map(|(status, server, body, junk)| {
+            let status = if status_as_string { serde_json::json!(status.to_string()) } else { serde_json::json!(status) };
+            let mut e = serde_json::json!({
+                "startedDateTime": "2026-11-26T05:00:00Z",
+                "request": {"method": "GET", "url": "https://x/", "headers": []},
+                "response": {"status": status, "headers": [{"name": "Server", "value": server}],
+                             "content": {"mimeType": "text/html", "text": body}},
+            });
+            if *junk {
+                e["_junk"] = serde_json::json!({"a": [1, -2.5e3, true, null, {"b": "\"]}"}], "c": {}});
+            }
+            e
+        }).collect();
+        let doc = serde_json::json!({"log": {"version": "1.2", "entries": list}});
+        let text = if pretty { serde_json::to_string_pretty(&doc).unwrap() } else { doc.to_string() };
+        let Ok(Input::Har(har)) = parse_input(text.as_bytes()) else {
+            return Err(TestCaseError::fail("valid HAR did not parse"));
+        };
+        prop_assert_eq!(har.total_entries, entries.len());
+        let want: Vec<usize> = entries.iter().enumerate()
+            .filter(|(_, (s, server, _, _))| *s >= 500 || (*s >= 400 && *server == "CloudFront"))
+            .map(|(i, _)| i)
+            .collect();
+        let got: Vec<usize> = har.failing.iter().map(|e| e.index).collect();
+        prop_assert_eq!(got, want);
+    }
+}

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::json_scan::{ScanError, Scanner, line_column};
 use super::{HarError, ParseError, html};
 use crate::observation::{Observation, Source, floor_char_boundary};
 use crate::signals;
@@ -40,21 +41,14 @@ pub struct Har {
 
 #[derive(Deserialize)]
 struct Top<'a> {
-    #[serde(borrow)]
-    log: Option<Log<'a>>,
-    // A single entry pasted on its own ("Copy as HAR" of one request in some tools).
+    // Only a single entry pasted on its own ("Copy as HAR" of one request in some tools) is
+    // parsed this way; full files go through the scanner.
     #[serde(borrow)]
     request: Option<Request<'a>>,
     #[serde(borrow)]
     response: Option<Response<'a>>,
     #[serde(rename = "startedDateTime", borrow)]
     started: Option<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct Log<'a> {
-    #[serde(borrow)]
-    entries: Option<Vec<Entry<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -110,42 +104,189 @@ const BODY_DECODE_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Parses a HAR document.
 pub fn parse(input: &str) -> Result<Har, ParseError> {
-    let top: Top<'_> = serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
-    let entries: Vec<Entry<'_>> = match (top.log, top.response) {
-        (Some(log), _) => log.entries.ok_or(ParseError::Har(HarError::NoEntries))?,
-        (None, Some(response)) => alloc::vec![Entry {
-            request: top.request,
-            response: Some(response),
-            started: top.started,
-        }],
-        (None, None) => return Err(ParseError::Har(HarError::NotHar)),
+    let bytes = input.as_bytes();
+    let scanned = scan(bytes).map_err(|e| ParseError::Har(scan_error(bytes, &e)))?;
+    let Some(entries) = scanned.entries else {
+        return match (scanned.saw_log, scanned.saw_response) {
+            (true, _) => Err(ParseError::Har(HarError::NoEntries)),
+            // A single entry pasted on its own: small, so parse it whole.
+            (false, true) => parse_single(input),
+            (false, false) => Err(ParseError::Har(HarError::NotHar)),
+        };
     };
     let total_entries = entries.len();
     let mut failing = Vec::new();
-    for (index, entry) in entries.into_iter().enumerate() {
-        let Some(response) = entry.response else {
-            continue;
-        };
-        let Some(status) = response.status.and_then(status_of) else {
-            continue;
-        };
+    for (index, span) in entries.into_iter().enumerate() {
         // Successful responses are skipped without decoding anything else.
-        if status < 400 {
+        if span.status.is_none_or(|s| s < 400) {
             continue;
         }
-        let observation = observe(entry.request, response, status, index)?;
-        if signals::is_failing(&observation) {
-            failing.push(HarEntry {
+        let text = &input[span.start..span.end];
+        let entry: Entry<'_> = serde_json::from_str(text).map_err(|e| {
+            ParseError::Har(HarError::BadEntry {
                 index,
-                started: entry.started.map(Cow::into_owned),
-                observation,
-            });
-        }
+                what: "the entry is not a valid HAR entry",
+                detail: alloc::format!("{e}"),
+            })
+        })?;
+        push_if_failing(&mut failing, index, entry)?;
     }
     Ok(Har {
         total_entries,
         failing,
     })
+}
+
+fn parse_single(input: &str) -> Result<Har, ParseError> {
+    let top: Top<'_> = serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
+    let mut failing = Vec::new();
+    push_if_failing(
+        &mut failing,
+        0,
+        Entry {
+            request: top.request,
+            response: top.response,
+            started: top.started,
+        },
+    )?;
+    Ok(Har {
+        total_entries: 1,
+        failing,
+    })
+}
+
+fn push_if_failing(
+    failing: &mut Vec<HarEntry>,
+    index: usize,
+    entry: Entry<'_>,
+) -> Result<(), ParseError> {
+    let Some(response) = entry.response else {
+        return Ok(());
+    };
+    let Some(status) = response.status.and_then(|raw| status_of(raw.get())) else {
+        return Ok(());
+    };
+    if status < 400 {
+        return Ok(());
+    }
+    let observation = observe(entry.request, response, status, index)?;
+    if signals::is_failing(&observation) {
+        failing.push(HarEntry {
+            index,
+            started: entry.started.map(Cow::into_owned),
+            observation,
+        });
+    }
+    Ok(())
+}
+
+/// Where an entry is, and its response status if it has a readable one.
+struct EntrySpan {
+    start: usize,
+    end: usize,
+    status: Option<u16>,
+}
+
+struct Scanned {
+    saw_log: bool,
+    saw_response: bool,
+    entries: Option<Vec<EntrySpan>>,
+}
+
+fn scan(b: &[u8]) -> Result<Scanned, ScanError> {
+    let mut sc = Scanner::new(b);
+    let mut out = Scanned {
+        saw_log: false,
+        saw_response: false,
+        entries: None,
+    };
+    if sc.peek() != Some(b'{') {
+        return Err(sc.schema_err("a JSON object"));
+    }
+    sc.object(|key, sc| match key {
+        b"log" if !out.saw_log => {
+            out.saw_log = true;
+            if sc.peek() != Some(b'{') {
+                return Err(sc.schema_err("\"log\" to be an object"));
+            }
+            sc.object(|key, sc| {
+                if key != b"entries" || out.entries.is_some() {
+                    return sc.skip_value().map(drop);
+                }
+                if sc.peek() != Some(b'[') {
+                    return Err(sc.schema_err("\"log.entries\" to be an array"));
+                }
+                let mut entries = Vec::new();
+                sc.array(|sc| {
+                    entries.push(scan_entry(sc)?);
+                    Ok(())
+                })?;
+                out.entries = Some(entries);
+                Ok(())
+            })
+        }
+        b"response" => {
+            out.saw_response = true;
+            sc.skip_value().map(drop)
+        }
+        _ => sc.skip_value().map(drop),
+    })?;
+    if !sc.at_end() {
+        return Err(sc.schema_err("the end of the document"));
+    }
+    Ok(out)
+}
+
+fn scan_entry(sc: &mut Scanner<'_>) -> Result<EntrySpan, ScanError> {
+    if sc.peek() != Some(b'{') {
+        let (start, end) = sc.skip_value()?;
+        return Ok(EntrySpan {
+            start,
+            end,
+            status: None,
+        });
+    }
+    let start = sc.pos;
+    let mut status = None;
+    sc.object(|key, sc| {
+        if key != b"response" || sc.peek() != Some(b'{') {
+            return sc.skip_value().map(drop);
+        }
+        sc.object(|key, sc| {
+            let (s, e) = sc.skip_value()?;
+            if key == b"status" {
+                status = core::str::from_utf8(&sc.bytes()[s..e])
+                    .ok()
+                    .and_then(status_of);
+            }
+            Ok(())
+        })
+    })?;
+    Ok(EntrySpan {
+        start,
+        end: sc.pos,
+        status,
+    })
+}
+
+fn scan_error(b: &[u8], e: &ScanError) -> HarError {
+    let (line, column) = line_column(b, e.offset);
+    let detail = alloc::format!("expected {}", e.expected);
+    if e.eof {
+        HarError::Truncated { line, column }
+    } else if e.schema {
+        HarError::Schema {
+            line,
+            column,
+            detail,
+        }
+    } else {
+        HarError::Json {
+            line,
+            column,
+            detail,
+        }
+    }
 }
 
 fn observe(
@@ -198,8 +339,8 @@ fn observe(
     Ok(obs)
 }
 
-fn status_of(raw: &RawValue) -> Option<u16> {
-    let s = raw.get().trim().trim_matches('"');
+fn status_of(raw: &str) -> Option<u16> {
+    let s = raw.trim().trim_matches('"');
     // Some exporters write 503.0.
     let s = s.strip_suffix(".0").unwrap_or(s);
     s.parse::<u16>().ok().filter(|s| (100..=999).contains(s))

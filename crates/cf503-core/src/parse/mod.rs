@@ -5,6 +5,7 @@
 
 pub mod har;
 pub mod html;
+mod json_scan;
 pub mod raw;
 
 use alloc::string::String;
