@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `just bench`: prints cf503's figures. Benchmarks, not tests: nothing here passes or fails on
+# speed; it reports.
+#   1. criterion: parse+diagnose per second for typical responses; HAR parsing of a small file.
+#   2. `cf503 explain --json` on a generated 100 MB HAR against
+#      `jq '[.log.entries[] | select(.response.status >= 500)]'` on the same file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v jq >/dev/null; then
+    echo "bench: installing jq (Debian package)"
+    apt-get install -y -q jq >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q jq >/dev/null; }
+fi
+
+echo "== 1. diagnosis speed (criterion)"
+cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.txt | grep -E '^(diagnose|har)/|time:|thrpt:'
+
+echo
+echo "== 2. HAR throughput: cf503 explain --json vs jq, 100 MB HAR"
+cargo build -q --release -p cf503-cli
+cargo build -q --release -p cf503-core --example gen_har
+mkdir -p bench-data
+har=bench-data/har-100mb.har
+[ -f "$har" ] || ./target/release/examples/gen_har "$har" 100
+size=$(stat -c %s "$har")
+cat "$har" >/dev/null # warm the page cache for both tools
+
+best() { # best wall time in seconds of N runs of a command
+    local n=$1; shift
+    local best=""
+    for _ in $(seq "$n"); do
+        local t0 t1 dt
+        t0=$(date +%s.%N)
+        "$@" >/dev/null
+        t1=$(date +%s.%N)
+        dt=$(echo "$t1 - $t0" | bc -l)
+        if [ -z "$best" ] || [ "$(echo "$dt < $best" | bc -l)" = 1 ]; then best=$dt; fi
+    done
+    echo "$best"
+}
+command -v bc >/dev/null || apt-get install -y -q bc >/dev/null
+
+cf=$(best 5 ./target/release/cf503 explain --json "$har")
+jqt=$(best 3 jq '[.log.entries[] | select(.response.status >= 500)]' "$har")
+failing=$(./target/release/cf503 explain --json "$har" | jq '.failing_entries')
+jq_failing=$(jq '[.log.entries[] | select(.response.status >= 500)] | length' "$har")
+mb=$(echo "$size / 1048576" | bc -l)
+printf 'file:            %s (%.1f MB), failing entries: cf503 %s, jq %s\n' "$har" "$mb" "$failing" "$jq_failing"
+printf 'cf503 explain:   %.3f s  (%.0f MB/s, best of 5, includes diagnosing and the JSON report)\n' "$cf" "$(echo "$mb / $cf" | bc -l)"
+printf 'jq select:       %.3f s  (%.0f MB/s, best of 3)\n' "$jqt" "$(echo "$mb / $jqt" | bc -l)"
+printf 'speed-up:        %.1fx (goal: at least 10x)\n' "$(echo "$jqt / $cf" | bc -l)"
