@@ -17,6 +17,7 @@ test: setup
     cargo clippy --all-targets -- -D warnings
     cargo clippy -p cf503-core --all-targets --all-features -- -D warnings
     cargo test --workspace
+    cargo test -p cf503-core --all-features
     just no-std
 
 # cf503-core must build without std for wasm32, and no dependency may turn std on

@@ -917,7 +917,6 @@ fn origin_answered(sc: &mut Scorer, sig: &Signals<'_>, status: &str) {
         STRONG,
         "the edge location forwarded the request to the origin",
     );
-    sc.against(NotCloudFront, names::SERVER, &value, 0.0, "");
 }
 
 fn cloudfront_generated_unexplained(sc: &mut Scorer, sig: &Signals<'_>, status: Option<u16>) {

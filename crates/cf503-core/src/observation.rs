@@ -38,9 +38,22 @@ impl Source {
 }
 
 /// Ordered response headers: duplicates kept, look-up case-insensitive.
+///
+/// Deserialising goes through [`Headers::push`], so values are redacted whatever the source.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "Vec<(String, String)>"))]
 pub struct Headers(Vec<(String, String)>);
+
+impl From<Vec<(String, String)>> for Headers {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        let mut h = Headers::new();
+        for (name, value) in &pairs {
+            h.push(name, value);
+        }
+        h
+    }
+}
 
 impl Headers {
     /// An empty header list.
@@ -107,8 +120,12 @@ impl Headers {
 }
 
 /// One HTTP response as the viewer saw it.
+///
+/// Deserialising (feature `serde`) goes through the setters, so a front end that hands over
+/// captured data cannot bypass redaction.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "ObservationFields"))]
 pub struct Observation {
     url: Option<String>,
     status: Option<u16>,
@@ -118,6 +135,54 @@ pub struct Observation {
     page_text: Option<String>,
     body: Option<String>,
     source: Option<Source>,
+}
+
+/// The wire form of an [`Observation`], turned into one through its setters.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct ObservationFields {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    http_version: Option<String>,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    page_text: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    source: Option<Source>,
+}
+
+#[cfg(feature = "serde")]
+impl From<ObservationFields> for Observation {
+    fn from(f: ObservationFields) -> Self {
+        let mut o = Observation::new(f.source.unwrap_or(Source::Browser));
+        if let Some(url) = &f.url {
+            o.set_url(url);
+        }
+        if let Some(status) = f.status {
+            o.set_status(status, f.reason.as_deref());
+        }
+        if let Some(v) = &f.http_version {
+            o.set_http_version(v);
+        }
+        for (name, value) in &f.headers {
+            o.push_header(name, value);
+        }
+        if let Some(t) = &f.page_text {
+            o.set_page_text(t);
+        }
+        if let Some(b) = &f.body {
+            o.set_body(b);
+        }
+        o
+    }
 }
 
 /// The part of a raw body kept for signal extraction (S3 and CloudFront XML codes sit near the

@@ -512,11 +512,6 @@ pub fn har_markdown(total: usize, items: &[HarItem<'_>]) -> String {
     o
 }
 
-/// Whether the verdict is worth acting on (used by front ends for styling).
-pub fn is_confident(d: &Diagnosis) -> bool {
-    d.input_quality != InputQuality::Thin && d.top().confidence >= 0.6
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

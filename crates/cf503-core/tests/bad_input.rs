@@ -203,3 +203,25 @@ fn hostile_values_cannot_inject_into_reports() {
             .contains("<script>")
     );
 }
+
+/// Front ends hand over captured responses as data (feature `serde`): deserialising must redact
+/// exactly as the parsers do.
+#[cfg(feature = "serde")]
+#[test]
+fn deserialised_observations_are_redacted() {
+    let obs: cf503_core::Observation = serde_json::from_value(serde_json::json!({
+        "url": "https://d1.cloudfront.net/a?Signature=sekrit1&x=1",
+        "status": 503,
+        "headers": [["Set-Cookie", "sid=sekrit2; Path=/"], ["Authorization", "Bearer sekrit3"], ["X-Cache", "LambdaLimitExceeded from cloudfront"]],
+        "page_text": "token=sekrit4",
+    }))
+    .unwrap();
+    let all = format!("{obs:?}");
+    for s in ["sekrit1", "sekrit2", "sekrit3", "sekrit4"] {
+        assert!(!all.contains(s), "{s} in {all}");
+    }
+    assert_eq!(
+        cf503_core::diagnose(&obs).top().cause.as_str(),
+        "lambda_edge_throttled"
+    );
+}

@@ -39,18 +39,8 @@ pub struct Har {
     pub failing: Vec<HarEntry>,
 }
 
-#[derive(Deserialize)]
-struct Top<'a> {
-    // Only a single entry pasted on its own ("Copy as HAR" of one request in some tools) is
-    // parsed this way; full files go through the scanner.
-    #[serde(borrow)]
-    request: Option<Request<'a>>,
-    #[serde(borrow)]
-    response: Option<Response<'a>>,
-    #[serde(rename = "startedDateTime", borrow)]
-    started: Option<Cow<'a, str>>,
-}
-
+/// One entry of `log.entries`; also a single entry pasted on its own ("Copy as HAR" of one
+/// request in some tools).
 #[derive(Deserialize)]
 struct Entry<'a> {
     #[serde(borrow)]
@@ -138,17 +128,10 @@ pub fn parse(input: &str) -> Result<Har, ParseError> {
 }
 
 fn parse_single(input: &str) -> Result<Har, ParseError> {
-    let top: Top<'_> = serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
+    let entry: Entry<'_> =
+        serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
     let mut failing = Vec::new();
-    push_if_failing(
-        &mut failing,
-        0,
-        Entry {
-            request: top.request,
-            response: top.response,
-            started: top.started,
-        },
-    )?;
+    push_if_failing(&mut failing, 0, entry)?;
     Ok(Har {
         total_entries: 1,
         failing,
@@ -442,6 +425,18 @@ mod tests {
             Err(ParseError::Har(HarError::Truncated { line: 1, .. })) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_single_entry_on_its_own() {
+        let one = r#"{"startedDateTime":"2026-11-26T05:00:00Z","request":{"url":"https://x/"},"response":{"status":"503","headers":[{"name":"x-cache","value":"LambdaLimitExceeded from cloudfront"}]}}"#;
+        let h = parse(one).unwrap();
+        assert_eq!(h.total_entries, 1);
+        assert_eq!(h.failing[0].observation.status(), Some(503));
+        assert_eq!(
+            h.failing[0].started.as_deref(),
+            Some("2026-11-26T05:00:00Z")
+        );
     }
 
     #[test]
