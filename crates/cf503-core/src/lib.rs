@@ -32,6 +32,7 @@ extern crate std;
 
 pub mod causes;
 pub mod diagnose;
+pub mod dns;
 pub mod observation;
 pub mod parse;
 pub mod pops;

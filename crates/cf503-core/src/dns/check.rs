@@ -1,0 +1,603 @@
+//! The DNS check as a sans-IO state machine, in the manner of quinn-proto: no sockets, no clock,
+//! no randomness of its own. The caller passes the time in (`now`, milliseconds on any monotonic
+//! clock), sends what [`Check::poll_transmit`] hands out, feeds back answers or failures, and
+//! sleeps until [`Check::poll_timeout`]. The check decides time-outs, retries and the overall
+//! deadline.
+//!
+//! The query graph (independent queries go out together; depth 4):
+//! 1. SOA for the origin name and each of its parents, through the resolver (the longest name
+//!    that has an SOA in the answer is the zone apex; the next is the parent zone), and the
+//!    origin's A/AAAA through the resolver, with DNSSEC checking on and off.
+//! 2. NS of the apex and of the parent zone.
+//! 3. A/AAAA of every name server.
+//! 4. Where the transport can reach a chosen server: the origin's A/AAAA and the apex SOA asked
+//!    of every address of every name server (RD=0), and the apex NS asked of the parent's servers
+//!    (the delegation).
+
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::net::IpAddr;
+
+use super::wire::{self, Flags, Question, RType, Response, RrData, Verdict, WireError};
+
+/// Where a query goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    /// The transport's recursive resolver.
+    Resolver,
+    /// A specific server (an authoritative name server), port 53.
+    Server(IpAddr),
+}
+
+/// What the transport can do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Whether queries can be sent to a chosen server (native UDP/TCP: yes; DoH: no).
+    pub can_target_servers: bool,
+    /// Time-out for one attempt through the resolver, ms (resolvers take ~2 s to give up).
+    pub resolver_timeout_ms: u64,
+    /// Time-out for one attempt at an authoritative server, ms.
+    pub server_timeout_ms: u64,
+    /// Attempts after the first one.
+    pub retries: u8,
+    /// The whole check ends this long after it started, ms.
+    pub deadline_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            can_target_servers: true,
+            resolver_timeout_ms: 4000,
+            server_timeout_ms: 1500,
+            retries: 1,
+            deadline_ms: 15_000,
+        }
+    }
+}
+
+/// Why a query got no usable answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// No answer in time (decided by the check).
+    Timeout,
+    /// The transport could not send or receive (connection refused, unreachable…).
+    Network(String),
+    /// A DoH server answered with this HTTP status.
+    Http(u16),
+    /// The transport received something that is not a DNS answer (e.g. an HTML page).
+    NotDns(String),
+}
+
+impl core::fmt::Display for Failure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Failure::Timeout => write!(f, "time-out"),
+            Failure::Network(e) => write!(f, "network error: {e}"),
+            Failure::Http(s) => write!(f, "HTTP status {s}"),
+            Failure::NotDns(e) => write!(f, "not a DNS answer: {e}"),
+        }
+    }
+}
+
+/// One query to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transmit {
+    /// The check's handle for this attempt: pass it back with the answer.
+    pub token: u32,
+    /// DNS message ID.
+    pub id: u16,
+    /// The question.
+    pub question: Question,
+    /// Header flags.
+    pub flags: Flags,
+    /// Where to send it.
+    pub target: Target,
+    /// The encoded message.
+    pub bytes: Vec<u8>,
+}
+
+/// Why the check sent a query; also how results are grouped in the report.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Purpose {
+    /// SOA of a candidate apex (the origin name or a parent).
+    ApexSoa,
+    /// The origin's address through the resolver; `cd` = DNSSEC checking disabled.
+    OriginViaResolver { cd: bool },
+    /// NS set of the apex (`parent: false`) or of the parent zone.
+    ZoneNs { parent: bool },
+    /// A name server's address.
+    NsAddress { ns: String, parent: bool },
+    /// The origin asked of one name server address.
+    AtServer { ns: String, addr: IpAddr },
+    /// The apex SOA asked of one name server address.
+    SoaAtServer { ns: String, addr: IpAddr },
+    /// The apex NS asked of one parent server address (the delegation).
+    Delegation { ns: String, addr: IpAddr },
+}
+
+/// What became of one query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// An answer.
+    Answer(Response),
+    /// No usable answer.
+    Failed(Failure),
+}
+
+#[derive(Debug)]
+pub(crate) struct QueryState {
+    pub purpose: Purpose,
+    pub question: Question,
+    pub flags: Flags,
+    pub target: Target,
+    pub id: u16,
+    pub attempts: u8,
+    pub sent_at: Option<u64>,
+    pub first_sent_at: Option<u64>,
+    pub deadline: Option<u64>,
+    pub outcome: Option<Outcome>,
+    pub rtt_ms: Option<u64>,
+    /// Depth in the query graph (1 = first round).
+    pub depth: u8,
+}
+
+/// The check.
+#[derive(Debug)]
+pub struct Check {
+    pub(crate) origin: String,
+    pub(crate) config: Config,
+    rng: u64,
+    start: Option<u64>,
+    next_token: u32,
+    pub(crate) queries: Vec<QueryState>,
+    /// token → query index; tokens of superseded attempts are forgotten.
+    tokens: BTreeMap<u32, usize>,
+    queue: VecDeque<usize>,
+    pub(crate) apex: Option<String>,
+    pub(crate) parent: Option<String>,
+    apex_decided: bool,
+    pub(crate) finished_at: Option<u64>,
+    deadline_hit: bool,
+    /// Name servers whose addresses were already asked for, per zone.
+    ns_seen: BTreeSet<(bool, String)>,
+    /// Addresses already queried, per zone.
+    addr_seen: BTreeSet<(bool, IpAddr)>,
+}
+
+impl Check {
+    /// A check of `origin` (a domain name). `seed` feeds the message IDs: pass something random
+    /// (IDs are a defence against spoofed answers).
+    pub fn new(origin: &str, config: Config, seed: u64) -> Result<Self, WireError> {
+        let origin = wire::normalise_name(origin)?;
+        let mut c = Self {
+            origin,
+            config,
+            rng: seed | 1,
+            start: None,
+            next_token: 1,
+            queries: Vec::new(),
+            tokens: BTreeMap::new(),
+            queue: VecDeque::new(),
+            apex: None,
+            parent: None,
+            apex_decided: false,
+            finished_at: None,
+            deadline_hit: false,
+            ns_seen: BTreeSet::new(),
+            addr_seen: BTreeSet::new(),
+        };
+        c.plan_first_round();
+        Ok(c)
+    }
+
+    /// The origin name, normalised.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    fn next_id(&mut self) -> u16 {
+        // xorshift64*: IDs only need to be unpredictable to an off-path attacker given a random
+        // seed, and distinct from each other in flight.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 48) as u16
+    }
+
+    fn add(
+        &mut self,
+        purpose: Purpose,
+        name: &str,
+        rtype: RType,
+        flags: Flags,
+        target: Target,
+        depth: u8,
+    ) {
+        let question = Question {
+            name: name.to_string(),
+            rtype,
+        };
+        if self
+            .queries
+            .iter()
+            .any(|q| q.question == question && q.flags == flags && q.target == target)
+        {
+            return;
+        }
+        self.queries.push(QueryState {
+            purpose,
+            question,
+            flags,
+            target,
+            id: 0,
+            attempts: 0,
+            sent_at: None,
+            first_sent_at: None,
+            deadline: None,
+            outcome: None,
+            rtt_ms: None,
+            depth,
+        });
+        self.queue.push_back(self.queries.len() - 1);
+    }
+
+    fn plan_first_round(&mut self) {
+        let recursive = Flags {
+            rd: true,
+            cd: false,
+            dnssec_ok: true,
+        };
+        // The origin and each parent, longest first; not the root.
+        let mut name = self.origin.clone();
+        loop {
+            self.add(
+                Purpose::ApexSoa,
+                &name.clone(),
+                RType::Soa,
+                recursive,
+                Target::Resolver,
+                1,
+            );
+            match name.split_once('.') {
+                Some((_, rest)) if !rest.is_empty() && rest.contains('.') => {
+                    name = rest.to_string()
+                }
+                _ => break,
+            }
+        }
+        let origin = self.origin.clone();
+        for rtype in [RType::A, RType::Aaaa] {
+            self.add(
+                Purpose::OriginViaResolver { cd: false },
+                &origin,
+                rtype,
+                recursive,
+                Target::Resolver,
+                1,
+            );
+        }
+        let cd = Flags {
+            cd: true,
+            ..recursive
+        };
+        self.add(
+            Purpose::OriginViaResolver { cd: true },
+            &origin,
+            RType::A,
+            cd,
+            Target::Resolver,
+            1,
+        );
+    }
+
+    /// The next query to send, if any. Call until `None` after every event.
+    pub fn poll_transmit(&mut self, now: u64) -> Option<Transmit> {
+        self.start.get_or_insert(now);
+        if self.finished_at.is_some() {
+            return None;
+        }
+        let i = self.queue.pop_front()?;
+        let id = self.next_id();
+        let token = self.next_token;
+        self.next_token += 1;
+        let timeout = match self.queries[i].target {
+            Target::Resolver => self.config.resolver_timeout_ms,
+            Target::Server(_) => self.config.server_timeout_ms,
+        };
+        let q = &mut self.queries[i];
+        q.id = id;
+        q.attempts += 1;
+        q.sent_at = Some(now);
+        q.first_sent_at.get_or_insert(now);
+        q.deadline = Some(now + timeout);
+        self.tokens.retain(|_, idx| *idx != i);
+        self.tokens.insert(token, i);
+        let bytes = match wire::encode_query(id, &q.question, q.flags) {
+            Ok(b) => b,
+            Err(e) => {
+                // Names were validated on the way in; an encoding failure is recorded, not sent.
+                q.outcome = Some(Outcome::Failed(Failure::NotDns(e.to_string())));
+                self.tokens.remove(&token);
+                self.advance(now);
+                return self.poll_transmit(now);
+            }
+        };
+        Some(Transmit {
+            token,
+            id,
+            question: q.question.clone(),
+            flags: q.flags,
+            target: q.target,
+            bytes,
+        })
+    }
+
+    /// When the check next needs to be woken even if nothing arrives (ms), if ever.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        if self.finished_at.is_some() {
+            return None;
+        }
+        let overall = self.start.map(|s| s + self.config.deadline_ms);
+        self.queries
+            .iter()
+            .filter(|q| q.outcome.is_none())
+            .filter_map(|q| q.deadline)
+            .chain(overall)
+            .min()
+    }
+
+    /// Tells the check the time: expired attempts are retried or given up.
+    pub fn handle_timeout(&mut self, now: u64) {
+        if self.finished_at.is_some() {
+            return;
+        }
+        if self
+            .start
+            .is_some_and(|s| now >= s + self.config.deadline_ms)
+        {
+            self.deadline_hit = true;
+            for q in self.queries.iter_mut().filter(|q| q.outcome.is_none()) {
+                q.outcome = Some(Outcome::Failed(Failure::Timeout));
+            }
+            self.queue.clear();
+            self.tokens.clear();
+            self.finished_at = Some(now);
+            return;
+        }
+        let mut changed = false;
+        for i in 0..self.queries.len() {
+            let q = &self.queries[i];
+            if q.outcome.is_some() || q.deadline.is_none_or(|d| now < d) || self.queue.contains(&i)
+            {
+                continue;
+            }
+            if q.attempts <= self.config.retries {
+                self.queue.push_back(i);
+            } else {
+                self.queries[i].outcome = Some(Outcome::Failed(Failure::Timeout));
+                self.tokens.retain(|_, idx| *idx != i);
+                changed = true;
+            }
+        }
+        if changed {
+            self.advance(now);
+        }
+    }
+
+    /// Bytes arrived for `token`. Returns how the transport should treat them: on
+    /// [`Verdict::Reject`] it keeps waiting (a spoofed or stray datagram), on
+    /// [`Verdict::Truncated`] it asks again over TCP and passes that answer with the same token.
+    pub fn handle_answer(&mut self, token: u32, bytes: &[u8], now: u64) -> Verdict {
+        let Some(&i) = self.tokens.get(&token) else {
+            return Verdict::Reject(WireError::Mismatch("token (late or unknown)"));
+        };
+        let verdict = wire::check_response(self.queries[i].id, &self.queries[i].question, bytes);
+        if let Verdict::Accept(r) = &verdict {
+            let q = &mut self.queries[i];
+            q.rtt_ms = q.sent_at.map(|s| now.saturating_sub(s));
+            q.outcome = Some(Outcome::Answer(r.clone()));
+            self.tokens.remove(&token);
+            self.advance(now);
+        }
+        verdict
+    }
+
+    /// The transport failed for `token` (network error, HTTP error, not DNS). Time-outs are the
+    /// check's own business: transports never report them.
+    pub fn handle_failure(&mut self, token: u32, failure: Failure, now: u64) {
+        let Some(i) = self.tokens.remove(&token) else {
+            return;
+        };
+        let q = &mut self.queries[i];
+        q.rtt_ms = q.sent_at.map(|s| now.saturating_sub(s));
+        q.outcome = Some(Outcome::Failed(failure));
+        self.advance(now);
+    }
+
+    /// Whether every query has an outcome.
+    pub fn is_done(&self) -> bool {
+        self.finished_at.is_some()
+    }
+
+    /// Whether the overall deadline cut the check short.
+    pub fn hit_deadline(&self) -> bool {
+        self.deadline_hit
+    }
+
+    fn answer(&self, p: impl Fn(&QueryState) -> bool) -> impl Iterator<Item = &QueryState> {
+        self.queries.iter().filter(move |q| p(q))
+    }
+
+    /// Plans what the answers so far make possible; finishes when nothing is left.
+    fn advance(&mut self, now: u64) {
+        if !self.apex_decided {
+            let soa: Vec<&QueryState> = self.answer(|q| q.purpose == Purpose::ApexSoa).collect();
+            if soa.iter().all(|q| q.outcome.is_some()) {
+                let mut zones: Vec<String> = soa
+                    .iter()
+                    .filter_map(|q| match &q.outcome {
+                        Some(Outcome::Answer(r))
+                            if r.rcode == 0
+                                && r.answers.iter().any(|rr| {
+                                    rr.name == q.question.name
+                                        && matches!(rr.data, RrData::Soa { .. })
+                                }) =>
+                        {
+                            Some(q.question.name.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                zones.sort_by_key(|z| core::cmp::Reverse(z.len()));
+                self.apex = zones.first().cloned();
+                self.parent = zones.get(1).cloned();
+                self.apex_decided = true;
+                let recursive = Flags {
+                    rd: true,
+                    cd: false,
+                    dnssec_ok: true,
+                };
+                if let Some(apex) = self.apex.clone() {
+                    self.add(
+                        Purpose::ZoneNs { parent: false },
+                        &apex,
+                        RType::Ns,
+                        recursive,
+                        Target::Resolver,
+                        2,
+                    );
+                }
+                if self.config.can_target_servers
+                    && let Some(parent) = self.parent.clone()
+                {
+                    self.add(
+                        Purpose::ZoneNs { parent: true },
+                        &parent,
+                        RType::Ns,
+                        recursive,
+                        Target::Resolver,
+                        2,
+                    );
+                }
+            }
+        }
+        // Name servers → their addresses.
+        let mut new_ns = Vec::new();
+        for q in self.queries.iter() {
+            if let (Purpose::ZoneNs { parent }, Some(Outcome::Answer(r))) = (&q.purpose, &q.outcome)
+            {
+                for rr in &r.answers {
+                    if let RrData::Ns(ns) = &rr.data
+                        && rr.name == q.question.name
+                    {
+                        new_ns.push((*parent, ns.clone()));
+                    }
+                }
+            }
+        }
+        for (parent, ns) in new_ns {
+            if self.ns_seen.insert((parent, ns.clone())) {
+                let recursive = Flags {
+                    rd: true,
+                    cd: false,
+                    dnssec_ok: false,
+                };
+                for rtype in [RType::A, RType::Aaaa] {
+                    self.add(
+                        Purpose::NsAddress {
+                            ns: ns.clone(),
+                            parent,
+                        },
+                        &ns,
+                        rtype,
+                        recursive,
+                        Target::Resolver,
+                        3,
+                    );
+                }
+            }
+        }
+        // Addresses → direct questions.
+        if self.config.can_target_servers {
+            let mut new_addr = Vec::new();
+            for q in self.queries.iter() {
+                if let (Purpose::NsAddress { ns, parent }, Some(Outcome::Answer(r))) =
+                    (&q.purpose, &q.outcome)
+                {
+                    for rr in &r.answers {
+                        let addr = match rr.data {
+                            RrData::A(a) => IpAddr::V4(a),
+                            RrData::Aaaa(a) => IpAddr::V6(a),
+                            _ => continue,
+                        };
+                        new_addr.push((*parent, ns.clone(), addr));
+                    }
+                }
+            }
+            let direct = Flags {
+                rd: false,
+                cd: false,
+                dnssec_ok: false,
+            };
+            for (parent, ns, addr) in new_addr {
+                if !self.addr_seen.insert((parent, addr)) {
+                    continue;
+                }
+                let target = Target::Server(addr);
+                if parent {
+                    if let Some(apex) = self.apex.clone() {
+                        self.add(
+                            Purpose::Delegation { ns, addr },
+                            &apex,
+                            RType::Ns,
+                            direct,
+                            target,
+                            4,
+                        );
+                    }
+                } else {
+                    let origin = self.origin.clone();
+                    for rtype in [RType::A, RType::Aaaa] {
+                        self.add(
+                            Purpose::AtServer {
+                                ns: ns.clone(),
+                                addr,
+                            },
+                            &origin,
+                            rtype,
+                            direct,
+                            target,
+                            4,
+                        );
+                    }
+                    if let Some(apex) = self.apex.clone() {
+                        self.add(
+                            Purpose::SoaAtServer { ns, addr },
+                            &apex,
+                            RType::Soa,
+                            direct,
+                            target,
+                            4,
+                        );
+                    }
+                }
+            }
+        }
+        if self.queue.is_empty() && self.queries.iter().all(|q| q.outcome.is_some()) {
+            self.finished_at = Some(now);
+        }
+    }
+
+    /// Milliseconds from the first query to the last outcome.
+    pub fn elapsed_ms(&self) -> Option<u64> {
+        Some(self.finished_at?.saturating_sub(self.start?))
+    }
+
+    /// Depth of the query graph that ran (rounds of dependent queries).
+    pub fn depth(&self) -> u8 {
+        self.queries.iter().map(|q| q.depth).max().unwrap_or(0)
+    }
+}

@@ -1,0 +1,788 @@
+//! What a finished [`Check`] found: the dig session it replaced, and findings with stable ids.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::net::IpAddr;
+
+use super::check::{Check, Failure, Outcome, Purpose, QueryState};
+use super::wire::{Ede, RType, Response, RrData};
+
+/// Stable ids of DNS findings (never renamed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub enum DnsFindingId {
+    Ok,
+    Nxdomain,
+    Nodata,
+    Servfail,
+    Refused,
+    Timeout,
+    LameDelegation,
+    InconsistentAnswers,
+    SoaSerialMismatch,
+    NsSetMismatch,
+    DnssecBogus,
+    DanglingCname,
+    NoAddress,
+    PrivateAddress,
+}
+
+impl DnsFindingId {
+    /// The stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DnsFindingId::Ok => "ok",
+            DnsFindingId::Nxdomain => "nxdomain",
+            DnsFindingId::Nodata => "nodata",
+            DnsFindingId::Servfail => "servfail",
+            DnsFindingId::Refused => "refused",
+            DnsFindingId::Timeout => "timeout",
+            DnsFindingId::LameDelegation => "lame_delegation",
+            DnsFindingId::InconsistentAnswers => "inconsistent_answers",
+            DnsFindingId::SoaSerialMismatch => "soa_serial_mismatch",
+            DnsFindingId::NsSetMismatch => "ns_set_mismatch",
+            DnsFindingId::DnssecBogus => "dnssec_bogus",
+            DnsFindingId::DanglingCname => "dangling_cname",
+            DnsFindingId::NoAddress => "no_address",
+            DnsFindingId::PrivateAddress => "private_address",
+        }
+    }
+}
+
+/// How bad a finding is for CloudFront.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Some resolvers, some of the time, will fail.
+    Warning,
+    /// CloudFront cannot resolve or use the origin.
+    Error,
+}
+
+impl Severity {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One DNS finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsFinding {
+    /// Stable id.
+    pub id: DnsFindingId,
+    /// Severity.
+    pub severity: Severity,
+    /// The server concerned (`name (address)`), if one is.
+    pub server: Option<String>,
+    /// One sentence.
+    pub summary: String,
+    /// The answers that show it.
+    pub evidence: Vec<String>,
+}
+
+/// One direct question to one server address (`dig NAME TYPE @address +norec`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerResult {
+    /// The address asked.
+    pub address: IpAddr,
+    /// What was asked (`A`, `AAAA`, `SOA`).
+    pub query: &'static str,
+    /// `answer`, `nodata`, `nxdomain`, `referral`, `refused`, `servfail`, `timeout`, `error`…
+    pub outcome: String,
+    /// Response code name, when there was a response.
+    pub rcode: Option<String>,
+    /// Authoritative-answer bit.
+    pub aa: bool,
+    /// Answer records in presentation form.
+    pub answers: Vec<String>,
+    /// SOA serial, for SOA questions.
+    pub serial: Option<u32>,
+    /// Round-trip time, ms.
+    pub rtt_ms: Option<u64>,
+}
+
+/// One name server of the zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerReport {
+    /// Its name.
+    pub name: String,
+    /// Its addresses.
+    pub addresses: Vec<IpAddr>,
+    /// Listed in the zone's own NS set.
+    pub in_zone: bool,
+    /// Listed in the parent's delegation.
+    pub in_parent: bool,
+    /// Direct questions and their results.
+    pub results: Vec<ServerResult>,
+}
+
+/// One question through the resolver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolverResult {
+    /// `A`, `AAAA`.
+    pub query: &'static str,
+    /// DNSSEC checking disabled (CD bit).
+    pub cd: bool,
+    /// Outcome (as in [`ServerResult::outcome`]).
+    pub outcome: String,
+    /// Response code name.
+    pub rcode: Option<String>,
+    /// Records.
+    pub answers: Vec<String>,
+    /// Extended DNS Errors, `code (name): text`.
+    pub ede: Vec<String>,
+    /// Round-trip time, ms.
+    pub rtt_ms: Option<u64>,
+}
+
+/// The result of a DNS check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsReport {
+    /// The origin name checked.
+    pub origin: String,
+    /// Its zone apex, found by SOA.
+    pub apex: Option<String>,
+    /// The parent zone.
+    pub parent: Option<String>,
+    /// CNAME chain from the origin (`a. → b.`), as the resolver answered it.
+    pub cname_chain: Vec<String>,
+    /// The origin's addresses through the resolver.
+    pub addresses: Vec<IpAddr>,
+    /// Whether name servers were asked directly.
+    pub direct: bool,
+    /// The zone's name servers (and the parent's, when they differ).
+    pub servers: Vec<ServerReport>,
+    /// Questions through the resolver.
+    pub resolver: Vec<ResolverResult>,
+    /// Findings, most severe first; never empty.
+    pub findings: Vec<DnsFinding>,
+    /// Number of queries sent (attempts included).
+    pub queries: usize,
+    /// Depth of the query graph.
+    pub depth: u8,
+    /// Wall time, ms.
+    pub elapsed_ms: Option<u64>,
+}
+
+fn outcome_word(o: &Outcome) -> String {
+    match o {
+        Outcome::Failed(Failure::Timeout) => "timeout".into(),
+        Outcome::Failed(Failure::Network(_)) => "unreachable".into(),
+        Outcome::Failed(Failure::Http(s)) => format!("http {s}"),
+        Outcome::Failed(Failure::NotDns(_)) => "not dns".into(),
+        Outcome::Answer(r) => match r.rcode {
+            0 if r.answers.is_empty()
+                && r.authority
+                    .iter()
+                    .any(|rr| matches!(rr.data, RrData::Ns(_)))
+                && !r.aa =>
+            {
+                "referral".into()
+            }
+            0 if r.answers.is_empty() => "nodata".into(),
+            0 => "answer".into(),
+            2 => "servfail".into(),
+            3 => "nxdomain".into(),
+            5 => "refused".into(),
+            n => super::wire::rcode_name(n).to_ascii_lowercase(),
+        },
+    }
+}
+
+fn ede_strings(e: &[Ede]) -> Vec<String> {
+    e.iter()
+        .map(|e| {
+            if e.text.is_empty() {
+                format!("{} ({})", e.code, e.name())
+            } else {
+                format!("{} ({}): {}", e.code, e.name(), e.text)
+            }
+        })
+        .collect()
+}
+
+fn response(q: &QueryState) -> Option<&Response> {
+    match &q.outcome {
+        Some(Outcome::Answer(r)) => Some(r),
+        _ => None,
+    }
+}
+
+fn addresses_in(r: &Response) -> Vec<IpAddr> {
+    r.answers
+        .iter()
+        .filter_map(|rr| match rr.data {
+            RrData::A(a) => Some(IpAddr::V4(a)),
+            RrData::Aaaa(a) => Some(IpAddr::V6(a)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Private, loopback, link-local, shared (CGNAT), unspecified or unique-local: unreachable from
+/// CloudFront's edge.
+pub fn is_private(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => {
+            let o = a.octets();
+            a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || (o[0] == 100 && (64..128).contains(&o[1]))
+        }
+        IpAddr::V6(a) => {
+            let s = a.segments();
+            a.is_loopback()
+                || a.is_unspecified()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || a.to_ipv4_mapped()
+                    .is_some_and(|v4| is_private(&IpAddr::V4(v4)))
+        }
+    }
+}
+
+impl DnsReport {
+    /// Builds the report of a finished (or deadline-cut) check.
+    pub fn from_check(c: &Check) -> Self {
+        let origin = c.origin.clone();
+        let via = |cd: bool, rtype: RType| {
+            c.queries.iter().find(|q| {
+                q.purpose == Purpose::OriginViaResolver { cd } && q.question.rtype == rtype
+            })
+        };
+        // The resolver's view of the origin.
+        let mut resolver = Vec::new();
+        let mut cname_chain = Vec::new();
+        let mut addresses = Vec::new();
+        for q in c
+            .queries
+            .iter()
+            .filter(|q| matches!(q.purpose, Purpose::OriginViaResolver { .. }))
+        {
+            let Some(o) = &q.outcome else { continue };
+            let r = response(q);
+            if let (Some(r), false) = (r, q.flags.cd) {
+                for rr in &r.answers {
+                    if let RrData::Cname(t) = &rr.data {
+                        let link = format!("{} → {t}", rr.name);
+                        if !cname_chain.contains(&link) {
+                            cname_chain.push(link);
+                        }
+                    }
+                }
+                for a in addresses_in(r) {
+                    if !addresses.contains(&a) {
+                        addresses.push(a);
+                    }
+                }
+            }
+            resolver.push(ResolverResult {
+                query: q.question.rtype.as_str(),
+                cd: q.flags.cd,
+                outcome: outcome_word(o),
+                rcode: r.map(Response::rcode_name),
+                answers: r
+                    .map(|r| r.answers.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+                ede: r.map(|r| ede_strings(&r.ede)).unwrap_or_default(),
+                rtt_ms: q.rtt_ms,
+            });
+        }
+
+        // Name servers: names from the zone's NS set and the parent's, addresses, results.
+        let mut servers: BTreeMap<String, ServerReport> = BTreeMap::new();
+        let mut zone_ns: BTreeSet<String> = BTreeSet::new();
+        let mut parent_ns: BTreeSet<String> = BTreeSet::new();
+        for q in &c.queries {
+            match (&q.purpose, response(q)) {
+                (Purpose::ZoneNs { parent }, Some(r)) => {
+                    for rr in &r.answers {
+                        if let RrData::Ns(ns) = &rr.data {
+                            if *parent {
+                                continue;
+                            }
+                            zone_ns.insert(ns.clone());
+                        }
+                    }
+                }
+                (Purpose::Delegation { .. }, Some(r)) => {
+                    // A referral lists the delegation in the authority section; a parent that is
+                    // also authoritative for the child answers it directly.
+                    for rr in r.authority.iter().chain(r.answers.iter()) {
+                        if let (RrData::Ns(ns), Some(apex)) = (&rr.data, &c.apex)
+                            && &rr.name == apex
+                        {
+                            parent_ns.insert(ns.clone());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let entry = |servers: &mut BTreeMap<String, ServerReport>, ns: &str| {
+            servers
+                .entry(ns.to_string())
+                .or_insert_with(|| ServerReport {
+                    name: ns.to_string(),
+                    addresses: Vec::new(),
+                    in_zone: false,
+                    in_parent: false,
+                    results: Vec::new(),
+                });
+        };
+        for ns in zone_ns.iter().chain(parent_ns.iter()) {
+            entry(&mut servers, ns);
+        }
+        for ns in &zone_ns {
+            if let Some(s) = servers.get_mut(ns) {
+                s.in_zone = true;
+            }
+        }
+        for ns in &parent_ns {
+            if let Some(s) = servers.get_mut(ns) {
+                s.in_parent = true;
+            }
+        }
+        for q in &c.queries {
+            match &q.purpose {
+                Purpose::NsAddress { ns, parent } => {
+                    if *parent && !servers.contains_key(ns) {
+                        continue;
+                    }
+                    entry(&mut servers, ns);
+                    if let (Some(s), Some(r)) = (servers.get_mut(ns), response(q)) {
+                        for a in addresses_in(r) {
+                            if !s.addresses.contains(&a) {
+                                s.addresses.push(a);
+                            }
+                        }
+                    }
+                }
+                Purpose::AtServer { ns, addr } | Purpose::SoaAtServer { ns, addr } => {
+                    let Some(o) = &q.outcome else { continue };
+                    entry(&mut servers, ns);
+                    let r = response(q);
+                    let serial = r.and_then(|r| {
+                        r.answers.iter().find_map(|rr| match rr.data {
+                            RrData::Soa { serial, .. } => Some(serial),
+                            _ => None,
+                        })
+                    });
+                    if let Some(s) = servers.get_mut(ns) {
+                        s.results.push(ServerResult {
+                            address: *addr,
+                            query: q.question.rtype.as_str(),
+                            outcome: outcome_word(o),
+                            rcode: r.map(Response::rcode_name),
+                            aa: r.is_some_and(|r| r.aa),
+                            answers: r
+                                .map(|r| r.answers.iter().map(ToString::to_string).collect())
+                                .unwrap_or_default(),
+                            serial,
+                            rtt_ms: q.rtt_ms,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        let servers: Vec<ServerReport> = servers
+            .into_values()
+            .filter(|s| s.in_zone || s.in_parent)
+            .collect();
+
+        let mut findings = Vec::new();
+        resolver_findings(c, &via, &addresses, &cname_chain, &mut findings);
+        if c.config.can_target_servers {
+            server_findings(c, &servers, &zone_ns, &parent_ns, &mut findings);
+        }
+        if c.apex.is_none() {
+            findings.push(DnsFinding {
+                id: DnsFindingId::Nxdomain,
+                severity: Severity::Error,
+                server: None,
+                summary: format!("No zone apex found for {origin}: none of its names has an SOA record, so no DNS zone serves it."),
+                evidence: Vec::new(),
+            });
+            findings.dedup_by_key(|f| f.id);
+        }
+        if findings.iter().all(|f| f.severity == Severity::Info) {
+            findings.insert(
+                0,
+                DnsFinding {
+                    id: DnsFindingId::Ok,
+                    severity: Severity::Info,
+                    server: None,
+                    summary: format!(
+                        "{origin} resolves ({}){}.",
+                        addresses
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if c.config.can_target_servers {
+                            " and every name server answers it consistently"
+                        } else {
+                            ""
+                        }
+                    ),
+                    evidence: Vec::new(),
+                },
+            );
+        }
+        findings.sort_by_key(|f| core::cmp::Reverse(f.severity));
+
+        DnsReport {
+            origin,
+            apex: c.apex.clone(),
+            parent: c.parent.clone(),
+            cname_chain,
+            addresses,
+            direct: c.config.can_target_servers,
+            servers,
+            resolver,
+            findings,
+            queries: c.queries.iter().map(|q| usize::from(q.attempts)).sum(),
+            depth: c.depth(),
+            elapsed_ms: c.elapsed_ms(),
+        }
+    }
+
+    /// The most severe finding.
+    pub fn worst(&self) -> Severity {
+        self.findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .unwrap_or(Severity::Info)
+    }
+}
+
+fn resolver_findings<'a>(
+    c: &'a Check,
+    via: &dyn Fn(bool, RType) -> Option<&'a QueryState>,
+    addresses: &[IpAddr],
+    chain: &[String],
+    out: &mut Vec<DnsFinding>,
+) {
+    use DnsFindingId as Id;
+    let origin = &c.origin;
+    let a = via(false, RType::A);
+    let aaaa = via(false, RType::Aaaa);
+    let a_cd = via(true, RType::A);
+    let Some(a) = a else { return };
+    let ev = |q: &QueryState| -> Vec<String> {
+        let mut v = alloc::vec![format!(
+            "resolver: {} {} → {}",
+            q.question.name,
+            q.question.rtype.as_str(),
+            q.outcome
+                .as_ref()
+                .map_or_else(|| "no outcome".to_string(), outcome_word)
+        )];
+        if let Some(r) = response(q) {
+            v.extend(
+                ede_strings(&r.ede)
+                    .into_iter()
+                    .map(|e| format!("extended error {e}")),
+            );
+        }
+        v
+    };
+    match &a.outcome {
+        Some(Outcome::Failed(f)) => out.push(DnsFinding {
+            id: Id::Timeout,
+            severity: Severity::Error,
+            server: Some("resolver".into()),
+            summary: format!("The resolver gave no answer for {origin} ({f})."),
+            evidence: ev(a),
+        }),
+        Some(Outcome::Answer(r)) => match r.rcode {
+            3 if !chain.is_empty() => {
+                let last = chain.last().and_then(|l| l.rsplit(' ').next()).unwrap_or("?");
+                out.push(DnsFinding {
+                    id: Id::DanglingCname,
+                    severity: Severity::Error,
+                    server: None,
+                    summary: format!("{origin} is an alias (CNAME) of {last}, which does not exist (NXDOMAIN)."),
+                    evidence: chain.iter().map(|l| format!("CNAME {l}")).chain(ev(a)).collect(),
+                });
+            }
+            3 => out.push(DnsFinding {
+                id: Id::Nxdomain,
+                severity: Severity::Error,
+                server: None,
+                summary: format!("{origin} does not exist (NXDOMAIN)."),
+                evidence: ev(a),
+            }),
+            2 => {
+                let validated_without_checks = a_cd.and_then(response).is_some_and(|r| r.rcode == 0);
+                let dnssec_ede = r.ede.iter().any(Ede::is_dnssec_failure);
+                if validated_without_checks || dnssec_ede {
+                    let mut evidence = ev(a);
+                    if let Some(q) = a_cd {
+                        evidence.push(format!("with DNSSEC checking disabled (+cd): {}", q.outcome.as_ref().map_or_else(String::new, outcome_word)));
+                    }
+                    out.push(DnsFinding {
+                        id: Id::DnssecBogus,
+                        severity: Severity::Error,
+                        server: r.ede.iter().find_map(|e| e.server).map(|s| s.to_string()),
+                        summary: format!("DNSSEC validation of {origin} fails: validating resolvers (CloudFront's among them) answer SERVFAIL, while it resolves with checking disabled."),
+                        evidence,
+                    });
+                } else {
+                    let failing = r.ede.iter().find_map(|e| e.server);
+                    out.push(DnsFinding {
+                        id: Id::Servfail,
+                        severity: Severity::Error,
+                        server: failing.map(|s| s.to_string()),
+                        summary: format!("The resolver answers SERVFAIL for {origin}: its authoritative servers failed or could not be reached{}.", if c.config.can_target_servers { " (see the name servers below)" } else { "" }),
+                        evidence: ev(a),
+                    });
+                }
+            }
+            5 => out.push(DnsFinding {
+                id: Id::Refused,
+                severity: Severity::Error,
+                server: Some("resolver".into()),
+                summary: format!("The resolver refused to answer for {origin}; use another resolver (--resolver)."),
+                evidence: ev(a),
+            }),
+            0 => {
+                let v6 = aaaa.and_then(response).is_some_and(|r| !addresses_in(r).is_empty());
+                let v4 = !addresses_in(r).is_empty();
+                if !v4 && !v6 {
+                    out.push(DnsFinding {
+                        id: Id::Nodata,
+                        severity: Severity::Error,
+                        server: None,
+                        summary: format!("{origin} exists but has no A or AAAA record (NODATA)."),
+                        evidence: ev(a),
+                    });
+                    out.push(DnsFinding {
+                        id: Id::NoAddress,
+                        severity: Severity::Error,
+                        server: None,
+                        summary: format!("{origin} has no address at all: CloudFront has nothing to connect to."),
+                        evidence: Vec::new(),
+                    });
+                } else if !v4 {
+                    out.push(DnsFinding {
+                        id: Id::NoAddress,
+                        severity: Severity::Warning,
+                        server: None,
+                        summary: format!("{origin} has only IPv6 addresses: CloudFront connects to origins over IPv4 unless the origin's IP address type is set to ipv6 or dualstack."),
+                        evidence: aaaa.map(ev).unwrap_or_default(),
+                    });
+                }
+                let private: Vec<String> = addresses.iter().filter(|a| is_private(a)).map(ToString::to_string).collect();
+                if !private.is_empty() {
+                    out.push(DnsFinding {
+                        id: Id::PrivateAddress,
+                        severity: Severity::Error,
+                        server: None,
+                        summary: format!("{origin} resolves to addresses CloudFront cannot reach over the internet ({}): private, loopback or link-local. Use a public address, or a VPC origin for private resources.", private.join(", ")),
+                        evidence: ev(a),
+                    });
+                }
+            }
+            n => out.push(DnsFinding {
+                id: Id::Servfail,
+                severity: Severity::Error,
+                server: Some("resolver".into()),
+                summary: format!("The resolver answered {} for {origin}.", super::wire::rcode_name(n)),
+                evidence: ev(a),
+            }),
+        },
+        None => {}
+    }
+}
+
+fn server_label(ns: &str, addr: &IpAddr) -> String {
+    format!("{ns} ({addr})")
+}
+
+fn server_findings(
+    c: &Check,
+    servers: &[ServerReport],
+    zone_ns: &BTreeSet<String>,
+    parent_ns: &BTreeSet<String>,
+    out: &mut Vec<DnsFinding>,
+) {
+    use DnsFindingId as Id;
+    let origin = &c.origin;
+    let mut answer_sets: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    let mut serials: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut responsive = 0;
+    let mut total = 0;
+    for s in servers.iter().filter(|s| s.in_zone || s.in_parent) {
+        for addr in &s.addresses {
+            let results: Vec<&ServerResult> =
+                s.results.iter().filter(|r| &r.address == addr).collect();
+            if results.is_empty() {
+                continue;
+            }
+            total += 1;
+            let label = server_label(&s.name, addr);
+            let ev: Vec<String> = results
+                .iter()
+                .map(|r| {
+                    format!(
+                        "dig {} {} @{} +norec → {}{}{}",
+                        if r.query == "SOA" {
+                            c.apex.as_deref().unwrap_or("?")
+                        } else {
+                            origin
+                        },
+                        r.query,
+                        addr,
+                        r.outcome,
+                        if r.aa { " aa" } else { "" },
+                        r.rtt_ms.map(|t| format!(" ({t} ms)")).unwrap_or_default()
+                    )
+                })
+                .collect();
+            let first = |word: &str| results.iter().any(|r| r.outcome == word);
+            if results
+                .iter()
+                .all(|r| r.outcome == "timeout" || r.outcome == "unreachable")
+            {
+                out.push(DnsFinding {
+                    id: Id::Timeout,
+                    severity: Severity::Warning,
+                    server: Some(label),
+                    summary: format!("Name server {} at {addr} does not answer: resolvers that pick it wait, retry, and may give up.", s.name),
+                    evidence: ev,
+                });
+                continue;
+            }
+            responsive += 1;
+            if first("refused") {
+                out.push(DnsFinding {
+                    id: Id::Refused,
+                    severity: Severity::Warning,
+                    server: Some(label.clone()),
+                    summary: format!(
+                        "Name server {} at {addr} refuses questions about the zone.",
+                        s.name
+                    ),
+                    evidence: ev.clone(),
+                });
+            }
+            if first("servfail") {
+                out.push(DnsFinding {
+                    id: Id::Servfail,
+                    severity: Severity::Warning,
+                    server: Some(label.clone()),
+                    summary: format!("Name server {} at {addr} answers SERVFAIL (often: it could not load the zone).", s.name),
+                    evidence: ev.clone(),
+                });
+            }
+            let not_auth = results.iter().any(|r| r.rcode.is_some() && !r.aa);
+            if not_auth {
+                out.push(DnsFinding {
+                    id: Id::LameDelegation,
+                    severity: Severity::Warning,
+                    server: Some(label.clone()),
+                    summary: format!("Lame delegation: {} at {addr} is listed as a name server of {} but does not answer authoritatively for it.", s.name, c.apex.as_deref().unwrap_or("the zone")),
+                    evidence: ev.clone(),
+                });
+                continue;
+            }
+            let mut addr_answers: Vec<String> = results
+                .iter()
+                .filter(|r| r.query != "SOA")
+                .flat_map(|r| {
+                    if r.outcome == "nxdomain" {
+                        alloc::vec!["NXDOMAIN".to_string()]
+                    } else {
+                        r.answers
+                            .iter()
+                            .map(|a| a.rsplit(' ').next().unwrap_or("").to_string())
+                            .collect()
+                    }
+                })
+                .collect();
+            addr_answers.sort();
+            addr_answers.dedup();
+            answer_sets
+                .entry(addr_answers)
+                .or_default()
+                .push(label.clone());
+            if let Some(serial) = results.iter().find_map(|r| r.serial) {
+                serials.entry(serial).or_default().push(label);
+            }
+        }
+    }
+    if answer_sets.len() > 1 {
+        out.push(DnsFinding {
+            id: Id::InconsistentAnswers,
+            severity: Severity::Warning,
+            server: None,
+            summary: format!("The name servers give different answers for {origin}: which one CloudFront gets depends on the server its resolver asks."),
+            evidence: answer_sets.iter().map(|(a, who)| format!("{} ← {}", if a.is_empty() { "(no address)".to_string() } else { a.join(" ") }, who.join(", "))).collect(),
+        });
+    }
+    if serials.len() > 1 {
+        out.push(DnsFinding {
+            id: Id::SoaSerialMismatch,
+            severity: Severity::Warning,
+            server: None,
+            summary: format!("The name servers serve different versions of {} (SOA serials differ): zone transfers are not reaching every server.", c.apex.as_deref().unwrap_or("the zone")),
+            evidence: serials.iter().map(|(s, who)| format!("serial {s} ← {}", who.join(", "))).collect(),
+        });
+    }
+    if !parent_ns.is_empty() && !zone_ns.is_empty() && parent_ns != zone_ns {
+        let only_parent: Vec<&String> = parent_ns.difference(zone_ns).collect();
+        let only_zone: Vec<&String> = zone_ns.difference(parent_ns).collect();
+        let mut evidence = Vec::new();
+        if !only_parent.is_empty() {
+            evidence.push(format!(
+                "only in the delegation from {}: {}",
+                c.parent.as_deref().unwrap_or("the parent"),
+                only_parent
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !only_zone.is_empty() {
+            evidence.push(format!(
+                "only in the zone's own NS set: {}",
+                only_zone
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        out.push(DnsFinding {
+            id: Id::NsSetMismatch,
+            severity: Severity::Warning,
+            server: None,
+            summary: format!(
+                "The parent zone delegates {} to other name servers than the zone lists itself.",
+                c.apex.as_deref().unwrap_or("the zone")
+            ),
+            evidence,
+        });
+    }
+    if total > 0 && responsive == 0 {
+        for f in out.iter_mut().filter(|f| f.id == Id::Timeout) {
+            f.severity = Severity::Error;
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The DNS check engine driven in memory, with a fake clock and a simulated resolver and name
+//! servers (in the manner of quinn-proto's tests): planning, parallelism, time-outs, retries and
+//! findings, without a socket. The same engine meets real servers in the CLI's DNS tests.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use cf503_core::dns::{Check, Config, DnsReport, RType, Target, Transmit, Verdict};
+use hickory_proto::op::{Message, MessageType, OpCode, Query};
+use hickory_proto::rr::rdata::{A, NS, SOA};
+use hickory_proto::rr::{Name, RData, Record, RecordType};
+
+const RTT: u64 = 20;
+
+fn name(s: &str) -> Name {
+    Name::from_ascii(s).unwrap()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Behaviour {
+    Authoritative,
+    Refuse,
+    Silent,
+    NotAuthoritative,
+}
+
+/// A tiny DNS world: zone example.test (child of test), served by name servers with behaviours.
+struct World {
+    /// www address per server (to make servers disagree).
+    www: BTreeMap<Ipv4Addr, Ipv4Addr>,
+    servers: BTreeMap<Ipv4Addr, (&'static str, Behaviour, u32)>,
+    parent_ns: Vec<&'static str>,
+}
+
+impl World {
+    fn healthy() -> Self {
+        let mut servers = BTreeMap::new();
+        servers.insert(
+            Ipv4Addr::new(127, 0, 0, 2),
+            ("ns1.example.test.", Behaviour::Authoritative, 7),
+        );
+        servers.insert(
+            Ipv4Addr::new(127, 0, 0, 3),
+            ("ns2.example.test.", Behaviour::Authoritative, 7),
+        );
+        let www = servers
+            .keys()
+            .map(|k| (*k, Ipv4Addr::new(3, 5, 0, 10)))
+            .collect();
+        World {
+            www,
+            servers,
+            parent_ns: vec!["ns1.example.test.", "ns2.example.test."],
+        }
+    }
+
+    fn respond(&self, t: &Transmit) -> Option<Vec<u8>> {
+        let q = &t.question;
+        let mut m = Message::new(t.id, MessageType::Response, OpCode::Query);
+        m.metadata.recursion_desired = t.flags.rd;
+        let rtype = match q.rtype {
+            RType::A => RecordType::A,
+            RType::Aaaa => RecordType::AAAA,
+            RType::Ns => RecordType::NS,
+            RType::Soa => RecordType::SOA,
+            RType::Cname => RecordType::CNAME,
+        };
+        m.add_query(Query::query(name(&q.name), rtype));
+        let soa = |zone: &str, serial: u32| {
+            Record::from_rdata(
+                name(zone),
+                300,
+                RData::SOA(SOA::new(
+                    name("ns1.example.test."),
+                    name("host.example.test."),
+                    serial,
+                    1,
+                    1,
+                    1,
+                    1,
+                )),
+            )
+        };
+        match t.target {
+            Target::Resolver => {
+                m.metadata.recursion_available = true;
+                match (q.name.as_str(), q.rtype) {
+                    ("example.test." | "test.", RType::Soa) => {
+                        m.add_answer(soa(&q.name, 7));
+                    }
+                    ("www.example.test.", RType::Soa | RType::Aaaa) => {
+                        m.add_authority(soa("example.test.", 7));
+                    }
+                    ("www.example.test.", RType::A) => {
+                        let first = self
+                            .servers
+                            .iter()
+                            .find(|(_, (_, b, _))| *b == Behaviour::Authoritative)
+                            .map(|(a, _)| self.www[a]);
+                        match first {
+                            Some(a) => {
+                                m.add_answer(Record::from_rdata(
+                                    name("www.example.test."),
+                                    300,
+                                    RData::A(A(a)),
+                                ));
+                            }
+                            None => {
+                                m.metadata.response_code = hickory_proto::op::ResponseCode::ServFail
+                            }
+                        }
+                    }
+                    ("example.test.", RType::Ns) => {
+                        for ns in self
+                            .servers
+                            .values()
+                            .map(|s| s.0)
+                            .collect::<std::collections::BTreeSet<_>>()
+                        {
+                            m.add_answer(Record::from_rdata(
+                                name("example.test."),
+                                300,
+                                RData::NS(NS(name(ns))),
+                            ));
+                        }
+                    }
+                    ("test.", RType::Ns) => {
+                        m.add_answer(Record::from_rdata(
+                            name("test."),
+                            300,
+                            RData::NS(NS(name("a.nic.test."))),
+                        ));
+                    }
+                    (ns, RType::A) => {
+                        let addr = if ns == "a.nic.test." {
+                            Some(Ipv4Addr::new(127, 0, 0, 9))
+                        } else {
+                            self.servers
+                                .iter()
+                                .find(|(_, (n, _, _))| *n == ns)
+                                .map(|(a, _)| *a)
+                        };
+                        if let Some(a) = addr {
+                            m.add_answer(Record::from_rdata(name(ns), 300, RData::A(A(a))));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Target::Server(IpAddr::V4(addr)) if addr == Ipv4Addr::new(127, 0, 0, 9) => {
+                // The parent: a referral.
+                for ns in &self.parent_ns {
+                    m.add_authority(Record::from_rdata(
+                        name("example.test."),
+                        300,
+                        RData::NS(NS(name(ns))),
+                    ));
+                }
+            }
+            Target::Server(IpAddr::V4(addr)) => {
+                let (_, behaviour, serial) = self.servers.get(&addr)?;
+                match behaviour {
+                    Behaviour::Silent => return None,
+                    Behaviour::Refuse => {
+                        m.metadata.response_code = hickory_proto::op::ResponseCode::Refused
+                    }
+                    Behaviour::Authoritative | Behaviour::NotAuthoritative => {
+                        m.metadata.authoritative = *behaviour == Behaviour::Authoritative;
+                        match q.rtype {
+                            RType::A => {
+                                m.add_answer(Record::from_rdata(
+                                    name(&q.name),
+                                    300,
+                                    RData::A(A(self.www[&addr])),
+                                ));
+                            }
+                            RType::Soa => {
+                                m.add_answer(soa(&q.name, *serial));
+                            }
+                            _ => {
+                                m.add_authority(soa("example.test.", *serial));
+                            }
+                        }
+                    }
+                }
+            }
+            Target::Server(IpAddr::V6(_)) => return None,
+        }
+        Some(m.to_vec().unwrap())
+    }
+}
+
+/// Runs the check against the world: every answer takes one RTT. Returns the report.
+fn run(world: &World, config: Config) -> DnsReport {
+    let mut check = Check::new("WWW.Example.Test", config, 0x5eed).unwrap();
+    let mut now = 1_000u64;
+    let mut inflight: Vec<(u32, u64, Vec<u8>)> = Vec::new();
+    let mut peak = 0;
+    for _ in 0..10_000 {
+        while let Some(t) = check.poll_transmit(now) {
+            if let Some(bytes) = world.respond(&t) {
+                inflight.push((t.token, now + RTT, bytes));
+            }
+        }
+        peak = peak.max(inflight.len());
+        if check.is_done() {
+            break;
+        }
+        let next_answer = inflight.iter().map(|(_, at, _)| *at).min();
+        let next = [next_answer, check.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+            .expect("a pending event");
+        now = next;
+        let (due, later): (Vec<_>, Vec<_>) =
+            inflight.into_iter().partition(|(_, at, _)| *at <= now);
+        inflight = later;
+        for (token, _, bytes) in due {
+            assert!(matches!(
+                check.handle_answer(token, &bytes, now),
+                Verdict::Accept(_)
+            ));
+        }
+        check.handle_timeout(now);
+    }
+    assert!(check.is_done(), "the check must finish");
+    assert!(
+        peak >= 4,
+        "independent queries go out together (peak {peak} in flight)"
+    );
+    DnsReport::from_check(&check)
+}
+
+fn ids(r: &DnsReport) -> Vec<&'static str> {
+    r.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+#[test]
+fn healthy_zone_takes_depth_times_rtt() {
+    let r = run(&World::healthy(), Config::default());
+    assert_eq!(ids(&r), ["ok"], "{:#?}", r.findings);
+    assert_eq!(r.apex.as_deref(), Some("example.test."));
+    assert_eq!(r.parent.as_deref(), Some("test."));
+    assert_eq!(r.depth, 4);
+    // Wall time is the depth of the query graph times one round trip, not the query count.
+    assert_eq!(r.elapsed_ms, Some(4 * RTT), "{} queries", r.queries);
+    assert!(r.queries > 10);
+    assert_eq!(r.servers.len(), 2);
+    assert!(
+        r.servers
+            .iter()
+            .all(|s| s.in_zone && s.in_parent && s.results.len() == 3)
+    );
+}
+
+#[test]
+fn one_lame_server() {
+    let mut w = World::healthy();
+    w.servers.get_mut(&Ipv4Addr::new(127, 0, 0, 3)).unwrap().1 = Behaviour::Refuse;
+    let r = run(&w, Config::default());
+    assert!(ids(&r).contains(&"refused"), "{:?}", ids(&r));
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id.as_str() == "refused")
+        .unwrap();
+    assert_eq!(f.server.as_deref(), Some("ns2.example.test. (127.0.0.3)"));
+
+    let mut w = World::healthy();
+    w.servers.get_mut(&Ipv4Addr::new(127, 0, 0, 3)).unwrap().1 = Behaviour::NotAuthoritative;
+    let r = run(&w, Config::default());
+    assert!(ids(&r).contains(&"lame_delegation"), "{:?}", ids(&r));
+}
+
+#[test]
+fn one_silent_server_times_out_after_retries() {
+    let mut w = World::healthy();
+    w.servers.get_mut(&Ipv4Addr::new(127, 0, 0, 3)).unwrap().1 = Behaviour::Silent;
+    let config = Config::default();
+    let r = run(&w, config);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id.as_str() == "timeout")
+        .expect("timeout finding");
+    assert_eq!(f.server.as_deref(), Some("ns2.example.test. (127.0.0.3)"));
+    assert_eq!(f.severity.as_str(), "warning");
+    // Time-outs are decided by the engine: 3 depths of answers, then 2 attempts at the server.
+    assert_eq!(r.elapsed_ms, Some(3 * RTT + 2 * config.server_timeout_ms));
+}
+
+#[test]
+fn all_servers_silent_is_an_error() {
+    let mut w = World::healthy();
+    for s in w.servers.values_mut() {
+        s.1 = Behaviour::Silent;
+    }
+    let r = run(&w, Config::default());
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.id.as_str() == "timeout")
+            .all(|f| f.severity.as_str() == "error")
+    );
+    assert_eq!(r.findings[0].severity.as_str(), "error");
+}
+
+#[test]
+fn disagreeing_servers() {
+    let mut w = World::healthy();
+    w.servers.get_mut(&Ipv4Addr::new(127, 0, 0, 3)).unwrap().2 = 8;
+    w.www
+        .insert(Ipv4Addr::new(127, 0, 0, 3), Ipv4Addr::new(3, 5, 0, 99));
+    w.parent_ns = vec!["ns1.example.test.", "ns9.example.test."];
+    let r = run(&w, Config::default());
+    let got = ids(&r);
+    for want in [
+        "inconsistent_answers",
+        "soa_serial_mismatch",
+        "ns_set_mismatch",
+    ] {
+        assert!(got.contains(&want), "{want} missing from {got:?}");
+    }
+}
+
+#[test]
+fn without_direct_queries_the_plan_shrinks() {
+    let config = Config {
+        can_target_servers: false,
+        ..Config::default()
+    };
+    let r = run(&World::healthy(), config);
+    assert_eq!(ids(&r), ["ok"]);
+    assert!(!r.direct);
+    assert_eq!(r.depth, 3);
+    assert!(r.servers.iter().all(|s| s.results.is_empty()));
+}
+
+#[test]
+fn overall_deadline_ends_the_check() {
+    let mut w = World::healthy();
+    for s in w.servers.values_mut() {
+        s.1 = Behaviour::Silent;
+    }
+    let config = Config {
+        deadline_ms: 500,
+        ..Config::default()
+    };
+    let r = run(&w, config);
+    assert_eq!(r.elapsed_ms, Some(500));
+}
+
+#[test]
+fn stray_and_late_answers_are_ignored() {
+    let mut check = Check::new("www.example.test", Config::default(), 1).unwrap();
+    let t = check.poll_transmit(0).unwrap();
+    let world = World::healthy();
+    let mut bytes = world.respond(&t).unwrap();
+    bytes[0] ^= 0xff; // another ID
+    assert!(matches!(
+        check.handle_answer(t.token, &bytes, 5),
+        Verdict::Reject(_)
+    ));
+    assert!(matches!(
+        check.handle_answer(9999, &bytes, 5),
+        Verdict::Reject(_)
+    ));
+    bytes[0] ^= 0xff;
+    assert!(matches!(
+        check.handle_answer(t.token, &bytes, 6),
+        Verdict::Accept(_)
+    ));
+    // The same answer again is late: the token is spent.
+    assert!(matches!(
+        check.handle_answer(t.token, &bytes, 7),
+        Verdict::Reject(_)
+    ));
+}
