@@ -1,6 +1,8 @@
 //! `cf503`: the command-line front end. It reads files and prints; every decision is made by
 //! `cf503-core`.
 
+mod transport;
+
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +54,41 @@ enum Command {
     /// Diagnose a saved response (curl -si/-i/-I/-v output, raw headers, devtools copy) or a HAR file
     #[command(after_help = AFTER_HELP)]
     Explain(ExplainArgs),
+    /// Check an origin domain's DNS as CloudFront needs it: every name server asked directly
+    #[command(after_help = DNS_AFTER_HELP)]
+    Dns(DnsArgs),
+}
+
+const DNS_AFTER_HELP: &str = "\
+What it does (the dig session it replaces, all at once):
+  dig <origin> SOA, and each parent, to find the zone apex (no public-suffix guessing)
+  dig <apex> NS +short, and the parent zone's delegation
+  dig <origin> A/AAAA @<each name server> +norec, and the SOA serial at each
+  dig <origin> through the resolver, with and without DNSSEC checking (+cd)
+
+Exit status:
+  0  a report was printed (whatever it found)
+  1  the report could not be written
+  2  bad usage: not a domain name, or no usable resolver
+
+Examples:
+  cf503 dns origin.example.com
+  cf503 dns origin.example.com --resolver 9.9.9.9 --json";
+
+#[derive(Args, Debug)]
+struct DnsArgs {
+    /// The origin domain (from the distribution's origin settings)
+    #[arg(value_name = "DOMAIN")]
+    domain: String,
+    /// Recursive resolver, ADDR or ADDR:PORT (default: the first nameserver in /etc/resolv.conf)
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    resolver: Option<String>,
+    /// Print JSON (schema cf503.dns_report, see README)
+    #[arg(long)]
+    json: bool,
+    /// Seconds the whole check may take
+    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    deadline: u64,
 }
 
 #[derive(Args, Debug)]
@@ -75,12 +112,14 @@ enum CliError {
     Input { name: String, source: ParseError },
     #[error("cannot write the report: {0}")]
     Write(io::Error),
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
-            CliError::Read { .. } | CliError::Input { .. } => exit::BAD_INPUT,
+            CliError::Read { .. } | CliError::Input { .. } | CliError::Usage(_) => exit::BAD_INPUT,
             CliError::Write(_) => exit::IO,
         }
     }
@@ -102,6 +141,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Explain(args) => explain(&args),
+        Command::Dns(args) => dns(&args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
@@ -113,6 +153,61 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+fn dns(args: &DnsArgs) -> Result<(), CliError> {
+    use cf503_core::dns::{Check, Config, DnsReport};
+    let resolver = match &args.resolver {
+        Some(r) => transport::parse_resolver(r).ok_or_else(|| {
+            CliError::Usage(format!("--resolver {r:?}: give an IP address, optionally with :PORT (e.g. 9.9.9.9 or 127.0.0.1:5353)"))
+        })?,
+        None => transport::system_resolver().ok_or_else(|| {
+            CliError::Usage("no nameserver in /etc/resolv.conf: give one with --resolver ADDR[:PORT]".into())
+        })?,
+    };
+    let config = Config {
+        deadline_ms: args.deadline.max(1) * 1000,
+        ..Config::default()
+    };
+    let mut check = Check::new(&args.domain, config, random_seed())
+        .map_err(|e| CliError::Usage(format!("{:?}: {e}", args.domain)))?;
+    let endpoints = transport::Endpoints {
+        resolver,
+        server_port: 53,
+    };
+    let cap = std::time::Duration::from_millis(
+        config.resolver_timeout_ms.max(config.server_timeout_ms) + 500,
+    );
+    transport::run(&mut check, endpoints, cap);
+    let report = DnsReport::from_check(&check);
+    let out = if args.json {
+        cf503_core::report::dns_json(&report) + "\n"
+    } else {
+        format!(
+            "resolver: {resolver}\n{}",
+            cf503_core::report::dns_text(&report)
+        )
+    };
+    write_out(&out)
+}
+
+/// Seed for DNS message IDs: OS randomness via the std hasher's random keys, mixed with time.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+fn write_out(out: &str) -> Result<(), CliError> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    lock.write_all(out.as_bytes()).map_err(CliError::Write)?;
+    lock.flush().map_err(CliError::Write)
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), CliError> {
@@ -132,10 +227,7 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    let stdout = io::stdout();
-    let mut lock = stdout.lock();
-    lock.write_all(out.as_bytes()).map_err(CliError::Write)?;
-    lock.flush().map_err(CliError::Write)?;
+    write_out(&out)?;
     if let Analysis::Har { har, .. } = &analysis
         && har.failing.is_empty()
     {

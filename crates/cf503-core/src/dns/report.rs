@@ -408,7 +408,11 @@ impl DnsReport {
         if c.config.can_target_servers {
             server_findings(c, &servers, &zone_ns, &parent_ns, &mut findings);
         }
-        if c.apex.is_none() {
+        let soa_answered = c
+            .queries
+            .iter()
+            .any(|q| q.purpose == Purpose::ApexSoa && response(q).is_some());
+        if c.apex.is_none() && soa_answered {
             findings.push(DnsFinding {
                 id: DnsFindingId::Nxdomain,
                 severity: Severity::Error,
