@@ -11,14 +11,13 @@ demo file=example:
 setup:
     scripts/setup.sh
 
-# Every test: formatting, lints, unit/property/fixture/CLI tests, the no_std build
+# Every test: fmt, clippy, unit/property/fixture/CLI tests, DNS tests on real servers, no_std build
 test: setup
-    cargo fmt --all -- --check
-    cargo clippy --all-targets -- -D warnings
-    cargo clippy -p cf503-core --all-targets --all-features -- -D warnings
-    cargo test --workspace
-    cargo test -p cf503-core --all-features
-    just no-std
+    scripts/test.sh
+
+# Start (or stop) the DNS harness by hand: resolver 127.0.0.1:5353, see tests/dns/harness.sh
+dns-harness action="start":
+    tests/dns/harness.sh {{action}}
 
 # cf503-core must build without std for wasm32, and no dependency may turn std on
 no-std:

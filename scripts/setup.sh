@@ -16,3 +16,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     echo "setup: rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
 fi
+
+# The DNS test harness (tests/dns/harness.sh): real servers from Debian's packages.
+missing=()
+for pair in knotd:knot keymgr:knot nsd:nsd unbound:unbound dig:bind9-dnsutils python3:python3; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi

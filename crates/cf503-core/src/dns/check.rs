@@ -108,8 +108,8 @@ pub(crate) enum Purpose {
     OriginViaResolver { cd: bool },
     /// NS set of the apex (`parent: false`) or of the parent zone.
     ZoneNs { parent: bool },
-    /// A name server's address.
-    NsAddress { ns: String, parent: bool },
+    /// A name server's address (of the zone, of its parent, or both).
+    NsAddress { ns: String },
     /// The origin asked of one name server address.
     AtServer { ns: String, addr: IpAddr },
     /// The apex SOA asked of one name server address.
@@ -161,10 +161,13 @@ pub struct Check {
     apex_decided: bool,
     pub(crate) finished_at: Option<u64>,
     deadline_hit: bool,
-    /// Name servers whose addresses were already asked for, per zone.
-    ns_seen: BTreeSet<(bool, String)>,
+    /// Name servers whose addresses were already asked for.
+    ns_seen: BTreeSet<String>,
     /// Addresses already queried, per zone.
-    addr_seen: BTreeSet<(bool, IpAddr)>,
+    addr_seen: BTreeSet<(bool, IpAddr, String)>,
+    /// Set when the apex's own servers referred the origin further down: the zone that really
+    /// holds it, and the name servers the delegation names (what `dig +trace` would follow).
+    pub(crate) delegation: Option<(String, Vec<String>)>,
 }
 
 impl Check {
@@ -188,6 +191,7 @@ impl Check {
             deadline_hit: false,
             ns_seen: BTreeSet::new(),
             addr_seen: BTreeSet::new(),
+            delegation: None,
         };
         c.plan_first_round();
         Ok(c)
@@ -484,47 +488,82 @@ impl Check {
                 }
             }
         }
-        // Name servers → their addresses.
-        let mut new_ns = Vec::new();
-        for q in self.queries.iter() {
-            if let (Purpose::ZoneNs { parent }, Some(Outcome::Answer(r))) = (&q.purpose, &q.outcome)
-            {
-                for rr in &r.answers {
-                    if let RrData::Ns(ns) = &rr.data
-                        && rr.name == q.question.name
-                    {
-                        new_ns.push((*parent, ns.clone()));
+        // A referral from the apex's servers: the origin sits in a zone delegated further down
+        // whose own servers the resolver could not reach (so its SOA was not found). Follow it.
+        if let Some((zone, servers, depth)) = self.referral_below_apex() {
+            self.parent = self.apex.replace(zone.clone());
+            self.delegation = Some((zone.clone(), servers.clone()));
+            let recursive = Flags {
+                rd: true,
+                cd: false,
+                dnssec_ok: true,
+            };
+            self.add(
+                Purpose::ZoneNs { parent: false },
+                &zone,
+                RType::Ns,
+                recursive,
+                Target::Resolver,
+                depth + 1,
+            );
+            for ns in servers {
+                if self.ns_seen.insert(ns.clone()) {
+                    let plain = Flags {
+                        rd: true,
+                        cd: false,
+                        dnssec_ok: false,
+                    };
+                    for rtype in [RType::A, RType::Aaaa] {
+                        self.add(
+                            Purpose::NsAddress { ns: ns.clone() },
+                            &ns,
+                            rtype,
+                            plain,
+                            Target::Resolver,
+                            depth + 1,
+                        );
                     }
                 }
             }
         }
-        for (parent, ns) in new_ns {
-            if self.ns_seen.insert((parent, ns.clone())) {
-                let recursive = Flags {
-                    rd: true,
-                    cd: false,
-                    dnssec_ok: false,
-                };
+        // Name servers (of the zone and of its parent) → their addresses.
+        let mut new_ns = Vec::new();
+        for q in self.queries.iter() {
+            if let (Purpose::ZoneNs { .. }, Some(Outcome::Answer(r))) = (&q.purpose, &q.outcome) {
+                for rr in &r.answers {
+                    if let RrData::Ns(ns) = &rr.data
+                        && rr.name == q.question.name
+                    {
+                        new_ns.push(ns.clone());
+                    }
+                }
+            }
+        }
+        let plain = Flags {
+            rd: true,
+            cd: false,
+            dnssec_ok: false,
+        };
+        for ns in new_ns {
+            if self.ns_seen.insert(ns.clone()) {
                 for rtype in [RType::A, RType::Aaaa] {
                     self.add(
-                        Purpose::NsAddress {
-                            ns: ns.clone(),
-                            parent,
-                        },
+                        Purpose::NsAddress { ns: ns.clone() },
                         &ns,
                         rtype,
-                        recursive,
+                        plain,
                         Target::Resolver,
                         3,
                     );
                 }
             }
         }
-        // Addresses → direct questions.
+        // Addresses → direct questions: the origin and the apex SOA at the zone's servers, the
+        // delegation at the parent's.
         if self.config.can_target_servers {
             let mut new_addr = Vec::new();
             for q in self.queries.iter() {
-                if let (Purpose::NsAddress { ns, parent }, Some(Outcome::Answer(r))) =
+                if let (Purpose::NsAddress { ns }, Some(Outcome::Answer(r))) =
                     (&q.purpose, &q.outcome)
                 {
                     for rr in &r.answers {
@@ -533,7 +572,7 @@ impl Check {
                             RrData::Aaaa(a) => IpAddr::V6(a),
                             _ => continue,
                         };
-                        new_addr.push((*parent, ns.clone(), addr));
+                        new_addr.push((ns.clone(), addr, q.depth));
                     }
                 }
             }
@@ -542,24 +581,15 @@ impl Check {
                 cd: false,
                 dnssec_ok: false,
             };
-            for (parent, ns, addr) in new_addr {
-                if !self.addr_seen.insert((parent, addr)) {
-                    continue;
-                }
+            let zone_servers = self.current_zone_servers();
+            let parent_servers = self.parent_zone_servers();
+            let apex_now = self.apex.clone().unwrap_or_default();
+            let origin = self.origin.clone();
+            for (ns, addr, depth) in new_addr {
                 let target = Target::Server(addr);
-                if parent {
-                    if let Some(apex) = self.apex.clone() {
-                        self.add(
-                            Purpose::Delegation { ns, addr },
-                            &apex,
-                            RType::Ns,
-                            direct,
-                            target,
-                            4,
-                        );
-                    }
-                } else {
-                    let origin = self.origin.clone();
+                if zone_servers.contains(&ns)
+                    && self.addr_seen.insert((false, addr, apex_now.clone()))
+                {
                     for rtype in [RType::A, RType::Aaaa] {
                         self.add(
                             Purpose::AtServer {
@@ -570,25 +600,113 @@ impl Check {
                             rtype,
                             direct,
                             target,
-                            4,
+                            depth + 1,
                         );
                     }
-                    if let Some(apex) = self.apex.clone() {
-                        self.add(
-                            Purpose::SoaAtServer { ns, addr },
-                            &apex,
-                            RType::Soa,
-                            direct,
-                            target,
-                            4,
-                        );
-                    }
+                    self.add(
+                        Purpose::SoaAtServer {
+                            ns: ns.clone(),
+                            addr,
+                        },
+                        &apex_now,
+                        RType::Soa,
+                        direct,
+                        target,
+                        depth + 1,
+                    );
+                }
+                if parent_servers.contains(&ns)
+                    && self.addr_seen.insert((true, addr, apex_now.clone()))
+                {
+                    self.add(
+                        Purpose::Delegation { ns, addr },
+                        &apex_now,
+                        RType::Ns,
+                        direct,
+                        target,
+                        depth + 1,
+                    );
                 }
             }
         }
         if self.queue.is_empty() && self.queries.iter().all(|q| q.outcome.is_some()) {
             self.finished_at = Some(now);
         }
+    }
+
+    /// Name servers of the current apex: its own NS set and, after a referral, the delegation.
+    fn current_zone_servers(&self) -> BTreeSet<String> {
+        let mut set = BTreeSet::new();
+        for q in &self.queries {
+            if let (Purpose::ZoneNs { parent: false }, Some(Outcome::Answer(r))) =
+                (&q.purpose, &q.outcome)
+                && Some(&q.question.name) == self.apex.as_ref()
+            {
+                for rr in &r.answers {
+                    if let RrData::Ns(ns) = &rr.data {
+                        set.insert(ns.clone());
+                    }
+                }
+            }
+        }
+        if let Some((_, servers)) = &self.delegation {
+            set.extend(servers.iter().cloned());
+        }
+        set
+    }
+
+    /// Name servers of the current parent zone.
+    fn parent_zone_servers(&self) -> BTreeSet<String> {
+        let mut set = BTreeSet::new();
+        for q in &self.queries {
+            if let (Purpose::ZoneNs { parent: true }, Some(Outcome::Answer(r))) =
+                (&q.purpose, &q.outcome)
+                && Some(&q.question.name) == self.parent.as_ref()
+            {
+                for rr in &r.answers {
+                    if let RrData::Ns(ns) = &rr.data {
+                        set.insert(ns.clone());
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    /// The deepest referral, from a server of the current apex, to a zone between the apex and
+    /// the origin: `(zone, name servers, depth of the query that got it)`.
+    fn referral_below_apex(&self) -> Option<(String, Vec<String>, u8)> {
+        let apex = self.apex.as_ref()?;
+        let mut best: Option<(String, Vec<String>, u8)> = None;
+        for q in &self.queries {
+            let (Purpose::AtServer { .. }, Some(Outcome::Answer(r))) = (&q.purpose, &q.outcome)
+            else {
+                continue;
+            };
+            if r.rcode != 0 || r.aa || !r.answers.is_empty() {
+                continue;
+            }
+            for rr in &r.authority {
+                let RrData::Ns(ns) = &rr.data else { continue };
+                let zone = &rr.name;
+                let below_apex = zone != apex && zone.ends_with(&alloc::format!(".{apex}"));
+                let holds_origin =
+                    &self.origin == zone || self.origin.ends_with(&alloc::format!(".{zone}"));
+                if !(below_apex && holds_origin) {
+                    continue;
+                }
+                match &mut best {
+                    Some((z, servers, _)) if z == zone => {
+                        if !servers.contains(ns) {
+                            servers.push(ns.clone());
+                        }
+                    }
+                    Some((z, _, _)) if z.len() >= zone.len() => {}
+                    _ => best = Some((zone.clone(), alloc::vec![ns.clone()], q.depth)),
+                }
+            }
+        }
+        best
     }
 
     /// Milliseconds from the first query to the last outcome.

@@ -210,6 +210,15 @@ fn ede_strings(e: &[Ede]) -> Vec<String> {
         .collect()
 }
 
+/// Answer records worth showing (RRSIGs and other types left out).
+fn presented(r: &Response) -> Vec<String> {
+    r.answers
+        .iter()
+        .filter(|rr| !matches!(rr.data, RrData::Other(_)))
+        .map(ToString::to_string)
+        .collect()
+}
+
 fn response(q: &QueryState) -> Option<&Response> {
     match &q.outcome {
         Some(Outcome::Answer(r)) => Some(r),
@@ -293,9 +302,7 @@ impl DnsReport {
                 cd: q.flags.cd,
                 outcome: outcome_word(o),
                 rcode: r.map(Response::rcode_name),
-                answers: r
-                    .map(|r| r.answers.iter().map(ToString::to_string).collect())
-                    .unwrap_or_default(),
+                answers: r.map(presented).unwrap_or_default(),
                 ede: r.map(|r| ede_strings(&r.ede)).unwrap_or_default(),
                 rtt_ms: q.rtt_ms,
             });
@@ -307,12 +314,11 @@ impl DnsReport {
         let mut parent_ns: BTreeSet<String> = BTreeSet::new();
         for q in &c.queries {
             match (&q.purpose, response(q)) {
-                (Purpose::ZoneNs { parent }, Some(r)) => {
+                (Purpose::ZoneNs { parent: false }, Some(r))
+                    if Some(&q.question.name) == c.apex.as_ref() =>
+                {
                     for rr in &r.answers {
                         if let RrData::Ns(ns) = &rr.data {
-                            if *parent {
-                                continue;
-                            }
                             zone_ns.insert(ns.clone());
                         }
                     }
@@ -330,6 +336,10 @@ impl DnsReport {
                 }
                 _ => {}
             }
+        }
+        if let Some((_, delegated)) = &c.delegation {
+            // The apex was found by following a referral: its parent's delegation is known.
+            parent_ns = delegated.iter().cloned().collect();
         }
         let entry = |servers: &mut BTreeMap<String, ServerReport>, ns: &str| {
             servers
@@ -357,11 +367,7 @@ impl DnsReport {
         }
         for q in &c.queries {
             match &q.purpose {
-                Purpose::NsAddress { ns, parent } => {
-                    if *parent && !servers.contains_key(ns) {
-                        continue;
-                    }
-                    entry(&mut servers, ns);
+                Purpose::NsAddress { ns } => {
                     if let (Some(s), Some(r)) = (servers.get_mut(ns), response(q)) {
                         for a in addresses_in(r) {
                             if !s.addresses.contains(&a) {
@@ -372,6 +378,10 @@ impl DnsReport {
                 }
                 Purpose::AtServer { ns, addr } | Purpose::SoaAtServer { ns, addr } => {
                     let Some(o) = &q.outcome else { continue };
+                    if !zone_ns.contains(ns) && !parent_ns.contains(ns) {
+                        // A server of a zone above the one found by referral.
+                        continue;
+                    }
                     entry(&mut servers, ns);
                     let r = response(q);
                     let serial = r.and_then(|r| {
@@ -387,9 +397,7 @@ impl DnsReport {
                             outcome: outcome_word(o),
                             rcode: r.map(Response::rcode_name),
                             aa: r.is_some_and(|r| r.aa),
-                            answers: r
-                                .map(|r| r.answers.iter().map(ToString::to_string).collect())
-                                .unwrap_or_default(),
+                            answers: r.map(presented).unwrap_or_default(),
                             serial,
                             rtt_ms: q.rtt_ms,
                         });
@@ -694,7 +702,11 @@ fn server_findings(
                     evidence: ev.clone(),
                 });
             }
-            let not_auth = results.iter().any(|r| r.rcode.is_some() && !r.aa);
+            // Lame: listed for the zone, but answers without authority (no AA bit on a NOERROR
+            // or NXDOMAIN, or REFUSED). SERVFAIL is reported on its own.
+            let not_auth = results.iter().any(|r| {
+                matches!(r.rcode.as_deref(), Some("NOERROR" | "NXDOMAIN" | "REFUSED")) && !r.aa
+            });
             if not_auth {
                 out.push(DnsFinding {
                     id: Id::LameDelegation,

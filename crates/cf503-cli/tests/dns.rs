@@ -1,0 +1,260 @@
+//! `cf503 dns` against real DNS servers: the harness in tests/dns (knot, nsd, unbound and a
+//! silent address on loopback), started by `just test` (or `just dns-harness`). One test per
+//! scenario of the harness's zones.
+
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const RESOLVER: &str = "127.0.0.1:5353";
+
+fn harness_up() {
+    static UP: OnceLock<bool> = OnceLock::new();
+    let up = *UP.get_or_init(|| {
+        Command::new("dig")
+            .args([
+                "+time=1",
+                "+tries=2",
+                "-p",
+                "5353",
+                "@127.0.0.1",
+                "www.example.test",
+                "A",
+            ])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).contains("status: NOERROR"))
+            .unwrap_or(false)
+    });
+    assert!(
+        up,
+        "the DNS harness is not running on 127.0.0.1:5353: start it with `just dns-harness` \
+         (as root; `just test` does it for you)"
+    );
+}
+
+fn dns(name: &str) -> Value {
+    harness_up();
+    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args(["dns", name, "--resolver", RESOLVER, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn finding_ids(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| {
+            panic!(
+                "no {id} finding in {}",
+                serde_json::to_string_pretty(&v["findings"]).unwrap()
+            )
+        })
+}
+
+#[test]
+fn healthy() {
+    let v = dns("www.example.test");
+    assert_eq!(finding_ids(&v), ["ok"]);
+    assert_eq!(v["apex"], "example.test.");
+    assert_eq!(v["parent"], "test.");
+    assert_eq!(v["addresses"], serde_json::json!(["3.5.0.10"]));
+    let servers = v["servers"].as_array().unwrap();
+    let names: Vec<&str> = servers
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ns1.example.test.", "ns2.example.test."]);
+    for s in servers {
+        assert_eq!(s["in_zone"], true);
+        assert_eq!(s["in_parent"], true);
+        let results = s["results"].as_array().unwrap();
+        assert_eq!(results.len(), 3);
+        assert!(results.iter().all(|r| r["aa"] == true));
+    }
+    assert_eq!(v["depth"], 4);
+}
+
+#[test]
+fn nxdomain() {
+    let v = dns("nx.example.test");
+    assert_eq!(finding_ids(&v)[0], "nxdomain");
+    assert_eq!(finding(&v, "nxdomain")["severity"], "error");
+}
+
+#[test]
+fn one_lame_name_server() {
+    let v = dns("www.lame.example.test");
+    assert_eq!(v["apex"], "lame.example.test.");
+    for id in ["refused", "lame_delegation"] {
+        assert_eq!(
+            finding(&v, id)["server"],
+            "ns-lame.example.test. (127.0.0.3)"
+        );
+    }
+    // The other name server is fine, and the resolver still gets the answer.
+    assert_eq!(v["addresses"], serde_json::json!(["3.5.0.20"]));
+    assert!(!finding_ids(&v).iter().any(|id| id == "servfail"));
+}
+
+#[test]
+fn one_name_server_timing_out() {
+    let v = dns("www.slow.example.test");
+    let f = finding(&v, "timeout");
+    assert_eq!(f["server"], "ns-silent.example.test. (127.0.0.4)");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(v["addresses"], serde_json::json!(["3.5.0.20"]));
+}
+
+#[test]
+fn all_name_servers_timing_out() {
+    let v = dns("www.dead.example.test");
+    // The resolver cannot resolve it; the check follows the referral to the dead zone.
+    assert_eq!(finding(&v, "servfail")["severity"], "error");
+    let f = finding(&v, "timeout");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["server"], "ns-silent.example.test. (127.0.0.4)");
+    assert_eq!(v["apex"], "dead.example.test.");
+}
+
+#[test]
+fn servfail() {
+    let v = dns("www.sfail.example.test");
+    assert_eq!(finding_ids(&v)[0], "servfail");
+    let at_servers: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "servfail" && f["server"].is_string())
+        .collect();
+    assert!(
+        at_servers
+            .iter()
+            .any(|f| f["server"] == "ns1.example.test. (127.0.0.2)"),
+        "{at_servers:?}"
+    );
+    assert!(!finding_ids(&v).contains(&"lame_delegation".to_string()));
+}
+
+#[test]
+fn soa_serials_differing() {
+    let v = dns("www.drift.example.test");
+    let f = finding(&v, "soa_serial_mismatch");
+    let ev = f["evidence"].to_string();
+    assert!(
+        ev.contains("2026112601") && ev.contains("2026112602"),
+        "{ev}"
+    );
+}
+
+#[test]
+fn parent_and_child_ns_sets_differing() {
+    let v = dns("www.split.example.test");
+    let ev = finding(&v, "ns_set_mismatch")["evidence"].to_string();
+    assert!(
+        ev.contains("ns-x.example.test.") && ev.contains("ns-extra.example.test."),
+        "{ev}"
+    );
+}
+
+#[test]
+fn dnssec_bogus() {
+    let v = dns("www.bogus.example.test");
+    assert_eq!(finding_ids(&v)[0], "dnssec_bogus");
+    let cd: Vec<&Value> = v["resolver"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["cd"] == true)
+        .collect();
+    assert_eq!(cd[0]["outcome"], "answer");
+    let ede = v["resolver"].to_string();
+    assert!(ede.contains("DNSKEY Missing"), "{ede}");
+}
+
+#[test]
+fn dangling_cname() {
+    let v = dns("dangling.example.test");
+    assert_eq!(finding_ids(&v)[0], "dangling_cname");
+    assert!(
+        finding(&v, "dangling_cname")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("gone.example.test.")
+    );
+}
+
+#[test]
+fn private_address() {
+    let v = dns("private.example.test");
+    assert!(
+        finding(&v, "private_address")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("10.0.0.5")
+    );
+}
+
+#[test]
+fn cname_chain_into_another_zone() {
+    let v = dns("chain.example.test");
+    assert_eq!(finding_ids(&v), ["ok"]);
+    assert_eq!(
+        v["cname_chain"],
+        serde_json::json!(["chain.example.test. → www.other.test."])
+    );
+    assert_eq!(v["addresses"], serde_json::json!(["3.5.0.50"]));
+}
+
+#[test]
+fn text_output_is_the_dig_session() {
+    harness_up();
+    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args(["dns", "www.lame.example.test", "--resolver", RESOLVER])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("$ dig lame.example.test. NS +short"),
+        "{text}"
+    );
+    assert!(
+        text.contains("$ dig www.lame.example.test. A @127.0.0.3 +norec"),
+        "{text}"
+    );
+    assert!(text.contains("WARNING lame_delegation"), "{text}");
+}
+
+#[test]
+fn bad_domain_and_resolver_are_usage_errors() {
+    for args in [
+        &["dns", "", "--resolver", RESOLVER][..],
+        &["dns", "www.example.test", "--resolver", "not-an-address"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `just test`: every check and test. The DNS harness runs for the duration of the tests and is
+# stopped whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy -p cf503-core --all-targets --all-features -- -D warnings
+trap 'tests/dns/harness.sh stop >/dev/null 2>&1 || true' EXIT
+tests/dns/harness.sh start
+cargo test --workspace
+cargo test -p cf503-core --all-features
+just no-std
