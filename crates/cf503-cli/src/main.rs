@@ -102,6 +102,12 @@ struct ExplainArgs {
     /// File to read; `-` or nothing reads standard input. HAR files are recognised by content
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
+    /// Also check the origin's DNS (the domain in the distribution's origin settings)
+    #[arg(long, value_name = "DOMAIN")]
+    origin: Option<String>,
+    /// Recursive resolver for --origin, ADDR or ADDR:PORT (default: /etc/resolv.conf)
+    #[arg(long, value_name = "ADDR[:PORT]", requires = "origin")]
+    resolver: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -156,30 +162,7 @@ fn main() -> ExitCode {
 }
 
 fn dns(args: &DnsArgs) -> Result<(), CliError> {
-    use cf503_core::dns::{Check, Config, DnsReport};
-    let resolver = match &args.resolver {
-        Some(r) => transport::parse_resolver(r).ok_or_else(|| {
-            CliError::Usage(format!("--resolver {r:?}: give an IP address, optionally with :PORT (e.g. 9.9.9.9 or 127.0.0.1:5353)"))
-        })?,
-        None => transport::system_resolver().ok_or_else(|| {
-            CliError::Usage("no nameserver in /etc/resolv.conf: give one with --resolver ADDR[:PORT]".into())
-        })?,
-    };
-    let config = Config {
-        deadline_ms: args.deadline.max(1) * 1000,
-        ..Config::default()
-    };
-    let mut check = Check::new(&args.domain, config, random_seed())
-        .map_err(|e| CliError::Usage(format!("{:?}: {e}", args.domain)))?;
-    let endpoints = transport::Endpoints {
-        resolver,
-        server_port: 53,
-    };
-    let cap = std::time::Duration::from_millis(
-        config.resolver_timeout_ms.max(config.server_timeout_ms) + 500,
-    );
-    transport::run(&mut check, endpoints, cap);
-    let report = DnsReport::from_check(&check);
+    let (resolver, report) = check_dns(&args.domain, args.resolver.as_deref(), args.deadline)?;
     let out = if args.json {
         cf503_core::report::dns_json(&report) + "\n"
     } else {
@@ -189,6 +172,38 @@ fn dns(args: &DnsArgs) -> Result<(), CliError> {
         )
     };
     write_out(&out)
+}
+
+/// Runs the core's DNS check of `domain` over UDP/TCP.
+fn check_dns(
+    domain: &str,
+    resolver: Option<&str>,
+    deadline_s: u64,
+) -> Result<(std::net::SocketAddr, cf503_core::dns::DnsReport), CliError> {
+    use cf503_core::dns::{Check, Config, DnsReport};
+    let resolver = match resolver {
+        Some(r) => transport::parse_resolver(r).ok_or_else(|| {
+            CliError::Usage(format!("--resolver {r:?}: give an IP address, optionally with :PORT (e.g. 9.9.9.9 or 127.0.0.1:5353)"))
+        })?,
+        None => transport::system_resolver().ok_or_else(|| {
+            CliError::Usage("no nameserver in /etc/resolv.conf: give one with --resolver ADDR[:PORT]".into())
+        })?,
+    };
+    let config = Config {
+        deadline_ms: deadline_s.max(1) * 1000,
+        ..Config::default()
+    };
+    let mut check = Check::new(domain, config, random_seed())
+        .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
+    let endpoints = transport::Endpoints {
+        resolver,
+        server_port: 53,
+    };
+    let cap = std::time::Duration::from_millis(
+        config.resolver_timeout_ms.max(config.server_timeout_ms) + 500,
+    );
+    transport::run(&mut check, endpoints, cap);
+    Ok((resolver, DnsReport::from_check(&check)))
 }
 
 /// Seed for DNS message IDs: OS randomness via the std hasher's random keys, mixed with time.
@@ -212,10 +227,22 @@ fn write_out(out: &str) -> Result<(), CliError> {
 
 fn explain(args: &ExplainArgs) -> Result<(), CliError> {
     let (name, bytes) = read_input(&args.file)?;
-    let analysis = cf503_core::analyze(&bytes).map_err(|source| CliError::Input {
-        name: name.clone(),
-        source,
-    })?;
+    let dns = match &args.origin {
+        Some(origin) => {
+            // A bad file should fail before any network traffic.
+            cf503_core::parse::parse_input(&bytes).map_err(|source| CliError::Input {
+                name: name.clone(),
+                source,
+            })?;
+            Some(check_dns(origin, args.resolver.as_deref(), 15)?.1)
+        }
+        None => None,
+    };
+    let analysis =
+        cf503_core::analyze_with_dns(&bytes, dns.as_ref()).map_err(|source| CliError::Input {
+            name: name.clone(),
+            source,
+        })?;
     let format = if args.json {
         Format::Json
     } else if args.markdown {

@@ -258,3 +258,70 @@ fn bad_domain_and_resolver_are_usage_errors() {
         assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
     }
 }
+
+fn explain_with_origin(fixture: &str, origin: &str) -> Value {
+    harness_up();
+    let path = format!(
+        "{}/../../tests/fixtures/responses/{fixture}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args([
+            "explain",
+            "--json",
+            &path,
+            "--origin",
+            origin,
+            "--resolver",
+            RESOLVER,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn dns_findings_join_the_diagnosis() {
+    // A 502 that looks like DNS (slow cdn-upstream-dns, no connect), and the origin's DNS is broken:
+    // origin_dns, with the failing server named in the first step.
+    let v = explain_with_origin(
+        "origin_dns--server-timing-slow-dns.http",
+        "www.dead.example.test",
+    );
+    assert_eq!(v["findings"][0]["cause"], "origin_dns");
+    let step = v["findings"][0]["steps"][0].as_str().unwrap();
+    assert!(
+        step.contains("servfail") || step.contains("ns-silent.example.test."),
+        "{step}"
+    );
+    assert_eq!(v["dns"]["schema"], "cf503.dns_report");
+    assert!(v["findings"][0]["confidence"].as_f64().unwrap() <= 0.99);
+
+    // The same response, but the origin's DNS is healthy: DNS is ruled out, connect/TLS lead.
+    let v = explain_with_origin(
+        "origin_dns--server-timing-slow-dns.http",
+        "www.example.test",
+    );
+    assert_ne!(v["findings"][0]["cause"], "origin_dns");
+    assert_eq!(v["dns"]["findings"][0]["id"], "ok");
+    let dns = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["cause"] == "origin_dns");
+    if let Some(dns) = dns {
+        assert!(
+            dns["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["signal"] == "dns-check" && e["supports"] == false)
+        );
+    }
+}

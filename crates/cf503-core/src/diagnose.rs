@@ -11,6 +11,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::causes::{CauseId, When};
+use crate::dns::{DnsFindingId, DnsReport, Severity as DnsSeverity};
 use crate::observation::Observation;
 use crate::signals::{
     CfPhrase, Generator, OriginKind, OriginPhrase, ResultType, Signals, log_results, names,
@@ -169,6 +170,9 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     /// Remarks.
     pub notes: Vec<Note>,
+    /// The DNS check of the origin, when one ran.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub dns: Option<alloc::boxed::Box<DnsReport>>,
 }
 
 impl Diagnosis {
@@ -236,10 +240,82 @@ fn shorten(v: &str) -> String {
 /// Diagnoses one observation.
 pub fn diagnose(obs: &Observation) -> Diagnosis {
     let sig = Signals::extract(obs);
-    diagnose_signals(obs, &sig)
+    diagnose_signals(obs, &sig, None)
 }
 
-fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
+/// Diagnoses one observation together with a DNS check of its origin: the DNS findings confirm
+/// or rule out `origin_dns`, and its steps name the failing server.
+pub fn diagnose_with_dns(obs: &Observation, dns: &DnsReport) -> Diagnosis {
+    let sig = Signals::extract(obs);
+    diagnose_signals(obs, &sig, Some(dns))
+}
+
+fn dns_evidence(sc: &mut Scorer, dns: &DnsReport) {
+    use CauseId::*;
+    use DnsFindingId as Id;
+    const SIGNAL: &str = "dns-check";
+    for f in &dns.findings {
+        let value = match &f.server {
+            Some(server) => format!("{} at {server}", f.id.as_str()),
+            None => f.id.as_str().to_string(),
+        };
+        match (f.id, f.severity) {
+            (Id::Ok, _) => {
+                sc.against(
+                    OriginDns,
+                    SIGNAL,
+                    &value,
+                    STRONG,
+                    "the origin's name resolves, and every name server answers it consistently",
+                );
+            }
+            (Id::PrivateAddress, _) => {
+                sc.for_(
+                    OriginTimeout,
+                    SIGNAL,
+                    &value,
+                    STRONG,
+                    "the origin resolves to an address CloudFront cannot reach",
+                );
+                sc.for_(
+                    OriginConnect,
+                    SIGNAL,
+                    &value,
+                    MODERATE,
+                    "the origin resolves to an address CloudFront cannot reach",
+                );
+                sc.against(
+                    OriginDns,
+                    SIGNAL,
+                    &value,
+                    MODERATE,
+                    "the name resolves (to an unusable address)",
+                );
+            }
+            (_, DnsSeverity::Error) => {
+                sc.for_(
+                    OriginDns,
+                    SIGNAL,
+                    &value,
+                    DECISIVE,
+                    "the DNS check found the origin's name unresolvable for CloudFront",
+                );
+            }
+            (_, DnsSeverity::Warning) => {
+                sc.for_(
+                    OriginDns,
+                    SIGNAL,
+                    &value,
+                    MODERATE,
+                    "a name server fails: some of CloudFront's lookups fail, intermittently",
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn diagnose_signals(obs: &Observation, sig: &Signals<'_>, dns: Option<&DnsReport>) -> Diagnosis {
     use CauseId::*;
     let mut sc = Scorer {
         evidence: Vec::new(),
@@ -396,7 +472,12 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         }
     }
 
-    // 5. Not CloudFront at all.
+    // 5. A DNS check of the origin, when one ran.
+    if let Some(dns) = dns {
+        dns_evidence(&mut sc, dns);
+    }
+
+    // 6. Not CloudFront at all.
     let through = sig.through_cloudfront();
     if !through && sig.api_error.is_none() && (sig.header_count >= 2 || sig.has_page_text) {
         let v = sig.server.map_or_else(
@@ -553,6 +634,24 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
     let ctx = Context::new(&summary);
     for f in &mut findings {
         f.steps = tailored_steps(f.cause, sig.origin_kind, &ctx);
+        if let (CauseId::OriginDns, Some(dns)) = (f.cause, dns) {
+            // The DNS check says which server fails and how: first things first.
+            let named: Vec<String> = dns
+                .findings
+                .iter()
+                .filter(|d| d.severity != DnsSeverity::Info)
+                .map(|d| match &d.server {
+                    Some(server) => {
+                        format!("DNS check ({}, {server}): {}", d.id.as_str(), d.summary)
+                    }
+                    None => format!("DNS check ({}): {}", d.id.as_str(), d.summary),
+                })
+                .collect();
+            f.steps.splice(0..0, named);
+        }
+    }
+    if dns.is_some() {
+        collect.retain(|c| *c != COLLECT_ORIGIN);
     }
     Diagnosis {
         summary,
@@ -560,6 +659,7 @@ fn diagnose_signals(obs: &Observation, sig: &Signals<'_>) -> Diagnosis {
         collect,
         findings,
         notes,
+        dns: dns.map(|d| alloc::boxed::Box::new(d.clone())),
     }
 }
 
@@ -1087,7 +1187,8 @@ fn combine(evidence: Vec<(CauseId, Evidence)>, quality: InputQuality) -> Vec<Fin
 }
 
 fn round2(x: f32) -> f32 {
-    let x = x.clamp(0.0, 1.0);
+    // Nothing seen from outside is certain: 0.99 at most.
+    let x = x.clamp(0.0, 0.99);
     // no_std has no f32::round; confidences are in 0..=1 so truncating x*100+0.5 is exact enough.
     ((x * 100.0 + 0.5) as u32) as f32 / 100.0
 }

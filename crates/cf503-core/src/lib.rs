@@ -48,17 +48,25 @@ pub use parse::{Input, ParseError, parse_input};
 /// Parses any supported input and diagnoses it: one diagnosis for a response, one per failing
 /// entry for a HAR file.
 pub fn analyze(bytes: &[u8]) -> Result<Analysis, ParseError> {
+    analyze_with_dns(bytes, None)
+}
+
+/// [`analyze`], with a DNS check of the origin joined into every diagnosis.
+pub fn analyze_with_dns(
+    bytes: &[u8],
+    dns: Option<&dns::DnsReport>,
+) -> Result<Analysis, ParseError> {
+    let run = |obs: &Observation| match dns {
+        Some(d) => diagnose::diagnose_with_dns(obs, d),
+        None => diagnose(obs),
+    };
     Ok(match parse_input(bytes)? {
         Input::Response(obs) => {
-            let diagnosis = diagnose(&obs);
+            let diagnosis = run(&obs);
             Analysis::Response(alloc::boxed::Box::new((obs, diagnosis)))
         }
         Input::Har(har) => {
-            let diagnoses = har
-                .failing
-                .iter()
-                .map(|e| diagnose(&e.observation))
-                .collect();
+            let diagnoses = har.failing.iter().map(|e| run(&e.observation)).collect();
             Analysis::Har { har, diagnoses }
         }
     })

@@ -560,7 +560,7 @@ fn resolver_findings<'a>(
                         id: Id::Servfail,
                         severity: Severity::Error,
                         server: failing.map(|s| s.to_string()),
-                        summary: format!("The resolver answers SERVFAIL for {origin}: its authoritative servers failed or could not be reached{}.", if c.config.can_target_servers { " (see the name servers below)" } else { "" }),
+                        summary: format!("The resolver answers SERVFAIL for {origin}: its authoritative servers failed or could not be reached{}.", if c.config.can_target_servers { " (the name-server findings say which)" } else { "" }),
                         evidence: ev(a),
                     });
                 }

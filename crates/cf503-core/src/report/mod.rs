@@ -140,6 +140,27 @@ pub fn text(d: &Diagnosis) -> String {
             let _ = writeln!(o, "  * {c}");
         }
     }
+    if let Some(dns) = &d.dns {
+        let _ = writeln!(o, "\nDNS check of the origin {}:", dns.origin);
+        for f in &dns.findings {
+            let _ = writeln!(
+                o,
+                "  {:<7} {:<21} {}{}",
+                f.severity.as_str().to_ascii_uppercase(),
+                f.id.as_str(),
+                printable(&f.summary, false),
+                f.server
+                    .as_ref()
+                    .map(|s| format!(" [{}]", printable(s, false)))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(
+            o,
+            "  (details: cf503 dns {})",
+            dns.origin.trim_end_matches('.')
+        );
+    }
     o
 }
 
@@ -333,6 +354,23 @@ pub fn markdown(d: &Diagnosis) -> String {
         }
         o.push('\n');
     }
+    if let Some(dns) = &d.dns {
+        let _ = writeln!(o, "### DNS check of `{}`\n", md_text(&dns.origin));
+        for f in &dns.findings {
+            let _ = writeln!(
+                o,
+                "- **{}** `{}`: {}{}",
+                f.severity.as_str(),
+                f.id.as_str(),
+                md_text(&f.summary),
+                f.server
+                    .as_ref()
+                    .map(|s| format!(" ({})", md_code(s)))
+                    .unwrap_or_default()
+            );
+        }
+        o.push('\n');
+    }
     let _ = writeln!(
         o,
         "_Secrets (cookies, authorization headers, signed-URL parameters) were redacted by cf503._"
@@ -342,18 +380,24 @@ pub fn markdown(d: &Diagnosis) -> String {
 
 // ---------------------------------------------------------------- JSON
 
+/// An f32 in 0..=1 as the f64 nearest to its two-decimal rounding, so JSON shows `0.99`, not
+/// `0.9900000095367432`.
+fn two_decimals(x: f32) -> f64 {
+    f64::from((x.clamp(0.0, 1.0) * 100.0 + 0.5) as u32) / 100.0
+}
+
 fn finding_json(f: &Finding, d: &Diagnosis) -> Value {
     let info = f.cause.info();
     json!({
         "cause": info.name,
         "title": info.title,
-        "confidence": f.confidence,
+        "confidence": two_decimals(f.confidence),
         "meaning": render_template(info.meaning, d),
         "evidence": f.evidence.iter().map(|e| json!({
             "signal": e.signal,
             "value": e.value,
             "supports": e.supports,
-            "weight": e.weight,
+            "weight": two_decimals(e.weight),
             "note": e.note,
         })).collect::<Vec<_>>(),
         "steps": f.steps,
@@ -403,6 +447,9 @@ fn diagnosis_fields(d: &Diagnosis) -> serde_json::Map<String, Value> {
         "findings".into(),
         Value::Array(d.findings.iter().map(|f| finding_json(f, d)).collect()),
     );
+    if let Some(dns) = &d.dns {
+        m.insert("dns".into(), dns_json_value(dns));
+    }
     m.insert(
         "notes".into(),
         Value::Array(
