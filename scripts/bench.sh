@@ -4,6 +4,7 @@
 #   1. criterion: parse+diagnose per second for typical responses; HAR parsing of a small file.
 #   2. `cf503 explain --json` on a generated 100 MB HAR against
 #      `jq '[.log.entries[] | select(.response.status >= 500)]'` on the same file.
+#   3. `cf503 dns` against dig by hand, 4 name servers with a fixed RTT (scripts/bench-dns.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,3 +50,7 @@ printf 'file:            %s (%.1f MB), failing entries: cf503 %s, jq %s\n' "$har
 printf 'cf503 explain:   %.3f s  (%.0f MB/s, best of 5, includes diagnosing and the JSON report)\n' "$cf" "$(echo "$mb / $cf" | bc -l)"
 printf 'jq select:       %.3f s  (%.0f MB/s, best of 3)\n' "$jqt" "$(echo "$mb / $jqt" | bc -l)"
 printf 'speed-up:        %.1fx (goal: at least 10x)\n' "$(echo "$jqt / $cf" | bc -l)"
+
+echo
+echo "== 3. DNS check wall time vs the manual dig procedure"
+scripts/bench-dns.sh 50

@@ -79,6 +79,7 @@ zone:
   - domain: slow.example.test.
   - domain: drift.example.test.
   - domain: bogus.example.test.
+  - domain: quad.example.test.
   - domain: sfail.example.test.
     file: "$run/zones/missing-on-purpose.zone"
 CONF
