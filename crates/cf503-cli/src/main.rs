@@ -1,6 +1,7 @@
 //! `cf503`: the command-line front end. It reads files and prints; every decision is made by
 //! `cf503-core`.
 
+mod fetch;
 mod transport;
 
 use std::io::{self, Write};
@@ -15,6 +16,8 @@ use clap::{Args, Parser, Subcommand};
 mod exit {
     /// A report was printed.
     pub const OK: u8 = 0;
+    /// The URL could not be fetched (`cf503 check`).
+    pub const FETCH: u8 = 3;
     /// Output could not be written.
     pub const IO: u8 = 1;
     /// The input could not be read as a response or HAR file (or the command line was wrong).
@@ -57,6 +60,42 @@ enum Command {
     /// Check an origin domain's DNS as CloudFront needs it: every name server asked directly
     #[command(after_help = DNS_AFTER_HELP)]
     Dns(DnsArgs),
+    /// Fetch a URL and diagnose the response (with --origin, also check the origin's DNS)
+    #[command(after_help = CHECK_AFTER_HELP)]
+    Check(CheckArgs),
+}
+
+const CHECK_AFTER_HELP: &str = "\
+Exit status:
+  0  a report was printed (whatever the status of the response)
+  1  the report could not be written
+  2  bad usage (bad --resolver, bad --origin)
+  3  the URL could not be fetched: the one-line message says why (refused, time-out, TLS, DNS)
+
+Examples:
+  cf503 check https://www.example.com/
+  cf503 check https://www.example.com/ --origin origin.example.com --json";
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The URL that fails
+    #[arg(value_name = "URL")]
+    url: String,
+    /// Print JSON (schema cf503.report, see README)
+    #[arg(long, conflicts_with = "markdown")]
+    json: bool,
+    /// Print Markdown, for a support ticket
+    #[arg(long)]
+    markdown: bool,
+    /// Also check the origin's DNS (the domain in the distribution's origin settings)
+    #[arg(long, value_name = "DOMAIN")]
+    origin: Option<String>,
+    /// Recursive resolver for --origin, ADDR or ADDR:PORT (default: /etc/resolv.conf)
+    #[arg(long, value_name = "ADDR[:PORT]", requires = "origin")]
+    resolver: Option<String>,
+    /// Seconds the fetch may take
+    #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+    timeout: u64,
 }
 
 const DNS_AFTER_HELP: &str = "\
@@ -120,6 +159,8 @@ enum CliError {
     Write(io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Fetch(#[from] fetch::FetchError),
 }
 
 impl CliError {
@@ -127,6 +168,7 @@ impl CliError {
         match self {
             CliError::Read { .. } | CliError::Input { .. } | CliError::Usage(_) => exit::BAD_INPUT,
             CliError::Write(_) => exit::IO,
+            CliError::Fetch(_) => exit::FETCH,
         }
     }
 }
@@ -148,6 +190,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Explain(args) => explain(&args),
         Command::Dns(args) => dns(&args),
+        Command::Check(args) => check(&args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
@@ -204,6 +247,31 @@ fn check_dns(
     );
     transport::run(&mut check, endpoints, cap);
     Ok((resolver, DnsReport::from_check(&check)))
+}
+
+fn check(args: &CheckArgs) -> Result<(), CliError> {
+    let obs = fetch::fetch(
+        &args.url,
+        std::time::Duration::from_secs(args.timeout.max(1)),
+    )?;
+    let d = match &args.origin {
+        Some(origin) => {
+            let (_, dns) = check_dns(origin, args.resolver.as_deref(), 15)?;
+            cf503_core::diagnose::diagnose_with_dns(&obs, &dns)
+        }
+        None => cf503_core::diagnose(&obs),
+    };
+    let mut out = if args.json {
+        cf503_core::report::json(&d)
+    } else if args.markdown {
+        cf503_core::report::markdown(&d)
+    } else {
+        cf503_core::report::text(&d)
+    };
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    write_out(&out)
 }
 
 /// Seed for DNS message IDs: OS randomness via the std hasher's random keys, mixed with time.

@@ -7,6 +7,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::parse::html;
 use crate::redact;
 
 /// Where an observation came from; shown in reports so a reader knows how much to trust it.
@@ -23,6 +24,8 @@ pub enum Source {
     Har,
     /// Captured by the browser extension.
     Browser,
+    /// Fetched by the CLI (`cf503 check URL`).
+    Fetched,
 }
 
 impl Source {
@@ -33,6 +36,7 @@ impl Source {
             Source::HeaderBlock => "header_block",
             Source::Har => "har",
             Source::Browser => "browser",
+            Source::Fetched => "fetched",
         }
     }
 }
@@ -243,6 +247,28 @@ impl Observation {
         }
         let kept = &body[..floor_char_boundary(body, BODY_KEEP_LIMIT)];
         self.body = Some(redact::text(kept).into_owned());
+    }
+
+    /// Keeps a response body and derives the page text from it: markup (by `content_type`, the
+    /// `Content-Type` header, or the look of it) is reduced to its visible text. Only the first
+    /// MiB is read: error pages are small, and a huge body must not cost more than it can tell.
+    pub fn attach_body(&mut self, body: &str, content_type: Option<&str>) {
+        const PAGE_TEXT_SCAN_LIMIT: usize = 1024 * 1024;
+        let body = body.trim();
+        if body.is_empty() {
+            return;
+        }
+        self.set_body(body);
+        let scanned = &body[..floor_char_boundary(body, PAGE_TEXT_SCAN_LIMIT)];
+        let is_markup = |ct: &str| ct.contains("html") || ct.contains("xml");
+        let markup = content_type.is_some_and(is_markup)
+            || self.headers.get("content-type").is_some_and(is_markup)
+            || html::looks_like_markup(scanned);
+        if markup {
+            self.set_page_text(&html::visible_text(scanned));
+        } else {
+            self.set_page_text(&html::fold_whitespace(scanned));
+        }
     }
 
     /// The request URL, redacted.

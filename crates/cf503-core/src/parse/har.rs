@@ -13,8 +13,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::json_scan::{ScanError, Scanner, line_column};
-use super::{HarError, ParseError, html};
-use crate::observation::{Observation, Source, floor_char_boundary};
+use super::{HarError, ParseError};
+use crate::observation::{Observation, Source};
 use crate::signals;
 
 /// One failing entry of a HAR file.
@@ -306,18 +306,7 @@ fn observe(
             .text
             .and_then(|raw| decode_text(raw, content.encoding.as_deref()))
     {
-        let markup = content
-            .mime_type
-            .as_deref()
-            .is_some_and(|m| m.contains("html") || m.contains("xml"))
-            || html::looks_like_markup(&text);
-        let scanned = &text[..floor_char_boundary(&text, BODY_DECODE_LIMIT)];
-        obs.set_body(scanned);
-        if markup {
-            obs.set_page_text(&html::visible_text(scanned));
-        } else {
-            obs.set_page_text(&html::fold_whitespace(scanned));
-        }
+        obs.attach_body(&text, content.mime_type.as_deref());
     }
     Ok(obs)
 }

@@ -5,12 +5,8 @@
 
 use alloc::string::{String, ToString};
 
-use super::{ParseError, html};
+use super::ParseError;
 use crate::observation::{Observation, Source, floor_char_boundary};
-
-/// Only the start of a body is turned into page text: error pages are small, and a pasted
-/// multi-megabyte body must not cost more than it can tell.
-const PAGE_TEXT_SCAN_LIMIT: usize = 1024 * 1024;
 
 /// One line of the input, without its line ending.
 struct Line<'a> {
@@ -139,7 +135,7 @@ pub fn parse(input: &str) -> Result<Observation, ParseError> {
             Some(next_start) => (next_start, Some(next_start)),
             None => (input.len(), None),
         };
-        attach_body(obs, &input[line.start..body_end]);
+        obs.attach_body(&input[line.start..body_end], None);
         match resume {
             Some(next_start) => {
                 number += input[pos..next_start].matches('\n').count();
@@ -230,25 +226,6 @@ fn find_next_response(input: &str, from: usize, verbose: bool) -> Option<usize> 
         pos = line.next;
     }
     None
-}
-
-fn attach_body(obs: &mut Observation, body: &str) {
-    let body = body.trim();
-    if body.is_empty() {
-        return;
-    }
-    obs.set_body(body);
-    let scanned = &body[..floor_char_boundary(body, PAGE_TEXT_SCAN_LIMIT)];
-    let markup = obs
-        .headers()
-        .get("content-type")
-        .is_some_and(|ct| ct.contains("html") || ct.contains("xml"))
-        || html::looks_like_markup(scanned);
-    if markup {
-        obs.set_page_text(&html::visible_text(scanned));
-    } else {
-        obs.set_page_text(&html::fold_whitespace(scanned));
-    }
 }
 
 fn snippet(line: &str) -> String {

@@ -1,0 +1,89 @@
+//! `cf503 check URL`: fetches the URL as a browser would, bounded in time and size, and turns
+//! the response into the core's [`Observation`]. Redirects are followed (the last response is
+//! the one diagnosed, as with `curl -L`); an error status is a result, not a failure.
+
+use std::io::Read;
+use std::time::Duration;
+
+use cf503_core::{Observation, Source};
+
+/// Bodies beyond this are not read (error pages are a few KB).
+const BODY_LIMIT: u64 = 1024 * 1024;
+
+/// Why a URL could not be fetched.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot fetch {url}: {reason}")]
+pub struct FetchError {
+    url: String,
+    reason: String,
+}
+
+/// Fetches `url`.
+pub fn fetch(url: &str, timeout: Duration) -> Result<Observation, FetchError> {
+    let fail = |reason: String| FetchError {
+        url: url.to_string(),
+        reason,
+    };
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .max_redirects(5)
+        .user_agent(concat!("cf503/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .new_agent();
+    let mut resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| fail(describe(&e, timeout)))?;
+    let mut obs = Observation::new(Source::Fetched);
+    obs.set_url(url);
+    let status = resp.status();
+    obs.set_status(status.as_u16(), status.canonical_reason());
+    obs.set_http_version(match resp.version() {
+        ureq::http::Version::HTTP_09 => "HTTP/0.9",
+        ureq::http::Version::HTTP_10 => "HTTP/1.0",
+        ureq::http::Version::HTTP_2 => "HTTP/2",
+        ureq::http::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
+    });
+    for (name, value) in resp.headers() {
+        obs.push_header(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
+    }
+    let mut body = Vec::new();
+    // A body that breaks off is still worth diagnosing: keep what arrived.
+    let _ = resp
+        .body_mut()
+        .as_reader()
+        .take(BODY_LIMIT)
+        .read_to_end(&mut body);
+    obs.attach_body(&String::from_utf8_lossy(&body), None);
+    Ok(obs)
+}
+
+/// A one-line reason, with what to check.
+fn describe(e: &ureq::Error, timeout: Duration) -> String {
+    match e {
+        ureq::Error::Timeout(_) => format!(
+            "no complete answer within {} s (is the host up? is a firewall dropping packets?)",
+            timeout.as_secs()
+        ),
+        ureq::Error::HostNotFound => {
+            "the host name does not resolve (check the URL, or run `cf503 dns` on it)".into()
+        }
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "connection refused (nothing listens on that port)".into()
+        }
+        ureq::Error::BadUri(u) => format!("not a valid URL ({u}); give it as https://host/path"),
+        other => {
+            let text = other.to_string();
+            if text.to_ascii_lowercase().contains("tls")
+                || text.contains("certificate")
+                || text.contains("handshake")
+            {
+                format!("TLS failed: {text}")
+            } else {
+                text
+            }
+        }
+    }
+}
