@@ -19,7 +19,7 @@ fi
 
 # The DNS test harness (tests/dns/harness.sh): real servers from Debian's packages.
 missing=()
-for pair in knotd:knot keymgr:knot nsd:nsd unbound:unbound dig:bind9-dnsutils python3:python3; do
+for pair in knotd:knot keymgr:knot nsd:nsd unbound:unbound dnsdist:dnsdist dig:bind9-dnsutils curl:curl python3:python3; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

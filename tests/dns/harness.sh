@@ -9,6 +9,8 @@
 #   127.0.0.1 :5353        unbound validating resolver: stub for test. at 127.0.0.7, trust
 #                                  anchor = example.test's key, `local-zone: "." refuse` so it can
 #                                  never ask the internet
+#   127.0.0.1 :8053        dnsdist DNS-over-HTTPS over plain HTTP (/dns-query, with CORS),
+#                                  forwarding to unbound: what browsers and `--doh` talk to
 #
 # Usage: harness.sh start | stop | status.  Needs root (port 53) and the packages that
 # scripts/setup.sh installs. State and logs live in target/dns-harness.
@@ -41,7 +43,7 @@ up() { # name ip port [+rec]: wait until a server answers SOA
 
 start() {
     [ "$(id -u)" = 0 ] || die "needs root to listen on port 53 of 127.0.0.x"
-    for cmd in knotd keymgr nsd unbound dig python3; do
+    for cmd in knotd keymgr nsd unbound dnsdist dig curl python3; do
         command -v "$cmd" >/dev/null || die "$cmd is missing: run scripts/setup.sh"
     done
     stop
@@ -166,6 +168,22 @@ CONF
     unbound -d -c "$run/unbound.conf" >"$run/unbound.out" 2>&1 &
     echo $! >"$run/unbound.pid"
     up www.example.test 127.0.0.1 5353 +rec
+
+    cat >"$run/dnsdist.conf" <<CONF
+setSecurityPollSuffix('')
+setLocal('127.0.0.1:5301')
+addDOHLocal('127.0.0.1:8053', nil, nil, '/dns-query', { customResponseHeaders = { ["access-control-allow-origin"] = "*" } })
+newServer({ address = '127.0.0.1:5353', checkName = 'www.example.test.' })
+CONF
+    dnsdist --supervised --disable-syslog -C "$run/dnsdist.conf" >"$run/dnsdist.out" 2>&1 &
+    echo $! >"$run/dnsdist.pid"
+    for _ in $(seq 100); do
+        curl -s -o /dev/null -w '%{http_code}' -H 'accept: application/dns-message' \
+            'http://127.0.0.1:8053/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlBHRlc3QAAAEAAQ' 2>/dev/null | grep -q 200 && break
+        sleep 0.1
+    done
+    curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:8053/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlBHRlc3QAAAEAAQ' | grep -q 200 \
+        || die "dnsdist DoH did not come up on 127.0.0.1:8053 (see $run/dnsdist.out)"
     echo "dns harness: up (resolver $resolver; logs in $run)"
 }
 

@@ -120,8 +120,12 @@ struct DnsArgs {
     #[arg(value_name = "DOMAIN")]
     domain: String,
     /// Recursive resolver, ADDR or ADDR:PORT (default: the first nameserver in /etc/resolv.conf)
-    #[arg(long, value_name = "ADDR[:PORT]")]
+    #[arg(long, value_name = "ADDR[:PORT]", conflicts_with = "doh")]
     resolver: Option<String>,
+    /// Ask a DNS-over-HTTPS resolver instead (RFC 8484 GET), as the browser does; name servers
+    /// cannot be asked directly then
+    #[arg(long, value_name = "URL")]
+    doh: Option<String>,
     /// Print JSON (schema cf503.dns_report, see README)
     #[arg(long)]
     json: bool,
@@ -205,7 +209,18 @@ fn main() -> ExitCode {
 }
 
 fn dns(args: &DnsArgs) -> Result<(), CliError> {
-    let (resolver, report) = check_dns(&args.domain, args.resolver.as_deref(), args.deadline)?;
+    let (resolver, report) = match &args.doh {
+        Some(url) => check_dns_over(
+            &args.domain,
+            transport::Endpoints::Doh { url: url.clone() },
+            args.deadline,
+        )
+        .map(|r| (url.clone(), r))?,
+        None => {
+            let (addr, r) = check_dns(&args.domain, args.resolver.as_deref(), args.deadline)?;
+            (addr.to_string(), r)
+        }
+    };
     let out = if args.json {
         cf503_core::report::dns_json(&report) + "\n"
     } else {
@@ -223,7 +238,6 @@ fn check_dns(
     resolver: Option<&str>,
     deadline_s: u64,
 ) -> Result<(std::net::SocketAddr, cf503_core::dns::DnsReport), CliError> {
-    use cf503_core::dns::{Check, Config, DnsReport};
     let resolver = match resolver {
         Some(r) => transport::parse_resolver(r).ok_or_else(|| {
             CliError::Usage(format!("--resolver {r:?}: give an IP address, optionally with :PORT (e.g. 9.9.9.9 or 127.0.0.1:5353)"))
@@ -232,21 +246,36 @@ fn check_dns(
             CliError::Usage("no nameserver in /etc/resolv.conf: give one with --resolver ADDR[:PORT]".into())
         })?,
     };
+    let report = check_dns_over(
+        domain,
+        transport::Endpoints::Udp {
+            resolver,
+            server_port: 53,
+        },
+        deadline_s,
+    )?;
+    Ok((resolver, report))
+}
+
+/// Runs the core's DNS check of `domain` over a transport.
+fn check_dns_over(
+    domain: &str,
+    endpoints: transport::Endpoints,
+    deadline_s: u64,
+) -> Result<cf503_core::dns::DnsReport, CliError> {
+    use cf503_core::dns::{Check, Config, DnsReport};
     let config = Config {
+        can_target_servers: matches!(endpoints, transport::Endpoints::Udp { .. }),
         deadline_ms: deadline_s.max(1) * 1000,
         ..Config::default()
     };
     let mut check = Check::new(domain, config, random_seed())
         .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
-    let endpoints = transport::Endpoints {
-        resolver,
-        server_port: 53,
-    };
     let cap = std::time::Duration::from_millis(
         config.resolver_timeout_ms.max(config.server_timeout_ms) + 500,
     );
     transport::run(&mut check, endpoints, cap);
-    Ok((resolver, DnsReport::from_check(&check)))
+    Ok(DnsReport::from_check(&check))
 }
 
 fn check(args: &CheckArgs) -> Result<(), CliError> {

@@ -12,13 +12,22 @@ use std::time::{Duration, Instant};
 
 use cf503_core::dns::{Check, Failure, Target, Transmit, Verdict, wire};
 
-/// Where queries go.
-#[derive(Clone, Copy, Debug)]
-pub struct Endpoints {
-    /// The recursive resolver.
-    pub resolver: SocketAddr,
-    /// The port authoritative servers listen on (53).
-    pub server_port: u16,
+/// Where queries go, and how.
+#[derive(Clone, Debug)]
+pub enum Endpoints {
+    /// Plain DNS: UDP (TCP on truncation) to a resolver, and to each server on `server_port`.
+    Udp {
+        /// The recursive resolver.
+        resolver: SocketAddr,
+        /// The port authoritative servers listen on (53).
+        server_port: u16,
+    },
+    /// DNS-over-HTTPS (RFC 8484) to a resolver URL, exactly as the browser does: GET with
+    /// `?dns=`. It cannot reach a chosen server, so the check must be configured for that.
+    Doh {
+        /// The resolver's URL, e.g. `https://dns.example/dns-query`.
+        url: String,
+    },
 }
 
 type Outcome = (u32, Result<Vec<u8>, Failure>);
@@ -30,13 +39,18 @@ pub fn run(check: &mut Check, endpoints: Endpoints, attempt_cap: Duration) {
     let now = || start.elapsed().as_millis() as u64;
     loop {
         while let Some(t) = check.poll_transmit(now()) {
-            let addr = match t.target {
-                Target::Resolver => endpoints.resolver,
-                Target::Server(ip) => SocketAddr::new(ip, endpoints.server_port),
-            };
             let tx = tx.clone();
+            let endpoints = endpoints.clone();
             std::thread::spawn(move || {
-                let result = exchange(addr, &t, attempt_cap);
+                let result = match (&endpoints, t.target) {
+                    (Endpoints::Udp { resolver, .. }, Target::Resolver) => {
+                        exchange(*resolver, &t, attempt_cap)
+                    }
+                    (Endpoints::Udp { server_port, .. }, Target::Server(ip)) => {
+                        exchange(SocketAddr::new(ip, *server_port), &t, attempt_cap)
+                    }
+                    (Endpoints::Doh { url }, _) => doh(url, &t, attempt_cap),
+                };
                 // The loop may be gone (check finished): nothing to do then.
                 let _ = tx.send((t.token, result));
             });
@@ -120,6 +134,53 @@ fn tcp(addr: SocketAddr, t: &Transmit, deadline: Instant) -> Result<Vec<u8>, Fai
     match wire::check_response(t.id, &t.question, &buf) {
         Verdict::Accept(_) | Verdict::Truncated(_) => Ok(buf),
         Verdict::Reject(e) => Err(Failure::NotDns(e.to_string())),
+    }
+}
+
+/// One DoH exchange (RFC 8484 GET). An HTTP error, another content type or bytes that do not
+/// answer the query are failures with their reason: the check goes on without this answer.
+fn doh(url: &str, t: &Transmit, cap: Duration) -> Result<Vec<u8>, Failure> {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(cap))
+        .user_agent(concat!("cf503/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .new_agent();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let full = format!("{url}{sep}dns={}", wire::base64url(&t.bytes));
+    let mut resp = agent
+        .get(&full)
+        .header("accept", "application/dns-message")
+        .call()
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => Failure::Timeout,
+            other => Failure::Network(format!("{url}: {other}")),
+        })?;
+    let status = resp.status().as_u16();
+    if status != 200 {
+        return Err(Failure::Http(status));
+    }
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !content_type.starts_with("application/dns-message") {
+        return Err(Failure::NotDns(format!(
+            "{url} answered with content-type {:?}, not application/dns-message (is it a DoH endpoint?)",
+            content_type
+        )));
+    }
+    let mut body = Vec::new();
+    resp.body_mut()
+        .as_reader()
+        .take(wire::MAX_MESSAGE as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
+    match wire::check_response(t.id, &t.question, &body) {
+        Verdict::Accept(_) | Verdict::Truncated(_) => Ok(body),
+        Verdict::Reject(e) => Err(Failure::NotDns(format!("{url}: {e}"))),
     }
 }
 

@@ -187,8 +187,12 @@ fn dnssec_bogus() {
         .filter(|r| r["cd"] == true)
         .collect();
     assert_eq!(cd[0]["outcome"], "answer");
+    // Fresh: EDE 9 "DNSKEY Missing" with unbound's reason; cached: EDE 6 "DNSSEC Bogus".
     let ede = v["resolver"].to_string();
-    assert!(ede.contains("DNSKEY Missing"), "{ede}");
+    assert!(
+        ede.contains("DNSKEY Missing") || ede.contains("DNSSEC Bogus"),
+        "{ede}"
+    );
 }
 
 #[test]
@@ -324,4 +328,95 @@ fn dns_findings_join_the_diagnosis() {
                 .any(|e| e["signal"] == "dns-check" && e["supports"] == false)
         );
     }
+}
+
+const DOH: &str = "http://127.0.0.1:8053/dns-query";
+
+fn dns_over_doh(name: &str, url: &str) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args(["dns", name, "--doh", url, "--json", "--deadline", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn doh_healthy_and_bogus_through_dnsdist() {
+    harness_up();
+    let v = dns_over_doh("www.example.test", DOH);
+    assert_eq!(finding_ids(&v), ["ok"]);
+    assert_eq!(v["direct"], false);
+    assert_eq!(v["depth"], 3);
+    assert_eq!(v["apex"], "example.test.");
+    assert!(
+        v["servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["results"].as_array().unwrap().is_empty())
+    );
+
+    let v = dns_over_doh("www.bogus.example.test", DOH);
+    assert_eq!(finding_ids(&v)[0], "dnssec_bogus");
+    let ede = v["resolver"].to_string();
+    assert!(
+        ede.contains("DNSKEY Missing") || ede.contains("DNSSEC Bogus"),
+        "{ede}"
+    );
+
+    let v = dns_over_doh("www.dead.example.test", DOH);
+    assert_eq!(finding_ids(&v)[0], "servfail");
+}
+
+/// A DoH "resolver" that answers every request with `response`.
+fn fake_doh(response: &'static [u8]) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/dns-query", listener.local_addr().unwrap());
+    listener.set_nonblocking(false).unwrap();
+    let handle = std::thread::spawn(move || {
+        // Enough connections for one check; then the listener closes.
+        for _ in 0..16 {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(response);
+        }
+    });
+    (url, handle)
+}
+
+#[test]
+fn doh_server_answering_html_or_502_gets_a_clear_error() {
+    let (url, _server) = fake_doh(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 27\r\nConnection: close\r\n\r\n<html>Captive portal</html>");
+    let v = dns_over_doh("www.example.test", &url);
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], "error");
+    assert!(
+        f["summary"]
+            .as_str()
+            .unwrap()
+            .contains("not application/dns-message"),
+        "{f}"
+    );
+
+    let (url, _server) =
+        fake_doh(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let v = dns_over_doh("www.example.test", &url);
+    assert!(
+        v["findings"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP status 502"),
+        "{}",
+        v["findings"]
+    );
 }

@@ -133,6 +133,24 @@ pub fn encode_query(id: u16, q: &Question, flags: Flags) -> Result<Vec<u8>, Wire
         .map_err(|e| WireError::Malformed(format!("{e}")))
 }
 
+/// base64url without padding (RFC 4648 §5), as RFC 8484 wants for `GET ?dns=`.
+pub fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    out
+}
+
 /// The data of a record the checks look at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -500,6 +518,24 @@ pub(crate) mod tests {
             hex,
             "123401100001000000000001076578616d706c6503636f6d0000020001000029\
              04d0000080000000"
+        );
+    }
+
+    #[test]
+    fn base64url_matches_rfc4648() {
+        assert_eq!(base64url(b""), "");
+        assert_eq!(base64url(b"f"), "Zg");
+        assert_eq!(base64url(b"fo"), "Zm8");
+        assert_eq!(base64url(b"foo"), "Zm9v");
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+        // RFC 8484 §4.1.1's example query (www.example.com A, ID 0, RD).
+        let q = [
+            0u8, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, b'w', b'w', b'w', 7, b'e', b'x', b'a', b'm',
+            b'p', b'l', b'e', 3, b'c', b'o', b'm', 0, 0, 1, 0, 1,
+        ];
+        assert_eq!(
+            base64url(&q),
+            "AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB"
         );
     }
 
