@@ -634,13 +634,14 @@ impl Check {
         }
     }
 
-    /// Name servers of the current apex: its own NS set and, after a referral, the delegation.
-    fn current_zone_servers(&self) -> BTreeSet<String> {
+    /// The NS set the resolver gave for `zone` (as asked for the apex, or for the parent).
+    pub(crate) fn ns_set(&self, zone: Option<&String>, parent: bool) -> BTreeSet<String> {
         let mut set = BTreeSet::new();
         for q in &self.queries {
-            if let (Purpose::ZoneNs { parent: false }, Some(Outcome::Answer(r))) =
+            if let (Purpose::ZoneNs { parent: p }, Some(Outcome::Answer(r))) =
                 (&q.purpose, &q.outcome)
-                && Some(&q.question.name) == self.apex.as_ref()
+                && *p == parent
+                && Some(&q.question.name) == zone
             {
                 for rr in &r.answers {
                     if let RrData::Ns(ns) = &rr.data {
@@ -649,6 +650,12 @@ impl Check {
                 }
             }
         }
+        set
+    }
+
+    /// Name servers of the current apex: its own NS set and, after a referral, the delegation.
+    fn current_zone_servers(&self) -> BTreeSet<String> {
+        let mut set = self.ns_set(self.apex.as_ref(), false);
         if let Some((_, servers)) = &self.delegation {
             set.extend(servers.iter().cloned());
         }
@@ -657,20 +664,7 @@ impl Check {
 
     /// Name servers of the current parent zone.
     fn parent_zone_servers(&self) -> BTreeSet<String> {
-        let mut set = BTreeSet::new();
-        for q in &self.queries {
-            if let (Purpose::ZoneNs { parent: true }, Some(Outcome::Answer(r))) =
-                (&q.purpose, &q.outcome)
-                && Some(&q.question.name) == self.parent.as_ref()
-            {
-                for rr in &r.answers {
-                    if let RrData::Ns(ns) = &rr.data {
-                        set.insert(ns.clone());
-                    }
-                }
-            }
-        }
-        set
+        self.ns_set(self.parent.as_ref(), true)
     }
 
     /// The deepest referral, from a server of the current apex, to a zone between the apex and

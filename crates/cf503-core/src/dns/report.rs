@@ -310,31 +310,19 @@ impl DnsReport {
 
         // Name servers: names from the zone's NS set and the parent's, addresses, results.
         let mut servers: BTreeMap<String, ServerReport> = BTreeMap::new();
-        let mut zone_ns: BTreeSet<String> = BTreeSet::new();
+        let zone_ns: BTreeSet<String> = c.ns_set(c.apex.as_ref(), false);
         let mut parent_ns: BTreeSet<String> = BTreeSet::new();
         for q in &c.queries {
-            match (&q.purpose, response(q)) {
-                (Purpose::ZoneNs { parent: false }, Some(r))
-                    if Some(&q.question.name) == c.apex.as_ref() =>
-                {
-                    for rr in &r.answers {
-                        if let RrData::Ns(ns) = &rr.data {
-                            zone_ns.insert(ns.clone());
-                        }
+            if let (Purpose::Delegation { .. }, Some(r)) = (&q.purpose, response(q)) {
+                // A referral lists the delegation in the authority section; a parent that is
+                // also authoritative for the child answers it directly.
+                for rr in r.authority.iter().chain(r.answers.iter()) {
+                    if let (RrData::Ns(ns), Some(apex)) = (&rr.data, &c.apex)
+                        && &rr.name == apex
+                    {
+                        parent_ns.insert(ns.clone());
                     }
                 }
-                (Purpose::Delegation { .. }, Some(r)) => {
-                    // A referral lists the delegation in the authority section; a parent that is
-                    // also authoritative for the child answers it directly.
-                    for rr in r.authority.iter().chain(r.answers.iter()) {
-                        if let (RrData::Ns(ns), Some(apex)) = (&rr.data, &c.apex)
-                            && &rr.name == apex
-                        {
-                            parent_ns.insert(ns.clone());
-                        }
-                    }
-                }
-                _ => {}
             }
         }
         if let Some((_, delegated)) = &c.delegation {

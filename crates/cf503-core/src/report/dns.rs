@@ -8,7 +8,21 @@ use core::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{SCHEMA_VERSION, printable, to_pretty};
-use crate::dns::DnsReport;
+use crate::dns::{DnsFinding, DnsReport};
+
+/// One finding on one line: severity, id, summary, server.
+pub(super) fn finding_line(f: &DnsFinding) -> String {
+    format!(
+        "  {:<7} {:<21} {}{}",
+        f.severity.as_str().to_ascii_uppercase(),
+        f.id.as_str(),
+        printable(&f.summary, false),
+        f.server
+            .as_ref()
+            .map(|s| format!(" [{}]", printable(s, false)))
+            .unwrap_or_default()
+    )
+}
 
 /// The DNS check as the dig session it replaces, then the findings.
 pub fn dns_text(r: &DnsReport) -> String {
@@ -103,17 +117,7 @@ pub fn dns_text(r: &DnsReport) -> String {
     }
     let _ = writeln!(o, "\nFindings:");
     for f in &r.findings {
-        let _ = writeln!(
-            o,
-            "  {:<7} {:<21} {}{}",
-            f.severity.as_str().to_ascii_uppercase(),
-            f.id.as_str(),
-            printable(&f.summary, false),
-            f.server
-                .as_ref()
-                .map(|s| format!(" [{}]", printable(s, false)))
-                .unwrap_or_default()
-        );
+        let _ = writeln!(o, "{}", finding_line(f));
         for e in &f.evidence {
             let _ = writeln!(o, "          {}", printable(e, false));
         }

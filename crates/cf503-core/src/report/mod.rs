@@ -143,17 +143,7 @@ pub fn text(d: &Diagnosis) -> String {
     if let Some(dns) = &d.dns {
         let _ = writeln!(o, "\nDNS check of the origin {}:", dns.origin);
         for f in &dns.findings {
-            let _ = writeln!(
-                o,
-                "  {:<7} {:<21} {}{}",
-                f.severity.as_str().to_ascii_uppercase(),
-                f.id.as_str(),
-                printable(&f.summary, false),
-                f.server
-                    .as_ref()
-                    .map(|s| format!(" [{}]", printable(s, false)))
-                    .unwrap_or_default()
-            );
+            let _ = writeln!(o, "{}", dns::finding_line(f));
         }
         let _ = writeln!(
             o,
