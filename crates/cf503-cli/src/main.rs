@@ -122,10 +122,10 @@ struct DnsArgs {
     /// Recursive resolver, ADDR or ADDR:PORT (default: the first nameserver in /etc/resolv.conf)
     #[arg(long, value_name = "ADDR[:PORT]", conflicts_with = "doh")]
     resolver: Option<String>,
-    /// Ask a DNS-over-HTTPS resolver instead (RFC 8484 GET), as the browser does; name servers
-    /// cannot be asked directly then
+    /// Ask DNS-over-HTTPS resolvers instead (RFC 8484 GET), as the browser does; repeat to ask
+    /// several and compare them. Name servers cannot be asked directly then
     #[arg(long, value_name = "URL")]
-    doh: Option<String>,
+    doh: Vec<String>,
     /// Print JSON (schema cf503.dns_report, see README)
     #[arg(long)]
     json: bool,
@@ -209,17 +209,26 @@ fn main() -> ExitCode {
 }
 
 fn dns(args: &DnsArgs) -> Result<(), CliError> {
-    let (resolver, report) = match &args.doh {
-        Some(url) => check_dns_over(
-            &args.domain,
-            transport::Endpoints::Doh { url: url.clone() },
-            args.deadline,
+    let (resolver, report) = if args.doh.is_empty() {
+        let (addr, r) = check_dns(&args.domain, args.resolver.as_deref(), args.deadline)?;
+        (addr.to_string(), r)
+    } else if args.doh.len() > 8 {
+        return Err(CliError::Usage("--doh: at most 8 resolvers".into()));
+    } else {
+        let listed = args
+            .doh
+            .iter()
+            .enumerate()
+            .map(|(i, u)| format!("[{}] {u}", i + 1))
+            .collect::<Vec<_>>()
+            .join("  ");
+        let endpoints = transport::Endpoints::Doh {
+            urls: args.doh.clone(),
+        };
+        (
+            listed,
+            check_dns_over(&args.domain, endpoints, args.deadline)?,
         )
-        .map(|r| (url.clone(), r))?,
-        None => {
-            let (addr, r) = check_dns(&args.domain, args.resolver.as_deref(), args.deadline)?;
-            (addr.to_string(), r)
-        }
     };
     let out = if args.json {
         cf503_core::report::dns_json(&report) + "\n"
@@ -264,8 +273,13 @@ fn check_dns_over(
     deadline_s: u64,
 ) -> Result<cf503_core::dns::DnsReport, CliError> {
     use cf503_core::dns::{Check, Config, DnsReport};
+    let resolvers = match &endpoints {
+        transport::Endpoints::Udp { .. } => 1,
+        transport::Endpoints::Doh { urls } => u8::try_from(urls.len().clamp(1, 8)).unwrap_or(8),
+    };
     let config = Config {
         can_target_servers: matches!(endpoints, transport::Endpoints::Udp { .. }),
+        resolvers,
         deadline_ms: deadline_s.max(1) * 1000,
         ..Config::default()
     };

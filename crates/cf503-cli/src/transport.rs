@@ -25,8 +25,9 @@ pub enum Endpoints {
     /// DNS-over-HTTPS (RFC 8484) to a resolver URL, exactly as the browser does: GET with
     /// `?dns=`. It cannot reach a chosen server, so the check must be configured for that.
     Doh {
-        /// The resolver's URL, e.g. `https://dns.example/dns-query`.
-        url: String,
+        /// The resolvers' URLs, e.g. `https://dns.example/dns-query`; the check asks every one
+        /// for the origin and compares them.
+        urls: Vec<String>,
     },
 }
 
@@ -43,13 +44,24 @@ pub fn run(check: &mut Check, endpoints: Endpoints, attempt_cap: Duration) {
             let endpoints = endpoints.clone();
             std::thread::spawn(move || {
                 let result = match (&endpoints, t.target) {
-                    (Endpoints::Udp { resolver, .. }, Target::Resolver) => {
+                    (Endpoints::Udp { resolver, .. }, Target::Resolver(_)) => {
                         exchange(*resolver, &t, attempt_cap)
                     }
                     (Endpoints::Udp { server_port, .. }, Target::Server(ip)) => {
                         exchange(SocketAddr::new(ip, *server_port), &t, attempt_cap)
                     }
-                    (Endpoints::Doh { url }, _) => doh(url, &t, attempt_cap),
+                    (Endpoints::Doh { urls }, Target::Resolver(i)) => {
+                        match urls.get(usize::from(i)) {
+                            Some(url) => doh(url, &t, attempt_cap),
+                            None => Err(Failure::Network(format!(
+                                "no resolver number {}",
+                                u16::from(i) + 1
+                            ))),
+                        }
+                    }
+                    (Endpoints::Doh { .. }, Target::Server(_)) => {
+                        Err(Failure::Network("DoH cannot reach a chosen server".into()))
+                    }
                 };
                 // The loop may be gone (check finished): nothing to do then.
                 let _ = tx.send((t.token, result));
@@ -226,7 +238,7 @@ mod tests {
             bytes: wire::encode_query(id, &question, flags).unwrap(),
             question,
             flags,
-            target: Target::Resolver,
+            target: Target::Resolver(0),
         }
     }
 

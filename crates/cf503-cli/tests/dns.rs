@@ -420,3 +420,34 @@ fn doh_server_answering_html_or_502_gets_a_clear_error() {
         v["findings"]
     );
 }
+
+#[test]
+fn several_doh_resolvers_one_broken_the_check_goes_on() {
+    harness_up();
+    let (broken, _server) = fake_doh(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\nConnection: close\r\n\r\n<html>x</html>");
+    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args([
+            "dns",
+            "www.example.test",
+            "--doh",
+            &broken,
+            "--doh",
+            DOH,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(finding_ids(&v), ["resolver_error"]);
+    assert_eq!(v["findings"][0]["server"], "resolver 1");
+    assert_eq!(v["apex"], "example.test.");
+    assert_eq!(v["addresses"], serde_json::json!(["3.5.0.10"]));
+    let second: Vec<&Value> = v["resolver"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["resolver"] == 1)
+        .collect();
+    assert!(second.iter().all(|r| r["outcome"] != "not dns"));
+}

@@ -30,6 +30,10 @@ struct World {
     www: BTreeMap<Ipv4Addr, Ipv4Addr>,
     servers: BTreeMap<Ipv4Addr, (&'static str, Behaviour, u32)>,
     parent_ns: Vec<&'static str>,
+    /// What the second resolver answers for www (None: the same as the first).
+    second_resolver_www: Option<Ipv4Addr>,
+    /// Whether the first resolver is broken (answers garbage).
+    first_resolver_broken: bool,
 }
 
 impl World {
@@ -51,6 +55,8 @@ impl World {
             www,
             servers,
             parent_ns: vec!["ns1.example.test.", "ns2.example.test."],
+            second_resolver_www: None,
+            first_resolver_broken: false,
         }
     }
 
@@ -82,7 +88,10 @@ impl World {
             )
         };
         match t.target {
-            Target::Resolver => {
+            Target::Resolver(0) if self.first_resolver_broken => {
+                return Some(b"<html>not DNS</html>".to_vec());
+            }
+            Target::Resolver(r) => {
                 m.metadata.recursion_available = true;
                 match (q.name.as_str(), q.rtype) {
                     ("example.test." | "test.", RType::Soa) => {
@@ -90,6 +99,16 @@ impl World {
                     }
                     ("www.example.test.", RType::Soa | RType::Aaaa) => {
                         m.add_authority(soa("example.test.", 7));
+                    }
+                    ("www.example.test.", RType::A)
+                        if r == 1 && self.second_resolver_www.is_some() =>
+                    {
+                        let a = self.second_resolver_www.unwrap();
+                        m.add_answer(Record::from_rdata(
+                            name("www.example.test."),
+                            300,
+                            RData::A(A(a)),
+                        ));
                     }
                     ("www.example.test.", RType::A) => {
                         let first = self
@@ -217,10 +236,15 @@ fn run(world: &World, config: Config) -> DnsReport {
             inflight.into_iter().partition(|(_, at, _)| *at <= now);
         inflight = later;
         for (token, _, bytes) in due {
-            assert!(matches!(
-                check.handle_answer(token, &bytes, now),
-                Verdict::Accept(_)
-            ));
+            // A transport turns bytes that are not the answer into a failure (DoH) or keeps
+            // waiting (UDP); here, a failure.
+            if let Verdict::Reject(e) = check.handle_answer(token, &bytes, now) {
+                assert!(
+                    world.first_resolver_broken,
+                    "a good answer was rejected: {e}"
+                );
+                check.handle_failure(token, cf503_core::dns::Failure::NotDns(e.to_string()), now);
+            }
         }
         check.handle_timeout(now);
     }
@@ -376,4 +400,35 @@ fn stray_and_late_answers_are_ignored() {
         check.handle_answer(t.token, &bytes, 7),
         Verdict::Reject(_)
     ));
+}
+
+#[test]
+fn several_resolvers_are_compared_and_a_broken_one_is_skipped() {
+    let config = Config {
+        can_target_servers: false,
+        resolvers: 2,
+        ..Config::default()
+    };
+    let mut w = World::healthy();
+    w.second_resolver_www = Some(Ipv4Addr::new(3, 5, 0, 66));
+    let r = run(&w, config);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id.as_str() == "inconsistent_answers")
+        .expect("disagreement found");
+    let ev = f.evidence.join(" | ");
+    assert!(
+        ev.contains("3.5.0.10 ← resolver 1") && ev.contains("3.5.0.66 ← resolver 2"),
+        "{ev}"
+    );
+
+    let mut w = World::healthy();
+    w.first_resolver_broken = true;
+    let r = run(&w, config);
+    assert_eq!(ids(&r), ["resolver_error"], "{:#?}", r.findings);
+    assert_eq!(r.findings[0].server.as_deref(), Some("resolver 1"));
+    // Planning went on through resolver 2.
+    assert_eq!(r.apex.as_deref(), Some("example.test."));
+    assert_eq!(r.addresses, [IpAddr::V4(Ipv4Addr::new(3, 5, 0, 10))]);
 }

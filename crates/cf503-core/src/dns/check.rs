@@ -24,8 +24,8 @@ use super::wire::{self, Flags, Question, RType, Response, RrData, Verdict, WireE
 /// Where a query goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    /// The transport's recursive resolver.
-    Resolver,
+    /// One of the transport's recursive resolvers (an index into its list; 0 is the first).
+    Resolver(u8),
     /// A specific server (an authoritative name server), port 53.
     Server(IpAddr),
 }
@@ -43,6 +43,9 @@ pub struct Config {
     pub retries: u8,
     /// The whole check ends this long after it started, ms.
     pub deadline_ms: u64,
+    /// How many resolvers the transport has (at least 1). The origin is asked of every one and
+    /// their answers compared; the other questions go to the first that works.
+    pub resolvers: u8,
 }
 
 impl Default for Config {
@@ -53,6 +56,7 @@ impl Default for Config {
             server_timeout_ms: 1500,
             retries: 1,
             deadline_ms: 15_000,
+            resolvers: 1,
         }
     }
 }
@@ -168,6 +172,8 @@ pub struct Check {
     /// Set when the apex's own servers referred the origin further down: the zone that really
     /// holds it, and the name servers the delegation names (what `dig +trace` would follow).
     pub(crate) delegation: Option<(String, Vec<String>)>,
+    /// Failures of resolvers on planning questions that then went to the next resolver.
+    pub(crate) resolver_failures: Vec<(u8, Failure)>,
 }
 
 impl Check {
@@ -192,6 +198,7 @@ impl Check {
             ns_seen: BTreeSet::new(),
             addr_seen: BTreeSet::new(),
             delegation: None,
+            resolver_failures: Vec::new(),
         };
         c.plan_first_round();
         Ok(c)
@@ -262,7 +269,7 @@ impl Check {
                 &name.clone(),
                 RType::Soa,
                 recursive,
-                Target::Resolver,
+                Target::Resolver(0),
                 1,
             );
             match name.split_once('.') {
@@ -273,28 +280,52 @@ impl Check {
             }
         }
         let origin = self.origin.clone();
-        for rtype in [RType::A, RType::Aaaa] {
-            self.add(
-                Purpose::OriginViaResolver { cd: false },
-                &origin,
-                rtype,
-                recursive,
-                Target::Resolver,
-                1,
-            );
-        }
         let cd = Flags {
             cd: true,
             ..recursive
         };
-        self.add(
-            Purpose::OriginViaResolver { cd: true },
-            &origin,
-            RType::A,
-            cd,
-            Target::Resolver,
-            1,
-        );
+        for r in 0..self.config.resolvers.max(1) {
+            let target = Target::Resolver(r);
+            for rtype in [RType::A, RType::Aaaa] {
+                self.add(
+                    Purpose::OriginViaResolver { cd: false },
+                    &origin,
+                    rtype,
+                    recursive,
+                    target,
+                    1,
+                );
+            }
+            self.add(
+                Purpose::OriginViaResolver { cd: true },
+                &origin,
+                RType::A,
+                cd,
+                target,
+                1,
+            );
+        }
+    }
+
+    /// A planning question whose resolver failed goes to the next resolver, if there is one;
+    /// the failure is kept for the report. Returns whether it was re-queued.
+    fn fail_over(&mut self, i: usize, failure: &Failure) -> bool {
+        let q = &self.queries[i];
+        let Target::Resolver(r) = q.target else {
+            return false;
+        };
+        if matches!(q.purpose, Purpose::OriginViaResolver { .. }) || r + 1 >= self.config.resolvers
+        {
+            return false;
+        }
+        self.resolver_failures.push((r, failure.clone()));
+        let q = &mut self.queries[i];
+        q.target = Target::Resolver(r + 1);
+        q.attempts = 0;
+        q.deadline = None;
+        q.outcome = None;
+        self.queue.push_back(i);
+        true
     }
 
     /// The next query to send, if any. Call until `None` after every event.
@@ -308,7 +339,7 @@ impl Check {
         let token = self.next_token;
         self.next_token += 1;
         let timeout = match self.queries[i].target {
-            Target::Resolver => self.config.resolver_timeout_ms,
+            Target::Resolver(_) => self.config.resolver_timeout_ms,
             Target::Server(_) => self.config.server_timeout_ms,
         };
         let q = &mut self.queries[i];
@@ -381,9 +412,11 @@ impl Check {
             if q.attempts <= self.config.retries {
                 self.queue.push_back(i);
             } else {
-                self.queries[i].outcome = Some(Outcome::Failed(Failure::Timeout));
                 self.tokens.retain(|_, idx| *idx != i);
-                changed = true;
+                if !self.fail_over(i, &Failure::Timeout) {
+                    self.queries[i].outcome = Some(Outcome::Failed(Failure::Timeout));
+                    changed = true;
+                }
             }
         }
         if changed {
@@ -415,6 +448,9 @@ impl Check {
         let Some(i) = self.tokens.remove(&token) else {
             return;
         };
+        if self.fail_over(i, &failure) {
+            return;
+        }
         let q = &mut self.queries[i];
         q.rtt_ms = q.sent_at.map(|s| now.saturating_sub(s));
         q.outcome = Some(Outcome::Failed(failure));
@@ -470,7 +506,7 @@ impl Check {
                         &apex,
                         RType::Ns,
                         recursive,
-                        Target::Resolver,
+                        Target::Resolver(0),
                         2,
                     );
                 }
@@ -482,7 +518,7 @@ impl Check {
                         &parent,
                         RType::Ns,
                         recursive,
-                        Target::Resolver,
+                        Target::Resolver(0),
                         2,
                     );
                 }
@@ -503,7 +539,7 @@ impl Check {
                 &zone,
                 RType::Ns,
                 recursive,
-                Target::Resolver,
+                Target::Resolver(0),
                 depth + 1,
             );
             for ns in servers {
@@ -519,7 +555,7 @@ impl Check {
                             &ns,
                             rtype,
                             plain,
-                            Target::Resolver,
+                            Target::Resolver(0),
                             depth + 1,
                         );
                     }
@@ -552,7 +588,7 @@ impl Check {
                         &ns,
                         rtype,
                         plain,
-                        Target::Resolver,
+                        Target::Resolver(0),
                         3,
                     );
                 }

@@ -6,7 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
-use super::check::{Check, Failure, Outcome, Purpose, QueryState};
+use super::check::{Check, Failure, Outcome, Purpose, QueryState, Target};
 use super::wire::{Ede, RType, Response, RrData};
 
 /// Stable ids of DNS findings (never renamed).
@@ -21,6 +21,8 @@ pub enum DnsFindingId {
     Refused,
     Timeout,
     LameDelegation,
+    /// A resolver failed (HTTP error, not DNS, unreachable); the check went on with the others.
+    ResolverError,
     InconsistentAnswers,
     SoaSerialMismatch,
     NsSetMismatch,
@@ -48,6 +50,7 @@ impl DnsFindingId {
             DnsFindingId::DanglingCname => "dangling_cname",
             DnsFindingId::NoAddress => "no_address",
             DnsFindingId::PrivateAddress => "private_address",
+            DnsFindingId::ResolverError => "resolver_error",
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct ServerReport {
 /// One question through the resolver.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolverResult {
+    /// Which resolver (index into the transport's list, from 0).
+    pub resolver: u8,
     /// `A`, `AAAA`.
     pub query: &'static str,
     /// DNSSEC checking disabled (CD bit).
@@ -266,9 +271,25 @@ impl DnsReport {
     /// Builds the report of a finished (or deadline-cut) check.
     pub fn from_check(c: &Check) -> Self {
         let origin = c.origin.clone();
+        // The resolver whose view is the reference: the first that answered the origin's A.
+        let resolver_of = |q: &QueryState| match q.target {
+            Target::Resolver(r) => r,
+            Target::Server(_) => u8::MAX,
+        };
+        let primary = c
+            .queries
+            .iter()
+            .filter(|q| {
+                q.purpose == (Purpose::OriginViaResolver { cd: false })
+                    && q.question.rtype == RType::A
+            })
+            .find(|q| response(q).is_some())
+            .map_or(0, resolver_of);
         let via = |cd: bool, rtype: RType| {
             c.queries.iter().find(|q| {
-                q.purpose == Purpose::OriginViaResolver { cd } && q.question.rtype == rtype
+                q.purpose == Purpose::OriginViaResolver { cd }
+                    && q.question.rtype == rtype
+                    && resolver_of(q) == primary
             })
         };
         // The resolver's view of the origin.
@@ -282,7 +303,7 @@ impl DnsReport {
         {
             let Some(o) = &q.outcome else { continue };
             let r = response(q);
-            if let (Some(r), false) = (r, q.flags.cd) {
+            if let (Some(r), false, true) = (r, q.flags.cd, resolver_of(q) == primary) {
                 for rr in &r.answers {
                     if let RrData::Cname(t) = &rr.data {
                         let link = format!("{} → {t}", rr.name);
@@ -298,6 +319,7 @@ impl DnsReport {
                 }
             }
             resolver.push(ResolverResult {
+                resolver: resolver_of(q),
                 query: q.question.rtype.as_str(),
                 cd: q.flags.cd,
                 outcome: outcome_word(o),
@@ -401,6 +423,7 @@ impl DnsReport {
 
         let mut findings = Vec::new();
         resolver_findings(c, &via, &addresses, &cname_chain, &mut findings);
+        compare_resolvers(c, primary, &mut findings);
         if c.config.can_target_servers {
             server_findings(c, &servers, &zone_ns, &parent_ns, &mut findings);
         }
@@ -607,6 +630,73 @@ fn resolver_findings<'a>(
             }),
         },
         None => {}
+    }
+}
+
+/// With several resolvers: each one's failures, and disagreement between those that answered.
+fn compare_resolvers(c: &Check, primary: u8, out: &mut Vec<DnsFinding>) {
+    use DnsFindingId as Id;
+    if c.config.resolvers <= 1 {
+        return;
+    }
+    let mut failed: BTreeMap<u8, String> = BTreeMap::new();
+    for (r, f) in &c.resolver_failures {
+        failed.entry(*r).or_insert_with(|| f.to_string());
+    }
+    let mut views: BTreeMap<(u16, Vec<String>), Vec<u8>> = BTreeMap::new();
+    for q in c.queries.iter().filter(|q| {
+        q.purpose == (Purpose::OriginViaResolver { cd: false }) && q.question.rtype == RType::A
+    }) {
+        let Target::Resolver(r) = q.target else {
+            continue;
+        };
+        match &q.outcome {
+            Some(Outcome::Failed(f)) => {
+                failed.entry(r).or_insert_with(|| f.to_string());
+            }
+            Some(Outcome::Answer(resp)) => {
+                let mut addrs: Vec<String> =
+                    addresses_in(resp).iter().map(ToString::to_string).collect();
+                addrs.sort();
+                views.entry((resp.rcode, addrs)).or_default().push(r);
+            }
+            None => {}
+        }
+    }
+    let label = |r: u8| format!("resolver {}", u16::from(r) + 1);
+    for (r, why) in &failed {
+        if *r == primary && views.is_empty() {
+            continue; // already the resolver finding itself
+        }
+        out.push(DnsFinding {
+            id: Id::ResolverError,
+            severity: Severity::Warning,
+            server: Some(label(*r)),
+            summary: format!(
+                "{} failed ({why}); the check went on with the others.",
+                label(*r)
+            ),
+            evidence: Vec::new(),
+        });
+    }
+    if views.len() > 1 {
+        out.push(DnsFinding {
+            id: Id::InconsistentAnswers,
+            severity: Severity::Warning,
+            server: None,
+            summary: format!("Resolvers disagree about {}: a stale cache, a DNSSEC difference, or name servers that answer differently.", c.origin),
+            evidence: views
+                .iter()
+                .map(|((rcode, addrs), who)| {
+                    format!(
+                        "{} {} ← {}",
+                        super::wire::rcode_name(*rcode),
+                        addrs.join(" "),
+                        who.iter().map(|r| label(*r)).collect::<Vec<_>>().join(", ")
+                    )
+                })
+                .collect(),
+        });
     }
 }
 

@@ -84,8 +84,16 @@ pub fn dns_text(r: &DnsReport) -> String {
         }
     }
     if !r.resolver.is_empty() {
-        let _ = writeln!(o, "\nThrough the resolver:");
+        let several = r.resolver.iter().any(|q| q.resolver > 0);
+        let _ = writeln!(
+            o,
+            "\nThrough the resolver{}:",
+            if several { "s" } else { "" }
+        );
         for q in &r.resolver {
+            if several {
+                let _ = write!(o, "  [{}]", u16::from(q.resolver) + 1);
+            }
             let _ = write!(
                 o,
                 "  {:<4}{} {:<9}",
@@ -169,6 +177,7 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "resolver": r.resolver.iter().map(|q| json!({
+            "resolver": q.resolver,
             "query": q.query,
             "cd": q.cd,
             "outcome": q.outcome,
