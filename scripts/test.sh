@@ -6,10 +6,16 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy -p cf503-core --all-targets --all-features -- -D warnings
+# The wasm crate as the browser gets it (never with --workspace: std would unify in).
+cargo clippy -p cf503-wasm --target wasm32-unknown-unknown -- -D warnings
+scripts/install-web-tools.sh
+scripts/build-web.sh
 # The core with every feature (serde): no servers needed.
 cargo test -p cf503-core --all-features
 trap 'tests/dns/harness.sh stop >/dev/null 2>&1 || true' EXIT
 tests/dns/harness.sh start
 cargo test --workspace
+# The web page in Debian Chromium (paste, HAR, DoH against the harness, XSS, axe-core).
+(cd tests/e2e && node --test --test-concurrency=1)
 tests/dns/harness.sh stop
 just no-std

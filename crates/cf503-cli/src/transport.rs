@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use cf503_core::dns::{Check, Failure, Target, Transmit, Verdict, wire};
+use cf503_core::dns::{Check, Failure, Target, Transmit, Verdict, judge_doh, wire};
 
 /// Where queries go, and how.
 #[derive(Clone, Debug)]
@@ -169,31 +169,23 @@ fn doh(url: &str, t: &Transmit, cap: Duration) -> Result<Vec<u8>, Failure> {
             other => Failure::Network(format!("{url}: {other}")),
         })?;
     let status = resp.status().as_u16();
-    if status != 200 {
-        return Err(Failure::Http(status));
-    }
     let content_type = resp
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_ascii_lowercase();
-    if !content_type.starts_with("application/dns-message") {
-        return Err(Failure::NotDns(format!(
-            "{url} answered with content-type {:?}, not application/dns-message (is it a DoH endpoint?)",
-            content_type
-        )));
-    }
+        .to_string();
     let mut body = Vec::new();
     resp.body_mut()
         .as_reader()
         .take(wire::MAX_MESSAGE as u64 + 1)
         .read_to_end(&mut body)
         .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-    match wire::check_response(t.id, &t.question, &body) {
-        Verdict::Accept(_) | Verdict::Truncated(_) => Ok(body),
-        Verdict::Reject(e) => Err(Failure::NotDns(format!("{url}: {e}"))),
-    }
+    judge_doh(t, status, &content_type, &body).map_err(|f| match f {
+        Failure::NotDns(why) => Failure::NotDns(format!("{url} {why}")),
+        other => other,
+    })?;
+    Ok(body)
 }
 
 /// The first `nameserver` of /etc/resolv.conf, port 53.

@@ -86,6 +86,30 @@ impl core::fmt::Display for Failure {
     }
 }
 
+/// Judges what a DoH server (RFC 8484) sent back for `t`: HTTP status, content type and body.
+/// Both DoH transports (native and browser) call this, so they fail the same way: an HTML page,
+/// an HTTP error or bytes that do not answer the query are failures with their reason.
+pub fn judge_doh(
+    t: &Transmit,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+) -> Result<(), Failure> {
+    if status != 200 {
+        return Err(Failure::Http(status));
+    }
+    let ct = content_type.trim().to_ascii_lowercase();
+    if !ct.starts_with("application/dns-message") {
+        return Err(Failure::NotDns(alloc::format!(
+            "answered with content-type {ct:?}, not application/dns-message (is it a DoH endpoint?)"
+        )));
+    }
+    match wire::check_response(t.id, &t.question, body) {
+        Verdict::Accept(_) | Verdict::Truncated(_) => Ok(()),
+        Verdict::Reject(e) => Err(Failure::NotDns(e.to_string())),
+    }
+}
+
 /// One query to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transmit {

@@ -1,0 +1,163 @@
+// The web page (www/) in real Debian Chromium, driven by playwright-core: paste and HAR flows,
+// DNS checks through the harness's DoH (dnsdist on 127.0.0.1:8053), inert XSS payloads, and an
+// axe-core audit. Needs `scripts/build-web.sh` (www/pkg) and, for the DNS tests, the harness:
+// `just test` provides both.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const www = path.join(root, 'www');
+const fixtures = path.join(root, 'tests/fixtures');
+const DOH = 'http://127.0.0.1:8053/dns-query';
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+let server, base, browser;
+
+before(async () => {
+  assert.ok(existsSync(path.join(www, 'pkg/cf503_wasm_bg.wasm')), 'www/pkg missing: run scripts/build-web.sh (just test does)');
+  server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    // A "DoH resolver" that answers a web page: the check must say so and go on.
+    if (url.pathname === '/html-doh') {
+      res.writeHead(200, { 'content-type': 'text/html', 'access-control-allow-origin': '*' });
+      return res.end('<html>captive portal</html>');
+    }
+    const file = path.join(www, path.normalize(url.pathname === '/' ? '/index.html' : url.pathname));
+    if (!file.startsWith(www)) { res.writeHead(403); return res.end(); }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404); res.end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    // Nothing leaves the machine: everything but loopback goes to a dead proxy.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--proxy-server=http://127.0.0.1:9'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function diagnose(page, { text, origin = '', dns = false }) {
+  await page.fill('#response-input', text);
+  await page.fill('#origin-input', origin);
+  await page.setChecked('#dns-checks', dns);
+  await page.click('#diagnose');
+  await page.waitForSelector('#verdict[data-state="done"], #verdict[data-state="error"]', { state: 'attached', timeout: 20000 });
+}
+
+const fixture = (name) => readFile(path.join(fixtures, 'responses', name), 'utf8');
+
+test('paste flows give the fixture\'s cause', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  for (const name of [
+    'lambda_edge_execution--serverless-next.http',
+    'origin_overloaded--s3-slowdown.http',
+    'cloudfront_function_error--devtools-throttled.txt',
+    'origin_dns--pasted-log-fields.http',
+    'unknown--bare-status-line.txt',
+  ]) {
+    await diagnose(page, { text: await fixture(name) });
+    assert.equal(await page.getAttribute('#verdict', 'data-cause'), name.split('--')[0], name);
+  }
+  // The Lambda@Edge verdict names the Region where its logs are.
+  await diagnose(page, { text: await fixture('lambda_edge_execution--serverless-next.http') });
+  assert.match(await page.textContent('#report'), /us-east-1 \(US East \(N\. Virginia\)\)/);
+  await page.close();
+});
+
+test('a bad paste gets a clear error, not a verdict', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  await diagnose(page, { text: 'my site is down' });
+  assert.equal(await page.getAttribute('#verdict', 'data-state'), 'error');
+  assert.match(await page.textContent('#error'), /neither an HTTP status line nor a header/);
+  await page.close();
+});
+
+test('HAR flow: pick one of several failing entries', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  await page.setInputFiles('#har-input', path.join(fixtures, 'har/mixed.har'));
+  await page.waitForSelector('#entry-row:not([hidden])');
+  const options = await page.$$eval('#entry-select option', (os) => os.map((o) => o.value));
+  assert.deepEqual(options, ['2', '4', '5']);
+  await page.selectOption('#entry-select', '4');
+  await page.click('#diagnose');
+  await page.waitForSelector('#verdict[data-state="done"]');
+  assert.equal(await page.getAttribute('#verdict', 'data-cause'), 'origin_overloaded');
+  // Nothing secret from the HAR reaches the page.
+  assert.ok(!(await page.content()).includes('har-secret'));
+  await page.close();
+});
+
+test('DNS checks through DoH: healthy, bogus, and a resolver answering HTML', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}?doh=${encodeURIComponent(DOH)}`);
+  const text = await fixture('origin_dns--server-timing-slow-dns.http');
+  await diagnose(page, { text, origin: 'www.bogus.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="dnssec_bogus"]').count(), 1);
+  assert.equal(await page.getAttribute('#verdict', 'data-cause'), 'origin_dns');
+
+  await diagnose(page, { text, origin: 'www.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="ok"]').count(), 1);
+  assert.notEqual(await page.getAttribute('#verdict', 'data-cause'), 'origin_dns');
+
+  await page.goto(`${base}?doh=${encodeURIComponent(base + 'html-doh')}&doh=${encodeURIComponent(DOH)}`);
+  await diagnose(page, { text, origin: 'www.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="resolver_error"]').count(), 1);
+  assert.match(await page.textContent('[data-dns="resolver_error"]'), /not application\/dns-message/);
+  await page.close();
+});
+
+test('hostile header values render as text', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const evil = [
+    'HTTP/1.1 503 Service Unavailable',
+    'Server: <img src=x onerror="window.__pwned=1">',
+    'X-Cache: <script>window.__pwned=2</script> LambdaExecutionError from cloudfront',
+    'Via: 1.1 a.cloudfront.net (CloudFront)',
+    'X-Amz-Cf-Id: <svg onload="window.__pwned=3">',
+    'Location: javascript:window.__pwned=4',
+    '',
+    '<h1>503 ERROR</h1><p>The request could not be satisfied.</p><img src=x onerror="window.__pwned=5">',
+  ].join('\r\n');
+  await diagnose(page, { text: evil });
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('#result img, #result script, #result svg').count(), 0);
+  assert.match(await page.textContent('#report'), /<img src=x onerror=/);
+  await page.close();
+});
+
+test('axe-core finds no accessibility violation', async () => {
+  // The page's CSP (rightly) refuses injected scripts; the audit context bypasses it.
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(base);
+  await diagnose(page, { text: await fixture('lambda_edge_throttled--throttled-page.http') });
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.addScriptTag({ path: path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js') });
+    const result = await page.evaluate(() => window.axe.run(document));
+    assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), [], scheme);
+  }
+  await context.close();
+});

@@ -1,0 +1,110 @@
+// The web page: wires the form to the wasm engine and the shared report view. Thin on purpose:
+// every decision comes from cf503-core.
+import init, { inspect, diagnose_input, diagnose_input_with_dns, check_dns, version } from './pkg/cf503_wasm.js';
+import { renderReport, renderDns } from './report-view.js';
+
+const DEFAULT_RESOLVERS = [
+  'https://cloudflare-dns.com/dns-query',
+  'https://dns.google/dns-query',
+  'https://dns.quad9.net/dns-query',
+];
+
+const $ = (id) => document.getElementById(id);
+const ready = init();
+let harText = null;
+let last = null;
+
+// ?doh=URL (repeatable) points the checks at other resolvers (tests, corporate resolvers).
+const params = new URLSearchParams(location.search);
+const resolvers = params.getAll('doh').length ? params.getAll('doh') : DEFAULT_RESOLVERS;
+
+ready.then(() => { $('version').textContent = version(); });
+
+function showError(message) {
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+$('har-input').addEventListener('change', async () => {
+  const file = $('har-input').files[0];
+  $('entry-row').hidden = true;
+  harText = null;
+  if (!file) return;
+  harText = await file.text();
+  await ready;
+  try {
+    const info = inspect(harText);
+    const select = $('entry-select');
+    select.replaceChildren();
+    if (info.kind === 'har') {
+      for (const e of info.failing) {
+        const opt = document.createElement('option');
+        opt.value = String(e.index);
+        opt.textContent = `#${e.index} ${e.status} ${e.url ?? ''}`;
+        select.append(opt);
+      }
+      $('entry-row').hidden = info.failing.length < 2;
+    }
+  } catch (e) {
+    showError(String(e.message ?? e));
+  }
+});
+
+$('form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  await ready;
+  $('error').hidden = true;
+  const verdict = $('verdict');
+  verdict.dataset.state = 'running';
+  const input = harText ?? $('response-input').value;
+  const entry = harText && !$('entry-row').hidden ? Number($('entry-select').value) : undefined;
+  const origin = $('origin-input').value.trim();
+  let result;
+  try {
+    result = diagnose_input(input, entry);
+  } catch (e) {
+    verdict.dataset.state = 'error';
+    $('result').hidden = true;
+    showError(String(e.message ?? e));
+    return;
+  }
+  last = result;
+  $('result').hidden = false;
+  renderReport(verdict, $('report'), result.report);
+  updatePermalink(result.report);
+  if (origin && $('dns-checks').checked) {
+    try {
+      const dns = await check_dns(origin, resolvers, 4000, (partial) => renderDns($('dns'), partial));
+      last = diagnose_input_with_dns(input, entry, dns);
+      renderReport(verdict, $('report'), last.report);
+      updatePermalink(last.report);
+    } catch (e) {
+      showError(`DNS checks: ${e.message ?? e}`);
+    }
+  }
+  verdict.dataset.state = 'done';
+});
+
+$('copy-md').addEventListener('click', () => {
+  if (last) navigator.clipboard.writeText(last.markdown).catch((e) => showError(`Copy failed: ${e}`));
+});
+
+$('download-json').addEventListener('click', () => {
+  if (!last) return;
+  const blob = new Blob([JSON.stringify(last.report, null, 2)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'cf503-report.json';
+  a.click();
+  URL.revokeObjectURL(a.href);
+});
+
+// The link carries only derived, non-secret facts: cause, status, POP, origin kind.
+function updatePermalink(report) {
+  const p = new URLSearchParams();
+  p.set('cause', report.findings[0].cause);
+  if (report.status) p.set('status', String(report.status));
+  if (report.observed.pop) p.set('pop', report.observed.pop.id);
+  if (report.observed.origin_kind) p.set('origin_kind', report.observed.origin_kind);
+  $('permalink').href = `#${p}`;
+}
