@@ -5,6 +5,7 @@
 #   2. `cf503 explain --json` on a generated 100 MB HAR against
 #      `jq '[.log.entries[] | select(.response.status >= 500)]'` on the same file.
 #   3. `cf503 dns` against dig by hand, 4 name servers with a fixed RTT (scripts/bench-dns.sh).
+#   4. The web page: wasm size, time to verdict in Chromium, DoH wall time (scripts/bench-web.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,3 +55,7 @@ printf 'speed-up:        %.1fx (goal: at least 10x)\n' "$(echo "$jqt / $cf" | bc
 echo
 echo "== 3. DNS check wall time vs the manual dig procedure"
 scripts/bench-dns.sh 50
+
+echo
+echo "== 4. the web page: wasm size, time to verdict, DNS checks over a DoH resolver 50 ms away"
+scripts/bench-web.sh 50

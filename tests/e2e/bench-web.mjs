@@ -1,0 +1,58 @@
+// `just bench`, web part: time from "Diagnose" to the verdict for a pasted response (module
+// already loaded), and DNS check wall time through DoH when every DoH answer is delayed by RTT.
+// Prints figures; asserts nothing (a benchmark, not a test).
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const www = path.join(root, 'www');
+const delayedDoh = process.argv[2];
+const rtt = Number(process.argv[3] ?? 0);
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+const server = http.createServer(async (req, res) => {
+  const u = new URL(req.url, 'http://x');
+  const file = path.join(www, u.pathname === '/' ? '/index.html' : path.normalize(u.pathname));
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch { res.writeHead(404); res.end(); }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--proxy-server=http://127.0.0.1:9'] });
+const page = await browser.newPage();
+await page.goto(`${base}?doh=${encodeURIComponent(delayedDoh)}`);
+await page.waitForFunction(() => document.getElementById('version').textContent !== '');
+const text = await readFile(path.join(root, 'tests/fixtures/responses/lambda_edge_execution--serverless-next.http'), 'utf8');
+await page.fill('#response-input', text);
+await page.setChecked('#dns-checks', false);
+
+const timeToVerdict = async () => page.evaluate(() => new Promise((resolve) => {
+  const v = document.getElementById('verdict');
+  v.dataset.state = '';
+  const t0 = performance.now();
+  const obs = new MutationObserver(() => {
+    if (v.dataset.state === 'done') { obs.disconnect(); resolve(performance.now() - t0); }
+  });
+  obs.observe(v, { attributes: true });
+  document.getElementById('diagnose').click();
+}));
+const runs = [];
+for (let i = 0; i < 20; i++) runs.push(await timeToVerdict());
+runs.sort((a, b) => a - b);
+console.log(`time to verdict (paste, module loaded): median ${runs[10].toFixed(1)} ms, best ${runs[0].toFixed(1)} ms over 20 (goal < 50 ms)`);
+
+await page.fill('#origin-input', 'www.example.test');
+await page.setChecked('#dns-checks', true);
+const dns = [];
+for (let i = 0; i < 3; i++) dns.push(await timeToVerdict());
+dns.sort((a, b) => a - b);
+const depth = 3; // over DoH: SOA walk, NS, NS addresses
+console.log(`with DNS checks over DoH, every answer delayed ${rtt} ms: best ${dns[0].toFixed(0)} ms (goal <= (depth ${depth} + 1) x RTT = ${(depth + 1) * rtt} ms)`);
+await browser.close();
+server.close();
