@@ -14,9 +14,28 @@ const ready = init();
 let harText = null;
 let last = null;
 
-// ?doh=URL (repeatable) points the checks at other resolvers (tests, corporate resolvers).
+// Resolvers: ?doh=URL (repeatable) wins (tests, shared links for corporate resolvers), then the
+// list the user saved here, then the defaults.
 const params = new URLSearchParams(location.search);
-const resolvers = params.getAll('doh').length ? params.getAll('doh') : DEFAULT_RESOLVERS;
+const saved = (() => { try { return JSON.parse(localStorage.getItem('cf503.resolvers') ?? 'null'); } catch { return null; } })();
+const initial = params.getAll('doh').length ? params.getAll('doh') : (Array.isArray(saved) && saved.length ? saved : DEFAULT_RESOLVERS);
+$('resolvers-input').value = initial.join('\n');
+
+function resolvers() {
+  const list = $('resolvers-input').value.split('\n').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((u) => { try { return !/^https?:$/.test(new URL(u).protocol); } catch { return true; } });
+  if (bad) throw new Error(`not a DoH URL: ${bad}`);
+  return list;
+}
+
+$('resolvers-input').addEventListener('change', () => {
+  try {
+    const list = resolvers();
+    if (!params.getAll('doh').length) localStorage.setItem('cf503.resolvers', JSON.stringify(list));
+  } catch (e) {
+    showError(String(e.message ?? e));
+  }
+});
 
 ready.then(() => { $('version').textContent = version(); });
 
@@ -74,7 +93,7 @@ $('form').addEventListener('submit', async (event) => {
   updatePermalink(result.report);
   if (origin && $('dns-checks').checked) {
     try {
-      const dns = await check_dns(origin, resolvers, 4000, (partial) => renderDns($('dns'), partial));
+      const dns = await check_dns(origin, resolvers(), 4000, (partial) => renderDns($('dns'), partial));
       last = diagnose_input_with_dns(input, entry, dns);
       renderReport(verdict, $('report'), last.report);
       updatePermalink(last.report);

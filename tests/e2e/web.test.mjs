@@ -127,6 +127,26 @@ test('DNS checks through DoH: healthy, bogus, and a resolver answering HTML', as
   await page.close();
 });
 
+test('resolvers can be set on the page and are remembered', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const defaults = await page.inputValue('#resolvers-input');
+  assert.match(defaults, /^https:\/\/cloudflare-dns\.com\/dns-query$/m);
+  await page.click('#settings summary');
+  await page.fill('#resolvers-input', DOH);
+  await page.dispatchEvent('#resolvers-input', 'change');
+  await page.reload();
+  assert.equal(await page.inputValue('#resolvers-input'), DOH);
+  await diagnose(page, { text: await fixture('origin_dns--pasted-log-fields.http'), origin: 'dangling.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="dangling_cname"]').count(), 1);
+  // A bad URL is refused with a message, not sent.
+  await page.click('#settings summary');
+  await page.fill('#resolvers-input', 'not a url');
+  await diagnose(page, { text: await fixture('origin_dns--pasted-log-fields.http'), origin: 'www.example.test', dns: true });
+  assert.match(await page.textContent('#error'), /not a DoH URL: not a url/);
+  await page.close();
+});
+
 test('hostile header values render as text', async () => {
   const page = await browser.newPage();
   await page.goto(base);
