@@ -16,12 +16,12 @@ use clap::{Args, Parser, Subcommand};
 mod exit {
     /// A report was printed.
     pub const OK: u8 = 0;
-    /// The URL could not be fetched (`cf503 check`).
-    pub const FETCH: u8 = 3;
     /// Output could not be written.
     pub const IO: u8 = 1;
     /// The input could not be read as a response or HAR file (or the command line was wrong).
     pub const BAD_INPUT: u8 = 2;
+    /// The URL could not be fetched (`cf503 check`).
+    pub const FETCH: u8 = 3;
 }
 
 /// The largest input read: support HAR files run to hundreds of megabytes; beyond this the
@@ -33,6 +33,7 @@ Exit status:
   0  a report was printed
   1  the report could not be written (e.g. closed output)
   2  the input could not be read as an HTTP response or HAR file, or bad usage
+  3  (check) the URL could not be fetched
 
 Examples:
   curl -si https://example.com/ | cf503 explain
