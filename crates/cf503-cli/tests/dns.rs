@@ -33,10 +33,10 @@ fn harness_up() {
     );
 }
 
-fn dns(name: &str) -> Value {
-    harness_up();
+/// Runs cf503, which must exit 0, and parses its JSON.
+fn cf503_json(args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args(["dns", name, "--resolver", RESOLVER, "--json"])
+        .args(args)
         .output()
         .unwrap();
     assert_eq!(
@@ -46,6 +46,11 @@ fn dns(name: &str) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn dns(name: &str) -> Value {
+    harness_up();
+    cf503_json(&["dns", name, "--resolver", RESOLVER, "--json"])
 }
 
 fn finding_ids(v: &Value) -> Vec<String> {
@@ -269,25 +274,15 @@ fn explain_with_origin(fixture: &str, origin: &str) -> Value {
         "{}/../../tests/fixtures/responses/{fixture}",
         env!("CARGO_MANIFEST_DIR")
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args([
-            "explain",
-            "--json",
-            &path,
-            "--origin",
-            origin,
-            "--resolver",
-            RESOLVER,
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    cf503_json(&[
+        "explain",
+        "--json",
+        &path,
+        "--origin",
+        origin,
+        "--resolver",
+        RESOLVER,
+    ])
 }
 
 #[test]
@@ -333,17 +328,7 @@ fn dns_findings_join_the_diagnosis() {
 const DOH: &str = "http://127.0.0.1:8053/dns-query";
 
 fn dns_over_doh(name: &str, url: &str) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args(["dns", name, "--doh", url, "--json", "--deadline", "10"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    cf503_json(&["dns", name, "--doh", url, "--json", "--deadline", "10"])
 }
 
 #[test]
