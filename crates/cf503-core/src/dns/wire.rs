@@ -11,9 +11,11 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use hickory_proto::ProtoError;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::{EdnsCode, EdnsOption};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::serialize::binary::DecodeError;
 
 /// The EDNS buffer size we advertise (the DNS Flag Day 2020 value: no IP fragmentation).
 pub const EDNS_PAYLOAD: u16 = 1232;
@@ -82,8 +84,8 @@ pub enum WireError {
     BadName(String),
     /// Larger than any DNS message.
     Oversize(usize),
-    /// The bytes are not a DNS message (truncated, garbage, compression loop…).
-    Malformed(String),
+    /// The bytes are not a DNS message (truncated, garbage, compression loop…), and why.
+    Malformed(&'static str),
     /// A DNS message, but not an answer to this query (ID, QR bit or question differ).
     Mismatch(&'static str),
 }
@@ -130,7 +132,32 @@ pub fn encode_query(id: u16, q: &Question, flags: Flags) -> Result<Vec<u8>, Wire
     edns.set_dnssec_ok(flags.dnssec_ok);
     msg.set_edns(edns);
     msg.to_vec()
-        .map_err(|e| WireError::Malformed(format!("{e}")))
+        .map_err(|e| WireError::Malformed(malformed_reason(&e)))
+}
+
+/// Says why hickory-proto refused a message, without formatting its error: `ProtoError`'s
+/// `Display` reaches the `Display` and `Debug` impls of every record type and, through
+/// `Label`'s `Display`, the whole IDNA/ICU stack — about 70 KB of the wasm build for a
+/// sentence nobody needs word for word.
+fn malformed_reason(e: &ProtoError) -> &'static str {
+    match e {
+        ProtoError::FormError { error, .. } => malformed_reason(error),
+        ProtoError::Decode(d) => decode_reason(d),
+        _ => "it cannot be encoded",
+    }
+}
+
+fn decode_reason(e: &DecodeError) -> &'static str {
+    match e {
+        DecodeError::InsufficientBytes => "it ends early (truncated)",
+        DecodeError::PointerNotPriorToLabel { .. } | DecodeError::LabelOverlapsWithOther { .. } => {
+            "a compressed name points forward or loops"
+        }
+        DecodeError::LabelBytesTooLong(_)
+        | DecodeError::DomainNameTooLong(_)
+        | DecodeError::UnrecognizedLabelCode(_) => "a name in it is not valid",
+        _ => "a record in it cannot be decoded",
+    }
 }
 
 /// base64url without padding (RFC 4648 §5), as RFC 8484 wants for `GET ?dns=`.
@@ -377,7 +404,7 @@ pub fn decode(bytes: &[u8]) -> Result<Response, WireError> {
     if bytes.len() > MAX_MESSAGE {
         return Err(WireError::Oversize(bytes.len()));
     }
-    let msg = Message::from_vec(bytes).map_err(|e| WireError::Malformed(format!("{e}")))?;
+    let msg = Message::from_vec(bytes).map_err(|e| WireError::Malformed(decode_reason(&e)))?;
     let md = &msg.metadata;
     let mut ede = Vec::new();
     if let Some(edns) = &msg.edns {

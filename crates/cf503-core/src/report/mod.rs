@@ -81,8 +81,11 @@ fn headline(d: &Diagnosis) -> String {
     out
 }
 
+/// A confidence as `0.00`–`1.00`. Integer arithmetic on purpose: `{:.2}` would link core's
+/// float formatting (Grisu + Dragon, ~12 KB of wasm) for two digits.
 fn pct(c: f32) -> String {
-    format!("{:.2}", c)
+    let hundredths = (c.clamp(0.0, 1.0) * 100.0 + 0.5) as u32;
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
 // ---------------------------------------------------------------- text
