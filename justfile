@@ -18,9 +18,14 @@ serve: setup
 setup:
     scripts/setup.sh
 
-# Every test: fmt, clippy, unit/property/fixture/CLI tests, DNS tests on real servers, no_std build
+# Every test: fmt, clippy, unit/property/fixture/CLI tests, the core in wasm (Node, Chromium), DNS tests on real servers, the web page in Chromium, no_std build
 test: setup
     scripts/test.sh
+
+# The core's tests compiled to wasm, run in Node and headless Chromium (wasm-bindgen-test)
+test-wasm: setup
+    scripts/install-web-tools.sh
+    scripts/test-wasm.sh
 
 # Start (or stop) the DNS harness by hand: resolver 127.0.0.1:5353, see tests/dns/harness.sh
 dns-harness action="start":

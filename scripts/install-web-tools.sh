@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the web build and the browser tests need, installed into the repository (.tools/,
 # tests/e2e/node_modules) or from Debian: wasm-bindgen-cli at exactly the version Cargo.lock pins
-# (unlocked: its own lockfile names crates this registry mirror lacks), Chromium, and the npm
+# (unlocked: its own lockfile names crates this registry mirror lacks), Chromium and chromedriver, and the npm
 # packages of tests/e2e (playwright-core without a browser download, axe-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,11 +11,12 @@ if [ "$(.tools/cargo/bin/wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
     echo "install-web-tools: cargo install wasm-bindgen-cli $version (a few minutes, once)"
     cargo install -q wasm-bindgen-cli --version "$version" --root .tools/cargo
 fi
-if ! command -v chromium >/dev/null; then
-    echo "install-web-tools: apt-get install chromium"
+# chromium-driver: wasm-bindgen-test-runner drives Chromium through it for the core's wasm tests.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "install-web-tools: apt-get install chromium chromium-driver"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends chromium >/dev/null
+    apt-get install -y -q --no-install-recommends chromium chromium-driver >/dev/null
 fi
 if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
     echo "install-web-tools: npm ci in tests/e2e"

@@ -8,8 +8,11 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy -p cf503-core --all-targets --all-features -- -D warnings
 # The wasm crate as the browser gets it (never with --workspace: std would unify in).
 cargo clippy -p cf503-wasm --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p cf503-core --target wasm32-unknown-unknown --no-default-features --features serde --lib --tests -- -D warnings
 scripts/install-web-tools.sh
 scripts/build-web.sh
+# The core's own tests compiled to wasm, in Node and in headless Chromium.
+scripts/test-wasm.sh
 # The core with every feature (serde): no servers needed.
 cargo test -p cf503-core --all-features
 trap 'tests/dns/harness.sh stop >/dev/null 2>&1 || true' EXIT

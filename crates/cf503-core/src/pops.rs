@@ -119,6 +119,8 @@ pub fn regions() -> &'static [LambdaRegion] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn parse_pop_ids() {

@@ -243,6 +243,8 @@ fn is_value_end(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn signed_url_parameters_are_hidden() {

@@ -858,6 +858,8 @@ pub fn log_results(s: &Signals<'_>) -> Vec<(&'static str, ResultType)> {
 mod tests {
     use super::*;
     use crate::parse::parse_response;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn server_timing() {

@@ -5,6 +5,10 @@
 use cf503_core::parse::{HarError, Input, ParseError, parse_input};
 use cf503_core::{Analysis, analyze, report};
 
+// Also compiled to wasm and run in Node and Chromium, where plain `#[test]` is skipped silently.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 fn err(bytes: &[u8]) -> ParseError {
     match parse_input(bytes) {
         Err(e) => e,

@@ -10,6 +10,10 @@ use hickory_proto::op::{Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::{A, NS, SOA};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 
+// Also compiled to wasm and run in Node and Chromium, where plain `#[test]` is skipped silently.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 const RTT: u64 = 20;
 
 fn name(s: &str) -> Name {

@@ -2,19 +2,61 @@
 //! built from the header sets and page texts documented in the shared reference. A fixture's
 //! file name starts with the cause it must be diagnosed as: `<cause>--<what>.<ext>`.
 
-use std::path::PathBuf;
-
 use cf503_core::diagnose::InputQuality;
 use cf503_core::parse::{Input, parse_input};
 use cf503_core::{Diagnosis, Observation, diagnose};
 
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/responses")
+// These tests also run compiled to wasm (Node and Chromium), where plain `#[test]` would be
+// skipped silently and there is no file system: hence the attribute swap and `include_bytes!`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// Every fixture, compiled in. `fixture_list_matches_the_directory` keeps it complete.
+macro_rules! fixtures {
+    ($($name:literal,)*) => {
+        &[$(($name, include_bytes!(concat!("../../../tests/fixtures/responses/", $name)))),*]
+    };
+}
+static FIXTURES: &[(&str, &[u8])] = fixtures![
+    "cloudfront_api--internal-error.http",
+    "cloudfront_function_error--devtools-throttled.txt",
+    "cloudfront_function_error--execution-error.http",
+    "cloudfront_quota--limit-exceeded.http",
+    "edge_capacity--cloudfront-503-page-only.http",
+    "edge_capacity--log-capacity-exceeded.http",
+    "lambda_edge_execution--curl-verbose.txt",
+    "lambda_edge_execution--serverless-next.http",
+    "lambda_edge_invalid--invalid-json.http",
+    "lambda_edge_throttled--page-contradicts-x-cache.http",
+    "lambda_edge_throttled--throttled-page.http",
+    "not_cloudfront--plain-nginx.http",
+    "origin_connect--502-attempted-connection.http",
+    "origin_dns--pasted-log-fields.http",
+    "origin_dns--server-timing-slow-dns.http",
+    "origin_invalid_response--log-header-too-big.http",
+    "origin_mtls--connected-then-503.http",
+    "origin_overloaded--alb-no-targets.http",
+    "origin_overloaded--api-gateway.http",
+    "origin_overloaded--curl-redirect-chain.http",
+    "origin_overloaded--envoy-no-healthy-upstream.http",
+    "origin_overloaded--nginx-limit-req.http",
+    "origin_overloaded--s3-slowdown.http",
+    "origin_overloaded--served-from-error-cache.http",
+    "origin_timeout--504-gateway-timeout.http",
+    "origin_tls--connected-no-first-byte.http",
+    "unknown--bare-status-line.txt",
+];
+
+fn names() -> Vec<String> {
+    FIXTURES.iter().map(|(n, _)| n.to_string()).collect()
 }
 
 fn load(name: &str) -> (Observation, Diagnosis) {
-    let bytes = std::fs::read(fixtures_dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    match parse_input(&bytes) {
+    let (_, bytes) = FIXTURES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("{name}: not in FIXTURES"));
+    match parse_input(bytes) {
         Ok(Input::Response(obs)) => {
             let d = diagnose(&obs);
             (obs, d)
@@ -23,13 +65,26 @@ fn load(name: &str) -> (Observation, Diagnosis) {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
-fn every_fixture_gets_its_cause() {
-    let mut names: Vec<String> = std::fs::read_dir(fixtures_dir())
+fn fixture_list_matches_the_directory() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/responses");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    names.sort();
+    on_disk.sort();
+    assert_eq!(
+        on_disk,
+        names(),
+        "add the new fixture to FIXTURES in this file"
+    );
+}
+
+#[test]
+fn every_fixture_gets_its_cause() {
+    let names = names();
     assert!(names.len() >= 20, "fixtures missing: {names:?}");
     let mut failures = Vec::new();
     for name in &names {
@@ -65,10 +120,7 @@ fn every_fixture_gets_its_cause() {
 
 #[test]
 fn every_catalogue_cause_has_a_fixture() {
-    let names: Vec<String> = std::fs::read_dir(fixtures_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let names = names();
     for cause in cf503_core::causes::CATALOGUE {
         assert!(
             names

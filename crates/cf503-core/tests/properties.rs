@@ -1,5 +1,9 @@
 //! Property tests for every parser: no input makes them panic; a parsed-then-rendered response
 //! keeps its headers; no secret from any input reaches a report.
+//!
+//! Native only: proptest's runner wants a clock and files (regressions), which wasm32 lacks;
+//! the deterministic tests beside it cover the same engine in Node and Chromium.
+#![cfg(not(target_arch = "wasm32"))]
 
 use cf503_core::parse::{Input, html, parse_input};
 use cf503_core::{Analysis, analyze, diagnose, report};

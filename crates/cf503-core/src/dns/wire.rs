@@ -480,6 +480,8 @@ pub fn check_response(id: u16, q: &Question, bytes: &[u8]) -> Verdict {
 pub(crate) mod tests {
     use super::*;
     use alloc::vec;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     pub(crate) fn q(name: &str, rtype: RType) -> Question {
         Question {

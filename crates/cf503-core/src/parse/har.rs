@@ -380,6 +380,8 @@ fn json_error(e: &serde_json::Error) -> HarError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn base64() {

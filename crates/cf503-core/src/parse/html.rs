@@ -190,6 +190,8 @@ pub fn fold_whitespace(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn cloudfront_page_becomes_lines() {

@@ -558,6 +558,8 @@ pub use dns::{dns_json, dns_json_value, dns_text};
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn md_code_survives_backticks_and_pipes() {
