@@ -101,6 +101,17 @@ export function renderDns(section, dns) {
     ul.append(li);
   }
   section.append(ul);
+  if (dns.servers.length) {
+    // The zone's name servers and their addresses, as the resolvers reveal them (DoH) or as
+    // asked one by one (native).
+    section.append(el('h4', {}, `Name servers of ${dns.apex ?? dns.origin}`));
+    const ns = el('ul', { class: 'name-servers' });
+    for (const s of dns.servers) {
+      const where = [s.in_zone && 'in the zone', s.in_parent && 'in the parent\'s delegation'].filter(Boolean).join(', ');
+      ns.append(el('li', { 'data-ns': s.name }, `${s.name} ${s.addresses.length ? s.addresses.join(', ') : '(no address)'}${where ? ` (${where})` : ''}`));
+    }
+    section.append(ns);
+  }
   if (dns.resolver.length) {
     const table = el('table', { class: 'resolvers' });
     const head = el('tr');

@@ -11,6 +11,8 @@
 #                                  never ask the internet
 #   127.0.0.1 :8053        dnsdist DNS-over-HTTPS over plain HTTP (/dns-query, with CORS),
 #                                  forwarding to unbound: what browsers and `--doh` talk to
+#   127.0.0.1 :8054        doh-post-only.py  DoH that refuses GET (405) and forwards POSTs to
+#                                  unbound; /silent never answers
 #
 # Usage: harness.sh start | stop | status.  Needs root (port 53) and the packages that
 # scripts/setup.sh installs. State and logs live in target/dns-harness.
@@ -184,6 +186,14 @@ CONF
     done
     curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:8053/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlBHRlc3QAAAEAAQ' | grep -q 200 \
         || die "dnsdist DoH did not come up on 127.0.0.1:8053 (see $run/dnsdist.out)"
+    python3 "$here/doh-post-only.py" 127.0.0.1 8054 5353 >"$run/doh-post-only.out" 2>&1 &
+    echo $! >"$run/doh-post-only.pid"
+    for _ in $(seq 100); do
+        curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8054/dns-query 2>/dev/null | grep -q 405 && break
+        sleep 0.1
+    done
+    curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8054/dns-query | grep -q 405 \
+        || die "the POST-only DoH did not come up on 127.0.0.1:8054 (see $run/doh-post-only.out)"
     echo "dns harness: up (resolver $resolver; logs in $run)"
 }
 

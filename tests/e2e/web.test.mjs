@@ -127,6 +127,37 @@ test('DNS checks through DoH: healthy, bogus, and a resolver answering HTML', as
   await page.close();
 });
 
+test('DNS checks through DoH: one lame server, servers timing out, a hanging and a POST-only resolver', async () => {
+  const page = await browser.newPage();
+  const text = await fixture('origin_dns--server-timing-slow-dns.http');
+  await page.goto(`${base}?doh=${encodeURIComponent(DOH)}`);
+  // One of two name servers lame: the resolver copes, and a browser cannot ask the servers one
+  // by one; the page says it resolves and names both servers.
+  await diagnose(page, { text, origin: 'www.lame.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="ok"]').count(), 1);
+  assert.match(await page.textContent('#dns'), /ns-lame\.example\.test/);
+  // Every name server silent: the resolver gives up with SERVFAIL, and CloudFront would too.
+  await diagnose(page, { text, origin: 'www.dead.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="servfail"]').count(), 1);
+  assert.equal(await page.getAttribute('#verdict', 'data-cause'), 'origin_dns');
+
+  // A resolver that never answers, after a good one: its queries are aborted, it is reported,
+  // and the check ends with the good one's answers.
+  const silent = 'http://127.0.0.1:8054/silent';
+  await page.goto(`${base}?doh=${encodeURIComponent(DOH)}&doh=${encodeURIComponent(silent)}`);
+  await diagnose(page, { text, origin: 'www.example.test', dns: true });
+  assert.equal(await page.getAttribute('#verdict', 'data-state'), 'done');
+  assert.match(await page.textContent('[data-dns="resolver_error"]'), /time-out/);
+
+  // A resolver that refuses GET (405): asked again by POST, with the CORS preflight that needs.
+  await page.goto(`${base}?doh=${encodeURIComponent('http://127.0.0.1:8054/dns-query')}`);
+  await diagnose(page, { text, origin: 'www.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="ok"]').count(), 1);
+  await diagnose(page, { text, origin: 'www.bogus.example.test', dns: true });
+  assert.equal(await page.locator('[data-dns="dnssec_bogus"]').count(), 1);
+  await page.close();
+});
+
 test('resolvers can be set on the page and are remembered', async () => {
   const page = await browser.newPage();
   await page.goto(base);

@@ -7,10 +7,11 @@
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use cf503_core::dns::{Check, Failure, Target, Transmit, Verdict, judge_doh, wire};
+use cf503_core::dns::{Check, Failure, Target, Transmit, Verdict, doh_wants_post, judge_doh, wire};
 
 /// Where queries go, and how.
 #[derive(Clone, Debug)]
@@ -23,7 +24,7 @@ pub enum Endpoints {
         server_port: u16,
     },
     /// DNS-over-HTTPS (RFC 8484) to a resolver URL, exactly as the browser does: GET with
-    /// `?dns=`. It cannot reach a chosen server, so the check must be configured for that.
+    /// `?dns=`, POST for a resolver that refuses GET. It cannot reach a chosen server, so the check must be configured for that.
     Doh {
         /// The resolvers' URLs, e.g. `https://dns.example/dns-query`; the check asks every one
         /// for the origin and compares them.
@@ -38,10 +39,16 @@ pub fn run(check: &mut Check, endpoints: Endpoints, attempt_cap: Duration) {
     let (tx, rx) = mpsc::channel::<Outcome>();
     let start = Instant::now();
     let now = || start.elapsed().as_millis() as u64;
+    // Per DoH resolver: has it refused a GET? Then every later query to it goes by POST.
+    let post_only: Arc<Vec<AtomicBool>> = Arc::new(match &endpoints {
+        Endpoints::Doh { urls } => urls.iter().map(|_| AtomicBool::new(false)).collect(),
+        Endpoints::Udp { .. } => Vec::new(),
+    });
     loop {
         while let Some(t) = check.poll_transmit(now()) {
             let tx = tx.clone();
             let endpoints = endpoints.clone();
+            let post_only = Arc::clone(&post_only);
             std::thread::spawn(move || {
                 let result = match (&endpoints, t.target) {
                     (Endpoints::Udp { resolver, .. }, Target::Resolver(_)) => {
@@ -51,8 +58,8 @@ pub fn run(check: &mut Check, endpoints: Endpoints, attempt_cap: Duration) {
                         exchange(SocketAddr::new(ip, *server_port), &t, attempt_cap)
                     }
                     (Endpoints::Doh { urls }, Target::Resolver(i)) => {
-                        match urls.get(usize::from(i)) {
-                            Some(url) => doh(url, &t, attempt_cap),
+                        match urls.get(usize::from(i)).zip(post_only.get(usize::from(i))) {
+                            Some((url, post)) => doh(url, &t, attempt_cap, post),
                             None => Err(Failure::Network(format!(
                                 "no resolver number {}",
                                 u16::from(i) + 1
@@ -149,25 +156,45 @@ fn tcp(addr: SocketAddr, t: &Transmit, deadline: Instant) -> Result<Vec<u8>, Fai
     }
 }
 
-/// One DoH exchange (RFC 8484 GET). An HTTP error, another content type or bytes that do not
-/// answer the query are failures with their reason: the check goes on without this answer.
-fn doh(url: &str, t: &Transmit, cap: Duration) -> Result<Vec<u8>, Failure> {
+/// One DoH query: GET, or POST once the resolver has refused a GET (then remembered in
+/// `post_only`, shared by the query threads).
+fn doh(url: &str, t: &Transmit, cap: Duration, post_only: &AtomicBool) -> Result<Vec<u8>, Failure> {
+    if !post_only.load(Ordering::Relaxed) {
+        match doh_exchange(url, t, cap, false) {
+            Err(f) if doh_wants_post(&f) => post_only.store(true, Ordering::Relaxed),
+            other => return other,
+        }
+    }
+    doh_exchange(url, t, cap, true)
+}
+
+/// One DoH exchange (RFC 8484 GET or POST). An HTTP error, another content type or bytes that
+/// do not answer the query are failures with their reason: the check goes on without this
+/// answer.
+fn doh_exchange(url: &str, t: &Transmit, cap: Duration, post: bool) -> Result<Vec<u8>, Failure> {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(cap))
         .user_agent(concat!("cf503/", env!("CARGO_PKG_VERSION")))
         .build()
         .new_agent();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let full = format!("{url}{sep}dns={}", wire::base64url(&t.bytes));
-    let mut resp = agent
-        .get(&full)
-        .header("accept", "application/dns-message")
-        .call()
-        .map_err(|e| match e {
-            ureq::Error::Timeout(_) => Failure::Timeout,
-            other => Failure::Network(format!("{url}: {other}")),
-        })?;
+    let sent = if post {
+        agent
+            .post(url)
+            .header("accept", "application/dns-message")
+            .header("content-type", "application/dns-message")
+            .send(&t.bytes[..])
+    } else {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        agent
+            .get(&format!("{url}{sep}dns={}", wire::base64url(&t.bytes)))
+            .header("accept", "application/dns-message")
+            .call()
+    };
+    let mut resp = sent.map_err(|e| match e {
+        ureq::Error::Timeout(_) => Failure::Timeout,
+        other => Failure::Network(format!("{url}: {other}")),
+    })?;
     let status = resp.status().as_u16();
     let content_type = resp
         .headers()

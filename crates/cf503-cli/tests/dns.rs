@@ -359,6 +359,18 @@ fn doh_healthy_and_bogus_through_dnsdist() {
     assert_eq!(finding_ids(&v)[0], "servfail");
 }
 
+/// The harness's POST-only endpoint answers every GET with 405: the check must switch to POST
+/// (RFC 8484's other method) and get the same answers as through dnsdist.
+#[test]
+fn doh_resolver_refusing_get_is_asked_by_post() {
+    harness_up();
+    let v = dns_over_doh("www.example.test", "http://127.0.0.1:8054/dns-query");
+    assert_eq!(finding_ids(&v), ["ok"], "{}", v["findings"]);
+    assert_eq!(v["addresses"], serde_json::json!(["3.5.0.10"]));
+    let v = dns_over_doh("www.bogus.example.test", "http://127.0.0.1:8054/dns-query");
+    assert_eq!(finding_ids(&v)[0], "dnssec_bogus");
+}
+
 /// A DoH "resolver" that answers every request with `response`.
 fn fake_doh(response: &'static [u8]) -> (String, std::thread::JoinHandle<()>) {
     use std::io::{Read, Write};

@@ -5,7 +5,9 @@
 
 use std::cell::Cell;
 
-use cf503_core::dns::{Check, Config, DnsReport, Failure, Transmit, judge_doh, wire};
+use cf503_core::dns::{
+    Check, Config, DnsReport, Failure, Transmit, doh_wants_post, judge_doh, wire,
+};
 use cf503_core::parse::{Input, parse_input};
 use cf503_core::{Diagnosis, Observation, diagnose, report};
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -119,7 +121,7 @@ fn now_ms() -> u64 {
 }
 
 /// Runs the core's DNS check of `origin` over DoH (RFC 8484 GET with `?dns=`, which needs no
-/// CORS preflight) against every resolver URL; all independent queries in flight at once, each
+/// CORS preflight; POST for a resolver that refuses GET) against every resolver URL; all independent queries in flight at once, each
 /// aborted after `attempt_ms`. `on_update`, if given, is called with the report JSON after every
 /// answer, so a page can fill in as answers arrive.
 #[wasm_bindgen]
@@ -144,17 +146,21 @@ pub async fn check_dns(
     let cap = config.resolver_timeout_ms + 500;
     let mut check = Check::new(&origin, config, seed())
         .map_err(|e| JsError::new(&format!("{origin:?}: {e}")))?;
+    // Per resolver: has it refused a GET? Then every later query to it goes by POST.
+    let post_only: Vec<Cell<bool>> = resolvers.iter().map(|_| Cell::new(false)).collect();
     let mut inflight = FuturesUnordered::new();
     loop {
         while let Some(t) = check.poll_transmit(now_ms()) {
-            let url = match t.target {
-                cf503_core::dns::Target::Resolver(i) => resolvers.get(usize::from(i)).cloned(),
+            let resolver = match t.target {
+                cf503_core::dns::Target::Resolver(i) => resolvers
+                    .get(usize::from(i))
+                    .zip(post_only.get(usize::from(i))),
                 cf503_core::dns::Target::Server(_) => None,
             };
             inflight.push(async move {
                 let token = t.token;
-                let result = match url {
-                    Some(url) => doh(&url, &t, cap).await,
+                let result = match resolver {
+                    Some((url, post)) => doh(url, &t, cap, post).await,
                     None => Err(Failure::Network("DoH cannot reach a chosen server".into())),
                 };
                 (token, result)
@@ -192,16 +198,53 @@ pub async fn check_dns(
     })
 }
 
-/// One DoH exchange with an abort after `cap_ms`.
-async fn doh(url: &str, t: &Transmit, cap_ms: u64) -> Result<Vec<u8>, Failure> {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let full = format!("{url}{sep}dns={}", wire::base64url(&t.bytes));
+/// One DoH query: GET, or POST once the resolver has refused a GET (then remembered in
+/// `post_only`). Each exchange is aborted after `cap_ms`.
+async fn doh(
+    url: &str,
+    t: &Transmit,
+    cap_ms: u64,
+    post_only: &Cell<bool>,
+) -> Result<Vec<u8>, Failure> {
+    if !post_only.get() {
+        match exchange(url, t, cap_ms, Method::Get).await {
+            Err(f) if doh_wants_post(&f) => post_only.set(true),
+            other => return other,
+        }
+    }
+    exchange(url, t, cap_ms, Method::Post).await
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Method {
+    Get,
+    Post,
+}
+
+async fn exchange(
+    url: &str,
+    t: &Transmit,
+    cap_ms: u64,
+    method: Method,
+) -> Result<Vec<u8>, Failure> {
     let controller = web_sys::AbortController::new()
         .map_err(|_| Failure::Network("AbortController unavailable".into()))?;
     let signal = controller.signal();
-    let request = gloo_net::http::Request::get(&full)
-        .header("accept", "application/dns-message")
-        .abort_signal(Some(&signal));
+    let request = match method {
+        Method::Get => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            gloo_net::http::Request::get(&format!("{url}{sep}dns={}", wire::base64url(&t.bytes)))
+                .header("accept", "application/dns-message")
+                .abort_signal(Some(&signal))
+                .build()
+        }
+        Method::Post => gloo_net::http::Request::post(url)
+            .header("accept", "application/dns-message")
+            .header("content-type", "application/dns-message")
+            .abort_signal(Some(&signal))
+            .body(js_sys::Uint8Array::from(t.bytes.as_slice())),
+    }
+    .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
     let fetch = async {
         let resp = request
             .send()

@@ -110,6 +110,14 @@ pub fn judge_doh(
     }
 }
 
+/// Whether a DoH server's refusal of a GET (`?dns=`) means "ask me with POST": RFC 8484 makes
+/// both methods mandatory, but some endpoints (corporate proxies, hand-rolled servers) only take
+/// POST and answer GET with 405, 400, 415 or 501; 414 says the URL was too long. Both DoH
+/// transports then retry the query with POST and keep using POST for that resolver.
+pub fn doh_wants_post(failure: &Failure) -> bool {
+    matches!(failure, Failure::Http(400 | 405 | 413 | 414 | 415 | 501))
+}
+
 /// One query to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transmit {
