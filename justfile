@@ -8,8 +8,8 @@ demo file=example:
     cargo run -q --release -p cf503-cli -- explain {{file}}
 
 # Build the web page and serve it on http://127.0.0.1:8080 (static; DoH only when DNS checks are on)
-serve: setup
-    scripts/install-web-tools.sh
+serve:
+    scripts/install-web-tools.sh build
     scripts/build-web.sh
     @echo "serving www/ on http://127.0.0.1:8080 (Ctrl-C stops)"
     python3 -m http.server 8080 --bind 127.0.0.1 --directory www

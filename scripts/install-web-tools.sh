@@ -3,14 +3,24 @@
 # tests/e2e/node_modules) or from Debian: wasm-bindgen-cli at exactly the version Cargo.lock pins
 # (unlocked: its own lockfile names crates this registry mirror lacks), Chromium and chromedriver, and the npm
 # packages of tests/e2e (playwright-core without a browser download, axe-core).
+#
+# Usage: install-web-tools.sh [build|test]. `build` (for `just serve`) stops after what building
+# the page needs: the wasm32 target and wasm-bindgen-cli. `test` (the default) adds the browsers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=${1:-test}
+case "$mode" in build|test) ;; *) echo "usage: $0 [build|test]" >&2; exit 2 ;; esac
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    echo "install-web-tools: rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+fi
 version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
 [ -n "$version" ] || { echo "install-web-tools: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
 if [ "$(.tools/cargo/bin/wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ]; then
     echo "install-web-tools: cargo install wasm-bindgen-cli $version (a few minutes, once)"
     cargo install -q wasm-bindgen-cli --version "$version" --root .tools/cargo
 fi
+[ "$mode" = build ] && exit 0
 # chromium-driver: wasm-bindgen-test-runner drives Chromium through it for the core's wasm tests.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     echo "install-web-tools: apt-get install chromium chromium-driver"
