@@ -79,6 +79,7 @@ zone:
     dnssec-signing: on
     dnssec-policy: harness
   - domain: other.test.
+  - domain: cloudfront.net.
   - domain: lame.example.test.
   - domain: slow.example.test.
   - domain: drift.example.test.
@@ -156,6 +157,9 @@ server:
     # Never the internet: the root is refused, only the harness's test. zone is reachable.
     local-zone: "." refuse
     local-zone: "test." transparent
+    # A stand-in for CloudFront's own zone (served by knot), so a viewer host's CNAME to a
+    # distribution resolves. local-data would not do: unbound does not apply it to CNAME targets.
+    local-zone: "cloudfront.net." transparent
     module-config: "validator iterator"
     trust-anchor-file: "$run/trust-anchor.txt"
     cache-max-ttl: 5
@@ -163,6 +167,9 @@ server:
     num-threads: 1
 stub-zone:
     name: "test."
+    stub-addr: 127.0.0.7
+stub-zone:
+    name: "cloudfront.net."
     stub-addr: 127.0.0.7
 remote-control:
     control-enable: no

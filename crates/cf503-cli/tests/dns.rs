@@ -359,6 +359,18 @@ fn doh_healthy_and_bogus_through_dnsdist() {
     assert_eq!(finding_ids(&v)[0], "servfail");
 }
 
+/// A viewer host that is a CNAME of a distribution's `*.cloudfront.net` name says so; one that
+/// is not has no alias.
+#[test]
+fn viewer_host_aliasing_cloudfront() {
+    harness_up();
+    let v = dns_over_doh("cdn.example.test", DOH);
+    assert_eq!(v["cloudfront_alias"], "d111abcdef8.cloudfront.net.");
+    assert_eq!(finding_ids(&v), ["ok"]);
+    let v = dns_over_doh("www.example.test", DOH);
+    assert_eq!(v["cloudfront_alias"], Value::Null);
+}
+
 /// The harness's POST-only endpoint answers every GET with 405: the check must switch to POST
 /// (RFC 8484's other method) and get the same answers as through dnsdist.
 #[test]

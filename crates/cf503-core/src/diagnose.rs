@@ -315,7 +315,11 @@ fn dns_evidence(sc: &mut Scorer, dns: &DnsReport) {
     }
 }
 
-fn diagnose_signals(obs: &Observation, sig: &Signals<'_>, dns: Option<&DnsReport>) -> Diagnosis {
+pub(crate) fn diagnose_signals(
+    obs: &Observation,
+    sig: &Signals<'_>,
+    dns: Option<&DnsReport>,
+) -> Diagnosis {
     use CauseId::*;
     let mut sc = Scorer {
         evidence: Vec::new(),

@@ -30,6 +30,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod capture;
 pub mod causes;
 pub mod diagnose;
 pub mod dns;

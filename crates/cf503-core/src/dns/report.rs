@@ -268,6 +268,20 @@ pub fn is_private(ip: &IpAddr) -> bool {
 }
 
 impl DnsReport {
+    /// The `*.cloudfront.net` name this name is an alias of, if any: how a viewer host shows that
+    /// it is served by CloudFront (distributions are reached through a CNAME or an alias record
+    /// to `dXXXX.cloudfront.net`; an alias record leaves no trace in DNS, so `None` does not rule
+    /// CloudFront out).
+    pub fn cloudfront_alias(&self) -> Option<&str> {
+        self.cname_chain.iter().find_map(|link| {
+            let target = link.rsplit(" → ").next()?;
+            let bare = target.trim_end_matches('.');
+            (bare.len() > ".cloudfront.net".len()
+                && bare.to_ascii_lowercase().ends_with(".cloudfront.net"))
+            .then_some(target)
+        })
+    }
+
     /// Builds the report of a finished (or deadline-cut) check.
     pub fn from_check(c: &Check) -> Self {
         let origin = c.origin.clone();

@@ -151,6 +151,7 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
         "apex": r.apex,
         "parent": r.parent,
         "cname_chain": r.cname_chain,
+        "cloudfront_alias": r.cloudfront_alias(),
         "addresses": r.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "direct": r.direct,
         "findings": r.findings.iter().map(|f| json!({

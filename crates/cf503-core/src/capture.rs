@@ -1,0 +1,334 @@
+//! What the browser extension captured from a tab, and how it becomes one observation.
+//!
+//! At the click the extension knows up to three things about the failing page: the navigation's
+//! status (`PerformanceNavigationTiming.responseStatus`), the page's visible text, and the
+//! headers of a same-origin re-fetch made at that moment (`cache: 'no-store'`). In watch mode it
+//! also has the original response's status and headers, captured passively by `webRequest`.
+//! They do not always agree — the error may be gone by the click — and which to believe is a
+//! decision, so it is made here and explained in a note, not in the extension's JavaScript.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::diagnose::{Diagnosis, Note, diagnose_signals};
+use crate::dns::DnsReport;
+use crate::observation::{Observation, Source};
+use crate::signals::{self, Signals};
+
+/// The most page text kept from a tab: CloudFront's and origins' error pages are a few hundred
+/// bytes; a huge page must not cost more than it can tell.
+pub const PAGE_TEXT_LIMIT: usize = 64 * 1024;
+
+/// One response's status and headers, as a browser API reported them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+pub struct CapturedResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Header pairs in order (redacted when they become an observation).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub headers: Vec<(String, String)>,
+}
+
+/// Everything the extension captured for one tab.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+pub struct BrowserCapture {
+    /// The tab's URL.
+    pub url: Option<String>,
+    /// The navigation's status, when the browser exposes it.
+    pub navigation_status: Option<u16>,
+    /// The page's visible text (`document.body.innerText`).
+    pub page_text: Option<String>,
+    /// The same-origin re-fetch made at the click.
+    pub refetch: Option<CapturedResponse>,
+    /// Why the re-fetch failed, when it did (network error, blocked…).
+    pub refetch_error: Option<String>,
+    /// The original response, captured by watch mode.
+    pub passive: Option<CapturedResponse>,
+}
+
+/// Whether watch mode may keep this response: failing (5xx, or a 4xx CloudFront generated) and
+/// served through CloudFront. Nothing else is stored.
+pub fn worth_keeping(status: u16, headers: &[(String, String)]) -> bool {
+    let obs = observation(None, status, headers, None);
+    signals::is_failing(&obs) && Signals::extract(&obs).through_cloudfront()
+}
+
+fn observation(
+    url: Option<&str>,
+    status: u16,
+    headers: &[(String, String)],
+    page_text: Option<&str>,
+) -> Observation {
+    let mut obs = Observation::new(Source::Browser);
+    if let Some(url) = url {
+        obs.set_url(url);
+    }
+    obs.set_status(status, None);
+    for (name, value) in headers {
+        obs.push_header(name, value);
+    }
+    if let Some(text) = page_text {
+        let end = crate::observation::floor_char_boundary(text, PAGE_TEXT_LIMIT);
+        obs.set_page_text(&text[..end]);
+    }
+    obs
+}
+
+/// The observation to diagnose, and notes on how it was put together.
+///
+/// Order of belief: the passively captured original response (watch mode); else the re-fetch
+/// if it still fails; else — the error is gone by the click — the navigation's status and the
+/// page text alone, because the re-fetch's headers describe a success, not the failure.
+pub fn resolve(c: &BrowserCapture) -> Result<(Observation, Vec<Note>), CaptureError> {
+    let mut notes = Vec::new();
+    let url = c.url.as_deref();
+    let text = c.page_text.as_deref();
+    let refetch_failing = c.refetch.as_ref().filter(|r| r.status >= 400);
+    let obs = if let Some(p) = &c.passive {
+        if let Some(r) = &c.refetch {
+            notes.push(refetch_note(p.status, r.status));
+        }
+        observation(url, p.status, &p.headers, text)
+    } else if let Some(r) = refetch_failing {
+        let status = c
+            .navigation_status
+            .filter(|s| *s >= 400)
+            .unwrap_or(r.status);
+        if status != r.status {
+            notes.push(Note {
+                id: "refetch_other_status",
+                text: format!(
+                    "The page failed with {status}; fetched again at the click it answered {}. \
+                     The headers shown are the second answer's.",
+                    r.status
+                ),
+            });
+        }
+        observation(url, status, &r.headers, text)
+    } else if let Some(status) = c.navigation_status.filter(|s| *s >= 400) {
+        notes.push(match (&c.refetch, &c.refetch_error) {
+            (Some(r), _) => Note {
+                id: "refetch_recovered",
+                text: format!(
+                    "Fetched again at the click, the page answered {}: the error did not last. \
+                     Its headers were not captured; turn on watch mode to keep the headers of \
+                     failing CloudFront responses as they happen.",
+                    r.status
+                ),
+            },
+            (None, Some(e)) => Note {
+                id: "refetch_failed",
+                text: format!(
+                    "Fetching the page again at the click failed ({e}), so only the status and \
+                     the page text were read."
+                ),
+            },
+            (None, None) => Note {
+                id: "refetch_failed",
+                text: String::from("The page was not fetched again, so only the status and the page text were read."),
+            },
+        });
+        observation(url, status, &[], text)
+    } else if let Some(r) = &c.refetch {
+        // The browser did not say how the navigation ended, and the page answers fine now.
+        return Err(CaptureError::NotFailing(r.status));
+    } else {
+        return Err(CaptureError::NothingCaptured);
+    };
+    Ok((obs, notes))
+}
+
+fn refetch_note(original: u16, now: u16) -> Note {
+    if now >= 400 {
+        Note {
+            id: "refetch_still_failing",
+            text: format!("Fetched again at the click, the page still fails ({now})."),
+        }
+    } else {
+        Note {
+            id: "refetch_recovered",
+            text: format!(
+                "The page failed with {original} when it loaded; fetched again at the click it \
+                 answered {now}: the error did not last."
+            ),
+        }
+    }
+}
+
+/// Diagnoses a capture, with a DNS check of the origin joined in when one ran.
+pub fn diagnose_capture(
+    c: &BrowserCapture,
+    dns: Option<&DnsReport>,
+) -> Result<Diagnosis, CaptureError> {
+    let (obs, notes) = resolve(c)?;
+    let sig = Signals::extract(&obs);
+    let mut d = diagnose_signals(&obs, &sig, dns);
+    d.notes.extend(notes);
+    Ok(d)
+}
+
+/// Why a capture cannot be diagnosed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CaptureError {
+    /// The page is not failing (the status it answered with).
+    NotFailing(u16),
+    /// Neither a status nor a response was captured.
+    NothingCaptured,
+}
+
+impl core::fmt::Display for CaptureError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            CaptureError::NotFailing(s) => write!(
+                f,
+                "this page answers {s} now, and the browser did not record an error for it: \
+                 reload it while it fails, or turn on watch mode to catch the next failure"
+            ),
+            CaptureError::NothingCaptured => write!(
+                f,
+                "nothing could be read from this tab (a browser page, or a page the extension \
+                 may not read): open the failing page and click again"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for CaptureError {}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn pairs(h: &[(&str, &str)]) -> Vec<(String, String)> {
+        h.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const LAMBDA_PAGE: &str = "503 ERROR\nThe request could not be satisfied.\nThe Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.\nGenerated by cloudfront (CloudFront)";
+
+    fn cf_headers() -> Vec<(String, String)> {
+        pairs(&[
+            ("server", "CloudFront"),
+            ("x-cache", "LambdaExecutionError from cloudfront"),
+            ("x-amz-cf-pop", "FRA56-P1"),
+            ("set-cookie", "session=hunter2; Path=/"),
+        ])
+    }
+
+    #[test]
+    fn refetch_still_failing_gives_the_headers() {
+        let c = BrowserCapture {
+            url: Some("https://www.example.com/?X-Amz-Signature=abc".into()),
+            navigation_status: Some(503),
+            page_text: Some(LAMBDA_PAGE.into()),
+            refetch: Some(CapturedResponse {
+                status: 503,
+                headers: cf_headers(),
+            }),
+            ..Default::default()
+        };
+        let d = diagnose_capture(&c, None).unwrap();
+        assert_eq!(d.top().cause.as_str(), "lambda_edge_execution");
+        assert_eq!(d.summary.pop_code.as_deref(), Some("FRA"));
+        assert!(d.notes.iter().all(|n| !n.id.starts_with("refetch")));
+        let (obs, _) = resolve(&c).unwrap();
+        assert!(!obs.url().unwrap().contains("abc"));
+        assert!(!obs.headers().get("set-cookie").unwrap().contains("hunter2"));
+    }
+
+    #[test]
+    fn recovered_refetch_keeps_the_failure_and_says_so() {
+        let c = BrowserCapture {
+            navigation_status: Some(503),
+            page_text: Some(LAMBDA_PAGE.into()),
+            refetch: Some(CapturedResponse {
+                status: 200,
+                headers: pairs(&[("x-cache", "Miss from cloudfront")]),
+            }),
+            ..Default::default()
+        };
+        let (obs, notes) = resolve(&c).unwrap();
+        assert_eq!(obs.status(), Some(503));
+        assert!(
+            obs.headers().is_empty(),
+            "a success's headers must not describe the failure"
+        );
+        assert_eq!(notes[0].id, "refetch_recovered");
+    }
+
+    #[test]
+    fn watch_mode_capture_wins_and_the_refetch_is_compared() {
+        let c = BrowserCapture {
+            navigation_status: Some(503),
+            passive: Some(CapturedResponse {
+                status: 503,
+                headers: cf_headers(),
+            }),
+            refetch: Some(CapturedResponse {
+                status: 200,
+                headers: vec![],
+            }),
+            ..Default::default()
+        };
+        let d = diagnose_capture(&c, None).unwrap();
+        assert_eq!(d.top().cause.as_str(), "lambda_edge_execution");
+        assert!(d.notes.iter().any(|n| n.id == "refetch_recovered"));
+    }
+
+    #[test]
+    fn a_working_page_and_an_empty_capture_are_errors() {
+        let ok = BrowserCapture {
+            refetch: Some(CapturedResponse {
+                status: 200,
+                headers: vec![],
+            }),
+            ..Default::default()
+        };
+        assert_eq!(resolve(&ok).unwrap_err(), CaptureError::NotFailing(200));
+        assert_eq!(
+            resolve(&BrowserCapture::default()).unwrap_err(),
+            CaptureError::NothingCaptured
+        );
+    }
+
+    #[test]
+    fn only_failing_cloudfront_responses_are_kept() {
+        assert!(worth_keeping(503, &cf_headers()));
+        assert!(!worth_keeping(503, &pairs(&[("server", "nginx")])));
+        assert!(!worth_keeping(200, &cf_headers()));
+        // A 403 the origin sent through CloudFront is not kept; one CloudFront generated is.
+        assert!(!worth_keeping(
+            403,
+            &pairs(&[("x-cache", "Miss from cloudfront"), ("server", "AmazonS3")])
+        ));
+        assert!(worth_keeping(
+            403,
+            &pairs(&[
+                ("x-cache", "Error from cloudfront"),
+                ("server", "CloudFront")
+            ])
+        ));
+    }
+
+    #[test]
+    fn huge_page_text_is_cut() {
+        let c = BrowserCapture {
+            navigation_status: Some(503),
+            page_text: Some("é".repeat(PAGE_TEXT_LIMIT)),
+            ..Default::default()
+        };
+        let (obs, _) = resolve(&c).unwrap();
+        assert!(obs.page_text().unwrap().len() <= PAGE_TEXT_LIMIT);
+    }
+}
