@@ -22,7 +22,7 @@ pub const PAGE_TEXT_LIMIT: usize = 64 * 1024;
 
 /// One response's status and headers, as a browser API reported them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CapturedResponse {
     /// HTTP status.
     pub status: u16,
@@ -53,8 +53,23 @@ pub struct BrowserCapture {
 /// Whether watch mode may keep this response: failing (5xx, or a 4xx CloudFront generated) and
 /// served through CloudFront. Nothing else is stored.
 pub fn worth_keeping(status: u16, headers: &[(String, String)]) -> bool {
+    keepable(status, headers).is_some()
+}
+
+/// The response as watch mode stores it — headers redacted (cookie values, credentials, signed
+/// URL parameters) — if it is [`worth_keeping`]; `None` otherwise.
+pub fn keepable(status: u16, headers: &[(String, String)]) -> Option<CapturedResponse> {
     let obs = observation(None, status, headers, None);
-    signals::is_failing(&obs) && Signals::extract(&obs).through_cloudfront()
+    (signals::is_failing(&obs) && Signals::extract(&obs).through_cloudfront()).then(|| {
+        CapturedResponse {
+            status,
+            headers: obs
+                .headers()
+                .iter()
+                .map(|(n, v)| (String::from(n), String::from(v)))
+                .collect(),
+        }
+    })
 }
 
 fn observation(

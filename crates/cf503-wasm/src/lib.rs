@@ -101,6 +101,36 @@ pub fn diagnose_input_with_dns(
     ))
 }
 
+/// Diagnoses what the extension captured from a tab (`{url, navigation_status, page_text,
+/// refetch: {status, headers}, refetch_error, passive: {status, headers}}`, headers as
+/// `[name, value]` pairs), with a DNS check joined in when given. Returns `{report, markdown,
+/// text}`; throws when the tab is not failing or nothing could be read.
+#[wasm_bindgen]
+pub fn diagnose_capture(capture: JsValue, dns: Option<DnsResult>) -> Result<JsValue, JsError> {
+    let capture: cf503_core::capture::BrowserCapture = serde_wasm_bindgen::from_value(capture)
+        .map_err(|e| JsError::new(&format!("the capture is not in the expected shape: {e}")))?;
+    let d = cf503_core::capture::diagnose_capture(&capture, dns.as_ref().map(|d| &d.report))
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    rendered(&d)
+}
+
+/// What watch mode may store of this response: `{status, headers}` with the headers redacted,
+/// or `null` when it is not a failing CloudFront response (then nothing is stored). `headers`
+/// as `[name, value]` pairs.
+#[wasm_bindgen]
+pub fn keepable_response(status: u16, headers: JsValue) -> Result<JsValue, JsError> {
+    let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers)
+        .map_err(|e| JsError::new(&format!("headers must be [name, value] pairs: {e}")))?;
+    match cf503_core::capture::keepable(status, &headers) {
+        Some(kept) => {
+            use serde::Serialize as _;
+            kept.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+                .map_err(|e| JsError::new(&e.to_string()))
+        }
+        None => Ok(JsValue::NULL),
+    }
+}
+
 thread_local! {
     static SEED: Cell<u64> = const { Cell::new(0) };
 }
