@@ -27,6 +27,12 @@ test-wasm: setup
     scripts/install-web-tools.sh
     scripts/test-wasm.sh
 
+# Build the browser extension: target/extension/cf503-chromium.zip and cf503-firefox.zip
+package:
+    scripts/install-web-tools.sh build
+    scripts/build-web.sh
+    scripts/build-extension.sh
+
 # Start (or stop) the DNS harness by hand: resolver 127.0.0.1:5353, see tests/dns/harness.sh
 dns-harness action="start":
     tests/dns/harness.sh {{action}}

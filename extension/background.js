@@ -1,0 +1,66 @@
+// Watch mode, and nothing else: when the user has turned it on (options page, which asks for
+// the optional webRequest and host permissions), the original response of every failing
+// main-frame navigation is checked by the engine and, if it is a failing CloudFront response,
+// kept — headers redacted — as the last one of its tab in storage.session, with a badge on the
+// tab. Without those permissions this script registers nothing and sees nothing.
+//
+// A service worker in Chromium and an event page in Firefox: it may stop at any time, so it
+// keeps no state of its own (storage.session survives restarts) and registers its listeners
+// synchronously at start (MV3 wakes it only for listeners registered then). The wasm glue is
+// imported statically: import() is not allowed in a service worker.
+import init, { keepable_response } from './pkg/cf503_wasm.js';
+import { api, loadSettings } from './settings.js';
+
+let engine = null;
+const loadEngine = () => (engine ??= init());
+const FILTER = { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] };
+const tabKey = (tabId) => `tab:${tabId}`;
+let listening = false;
+
+function listen() {
+  if (listening || !api.webRequest) return;
+  api.webRequest.onHeadersReceived.addListener(onHeaders, FILTER, ['responseHeaders']);
+  listening = true;
+}
+
+function onHeaders(details) {
+  if (details.tabId < 0) return;
+  // Kept from before, for another URL or a success now: forget it, clear the badge.
+  if (details.statusCode < 400) {
+    forget(details.tabId);
+    return;
+  }
+  record(details).catch((e) => console.warn('cf503: not recorded:', e));
+}
+
+async function record(details) {
+  const settings = await loadSettings();
+  if (!settings.watch) return;
+  await loadEngine();
+  const headers = (details.responseHeaders ?? []).map((h) => [h.name, h.value ?? '']);
+  const kept = keepable_response(details.statusCode, headers);
+  if (!kept) {
+    await forget(details.tabId);
+    return;
+  }
+  await api.storage.session.set({
+    [tabKey(details.tabId)]: {
+      url: details.url,
+      status: kept.status,
+      headers: kept.headers,
+      time: Date.now(),
+    },
+  });
+  await api.action.setBadgeBackgroundColor({ tabId: details.tabId, color: '#b24a00' });
+  await api.action.setBadgeText({ tabId: details.tabId, text: String(kept.status) });
+}
+
+async function forget(tabId) {
+  await api.storage.session.remove(tabKey(tabId));
+  await api.action.setBadgeText({ tabId, text: '' }).catch(() => {});
+}
+
+listen();
+// Granted later from the options page: start listening without waiting for a restart.
+api.permissions.onAdded.addListener(listen);
+api.tabs.onRemoved.addListener((tabId) => api.storage.session.remove(tabKey(tabId)));

@@ -1,0 +1,63 @@
+// Options: resolvers, DNS checks on/off, watch mode on/off, kept in storage.local `settings`.
+// Turning watch mode on asks for its optional permissions (on the user's click); turning it off
+// gives them back and forgets what was kept.
+import { api, loadSettings, saveSettings, isDohUrl, WATCH_PERMISSIONS } from './settings.js';
+
+const $ = (id) => document.getElementById(id);
+let settings = await loadSettings();
+
+async function show() {
+  $('dns-checks').checked = settings.dnsChecks;
+  $('resolvers-input').value = settings.resolvers.join('\n');
+  $('watch').checked = settings.watch;
+  const granted = await api.permissions.contains(WATCH_PERMISSIONS);
+  $('watch-status').textContent = settings.watch
+    ? (granted ? 'Watch mode is on.' : 'Watch mode is on but its permission was withdrawn: turn it off and on again to grant it.')
+    : 'Watch mode is off: cf503 reads a page only when you click its icon.';
+}
+
+async function save(message = 'Saved.') {
+  await saveSettings(settings);
+  $('error').hidden = true;
+  $('saved').textContent = message;
+  await show();
+}
+
+function fail(message) {
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+$('dns-checks').addEventListener('change', () => {
+  settings.dnsChecks = $('dns-checks').checked;
+  save();
+});
+
+$('resolvers-input').addEventListener('change', () => {
+  const list = $('resolvers-input').value.split('\n').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((u) => !isDohUrl(u));
+  if (bad) return fail(`not a DoH URL: ${bad} (expected https://host/dns-query)`);
+  if (!list.length) return fail('give at least one resolver, or turn DNS checks off');
+  settings.resolvers = list;
+  save();
+});
+
+$('watch').addEventListener('change', async () => {
+  if ($('watch').checked) {
+    // Must run in the click's user gesture: no await before it.
+    const granted = await api.permissions.request(WATCH_PERMISSIONS).catch((e) => fail(String(e.message ?? e)));
+    if (!granted) {
+      $('watch').checked = false;
+      return fail('Watch mode needs that permission; it stays off.');
+    }
+    settings.watch = true;
+    await save('Watch mode is on: failing CloudFront pages get a badge.');
+  } else {
+    settings.watch = false;
+    await api.permissions.remove(WATCH_PERMISSIONS).catch(() => {});
+    await api.storage.session.clear();
+    await save('Watch mode is off; what it kept is forgotten.');
+  }
+});
+
+await show();
