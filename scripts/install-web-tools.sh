@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the web build and the browser tests need, installed into the repository (.tools/,
 # tests/e2e/node_modules) or from Debian: wasm-bindgen-cli at exactly the version Cargo.lock pins
-# (unlocked: its own lockfile names crates this registry mirror lacks), Chromium and chromedriver, and the npm
-# packages of tests/e2e (playwright-core without a browser download, axe-core).
+# (unlocked: its own lockfile names crates this registry mirror lacks), Chromium, chromedriver,
+# Firefox ESR, and the npm packages of tests/e2e (playwright-core without a browser download,
+# axe-core, ws, addons-linter, web-ext).
 #
 # Usage: install-web-tools.sh [build|test]. `build` (for `just serve`) stops after what building
 # the page needs: the wasm32 target and wasm-bindgen-cli. `test` (the default) adds the browsers.
@@ -22,13 +23,20 @@ if [ "$(.tools/cargo/bin/wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
 fi
 [ "$mode" = build ] && exit 0
 # chromium-driver: wasm-bindgen-test-runner drives Chromium through it for the core's wasm tests.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    echo "install-web-tools: apt-get install chromium chromium-driver"
+# firefox-esr: the extension's Firefox test (WebDriver BiDi, no geckodriver).
+missing=()
+for pair in chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-web-tools: apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends chromium chromium-driver >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
+# Again whenever package-lock.json changed since the last install (npm keeps its own copy).
+if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.cf503-package-lock.json; then
     echo "install-web-tools: npm ci in tests/e2e"
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    cp tests/e2e/package-lock.json tests/e2e/node_modules/.cf503-package-lock.json
 fi

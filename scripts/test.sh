@@ -11,6 +11,8 @@ cargo clippy -p cf503-wasm --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p cf503-core --target wasm32-unknown-unknown --no-default-features --features serde --lib --tests -- -D warnings
 scripts/install-web-tools.sh
 scripts/build-web.sh
+scripts/build-extension.sh --test
+scripts/lint-extension.sh
 # The core's own tests compiled to wasm, in Node and in headless Chromium.
 scripts/test-wasm.sh
 # The core with every feature (serde): no servers needed.
@@ -18,7 +20,7 @@ cargo test -p cf503-core --all-features
 trap 'tests/dns/harness.sh stop >/dev/null 2>&1 || true' EXIT
 tests/dns/harness.sh start
 cargo test --workspace
-# The web page in Debian Chromium (paste, HAR, DoH against the harness, XSS, axe-core).
+# The web page and the extension in Debian Chromium (and the extension in Firefox ESR).
 (cd tests/e2e && node --test --test-concurrency=1)
 tests/dns/harness.sh stop
 just no-std

@@ -1,0 +1,198 @@
+// The browser extension in real Debian Chromium (playwright-core, no browser download): the
+// click path with activeTab only, watch mode with its permissions granted, a service-worker
+// restart between the failure and the click, inert XSS payloads, DNS checks through the
+// harness's DoH, and nothing sent anywhere when DNS checks are off. Needs the builds from
+// `scripts/build-extension.sh --test` and the DNS harness: `just test` provides both.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import http from 'node:http';
+import { startCloudFront } from './support/cloudfront.mjs';
+import { builds, DOH, VIEWER_HOST, launchWithExtension, inWorker, setStorage, clickIcon } from './support/extension.mjs';
+
+let site;
+const NO_DNS = { resolvers: [DOH], dnsChecks: false, watch: false };
+
+before(async () => {
+  for (const b of ['chromium', 'chromium-watch']) {
+    assert.ok(existsSync(path.join(builds, b, 'manifest.json')), `target/extension/${b} missing: run scripts/build-extension.sh --test (just test does)`);
+  }
+  site = await startCloudFront();
+});
+
+after(() => site?.server.close());
+
+test('click path, activeTab only: each cause from a CloudFront-like failure', async () => {
+  const ext = await launchWithExtension('chromium');
+  try {
+    // Least privilege: without watch mode there is no webRequest at all.
+    assert.equal(await inWorker(ext, () => typeof chrome.webRequest), 'undefined');
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    for (const fixture of [
+      'lambda_edge_execution--serverless-next.http',
+      'origin_overloaded--s3-slowdown.http',
+      'edge_capacity--cloudfront-503-page-only.http',
+      'cloudfront_function_error--execution-error.http',
+      'lambda_edge_throttled--throttled-page.http',
+    ]) {
+      const page = await ext.context.newPage();
+      const response = await page.goto(`${site.base}fail/${fixture}`);
+      assert.ok(response.status() >= 500, fixture);
+      const popup = await clickIcon(ext, page);
+      assert.equal(popup.state, 'done', fixture);
+      assert.equal(await popup.evaluate("document.getElementById('verdict').dataset.cause"), fixture.split('--')[0], fixture);
+      if (fixture.startsWith('lambda_edge_execution')) {
+        // The POP's city and the Region and log group of the Lambda@Edge logs.
+        const text = await popup.evaluate('document.body.innerText');
+        assert.match(text, /IAD89-C1 \(Washington, United States\)/);
+        assert.match(text, /us-east-1 \(US East \(N\. Virginia\)\)/);
+        assert.match(text, /\/aws\/lambda\/us-east-1\./);
+      }
+      await popup.close();
+      await page.close();
+    }
+    // A working page is not diagnosed as failing.
+    const page = await ext.context.newPage();
+    await page.goto(`${site.base}ok`);
+    const popup = await clickIcon(ext, page);
+    assert.equal(popup.state, 'error');
+    assert.match(await popup.evaluate("document.getElementById('error').textContent"), /answers 200 now/);
+  } finally {
+    await ext.close();
+  }
+});
+
+test('the error is gone by the click: the failure is still diagnosed, and the popup says so', async () => {
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    const page = await ext.context.newPage();
+    await page.goto(`${site.base}flaky/lambda_edge_throttled--throttled-page.http`);
+    const popup = await clickIcon(ext, page);
+    assert.equal(await popup.evaluate("document.getElementById('verdict').dataset.cause"), 'lambda_edge_throttled');
+    assert.equal(await popup.evaluate("document.querySelectorAll('[data-note=\"refetch_recovered\"]').length"), 1);
+  } finally {
+    await ext.close();
+  }
+});
+
+test('watch mode: the original failure is kept, survives a service-worker restart, gets a badge', async () => {
+  const ext = await launchWithExtension('chromium-watch');
+  try {
+    await setStorage(ext, 'local', { settings: { ...NO_DNS, watch: true } });
+    // Listeners must be registered before the navigation (see test-environment notes).
+    assert.equal(await inWorker(ext, () => chrome.webRequest.onHeadersReceived.hasListeners()), true);
+    const page = await ext.context.newPage();
+    // The first answer is the failure; every later one (the popup's re-fetch) is a 200.
+    const url = `${site.base}flaky/lambda_edge_execution--serverless-next.http`;
+    await page.goto(url);
+    const tabId = await inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, url);
+    let kept;
+    for (let i = 0; i < 100 && !kept; i++) {
+      kept = (await inWorker(ext, (k) => chrome.storage.session.get(k), `tab:${tabId}`))[`tab:${tabId}`];
+      if (!kept) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(kept, 'the failing response was not kept');
+    assert.equal(kept.status, 503);
+    assert.equal(await inWorker(ext, (id) => chrome.action.getBadgeText({ tabId: id }), tabId), '503');
+
+    // Stop the service worker between the failure and the click.
+    const { targetInfos } = await ext.pipe.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${ext.id}/`));
+    await ext.pipe.send('Target.closeTarget', { targetId: worker.targetId });
+    for (let i = 0; i < 100 && ext.serviceWorker(); i++) await new Promise((r) => setTimeout(r, 20));
+
+    const popup = await clickIcon(ext, page);
+    assert.equal(await popup.evaluate("document.getElementById('verdict').dataset.cause"), 'lambda_edge_execution');
+    assert.equal(await popup.evaluate("document.getElementById('status').textContent"), 'Captured by watch mode');
+    assert.equal(await popup.evaluate("document.querySelectorAll('[data-note=\"refetch_recovered\"]').length"), 1);
+    await popup.close();
+
+    // A 5xx that is not CloudFront's is not kept; a success clears what was kept.
+    const other = await ext.context.newPage();
+    const otherUrl = `${site.base}fail/not_cloudfront--plain-nginx.http`;
+    await other.goto(otherUrl);
+    const otherTab = await inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, otherUrl);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await inWorker(ext, (k) => chrome.storage.session.get(k), `tab:${otherTab}`), {});
+    await page.goto(`${site.base}ok`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await inWorker(ext, (k) => chrome.storage.session.get(k), `tab:${tabId}`), {});
+  } finally {
+    await ext.close();
+  }
+});
+
+test('hostile header values and page text render as text', async () => {
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    const page = await ext.context.newPage();
+    await page.goto(`${site.base}hostile`);
+    const popup = await clickIcon(ext, page);
+    assert.equal(popup.state, 'done');
+    assert.equal(await popup.evaluate("document.querySelectorAll('main img, main script, main svg, main iframe').length"), 0);
+    assert.equal(await popup.evaluate('window.__pwned'), undefined);
+    assert.match(await popup.evaluate('document.body.innerText'), /<img src=x onerror=/);
+  } finally {
+    await ext.close();
+  }
+});
+
+test('DNS checks through DoH: the origin typed once per site, and the site on CloudFront', async () => {
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: { resolvers: [DOH], dnsChecks: true, watch: false } });
+    const page = await ext.context.newPage();
+    const port = new URL(site.base).port;
+    await page.goto(`http://${VIEWER_HOST}:${port}/fail/origin_dns--server-timing-slow-dns.http`);
+    // No origin known for this site yet: the verdict, the viewer host's check, no origin check.
+    let popup = await clickIcon(ext, page);
+    assert.equal(await popup.evaluate("document.querySelectorAll('[data-dns]').length"), 0);
+    assert.equal(await popup.evaluate("document.getElementById('viewer-dns').dataset.cloudfront"), 'yes');
+    assert.match(await popup.evaluate("document.getElementById('viewer-dns').textContent"), /d111abcdef8\.cloudfront\.net/);
+    // The user types the origin and checks it.
+    await popup.evaluate(`(async () => {
+      document.getElementById('origin-input').value = 'www.bogus.example.test';
+      document.getElementById('dns-form').requestSubmit();
+      while (document.getElementById('verdict').dataset.state !== 'done') await new Promise((r) => setTimeout(r, 10));
+    })()`);
+    assert.equal(await popup.evaluate("document.querySelectorAll('[data-dns=\"dnssec_bogus\"]').length"), 1,
+      await popup.evaluate("document.body.innerText"));
+    assert.equal(await popup.evaluate("document.getElementById('verdict').dataset.cause"), 'origin_dns');
+    await popup.close();
+    // Remembered for the site: the next click checks it straight away.
+    assert.deepEqual(await inWorker(ext, () => chrome.storage.local.get('origins')), { origins: { [VIEWER_HOST]: 'www.bogus.example.test' } });
+    popup = await clickIcon(ext, page);
+    assert.equal(await popup.evaluate("document.querySelectorAll('[data-dns=\"dnssec_bogus\"]').length"), 1);
+    assert.equal(await popup.evaluate("document.getElementById('origin-input').value"), 'www.bogus.example.test');
+  } finally {
+    await ext.close();
+  }
+});
+
+test('with DNS checks off nothing is sent anywhere', async () => {
+  // A "resolver" that counts what reaches it.
+  let hits = 0;
+  const counter = http.createServer((req, res) => { hits++; res.writeHead(503, { 'access-control-allow-origin': '*' }); res.end(); });
+  await new Promise((r) => counter.listen(0, '127.0.0.1', r));
+  const resolver = `http://127.0.0.1:${counter.address().port}/dns-query`;
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: { resolvers: [resolver], dnsChecks: false, watch: false }, origins: { '127.0.0.1': 'www.example.test' } });
+    const page = await ext.context.newPage();
+    await page.goto(`${site.base}fail/origin_dns--server-timing-slow-dns.http`);
+    const popup = await clickIcon(ext, page);
+    assert.equal(popup.state, 'done');
+    assert.equal(hits, 0);
+    // Control: with them on, the same click does reach the resolver.
+    await popup.close();
+    await setStorage(ext, 'local', { settings: { resolvers: [resolver], dnsChecks: true, watch: false } });
+    await clickIcon(ext, page);
+    assert.ok(hits > 0);
+  } finally {
+    await ext.close();
+    counter.close();
+  }
+});

@@ -1,0 +1,85 @@
+// Launching Debian Chromium with an unpacked build of the extension, and clicking its icon the
+// way a user does (CDP `Extensions.triggerAction`, which also grants activeTab), for the tests
+// and the benchmark.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { connectCdp } from './cdp.mjs';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const builds = path.join(root, 'target/extension');
+export const DOH = 'http://127.0.0.1:8053/dns-query';
+// The viewer host of the DNS tests: a CNAME of a cloudfront.net name in the harness's zone.
+export const VIEWER_HOST = 'cdn.example.test';
+
+export async function launchWithExtension(build) {
+  const dir = path.join(builds, build);
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'cf503-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${dir}`, `--load-extension=${dir}`,
+      '--enable-unsafe-extension-debugging', '--remote-debugging-port=0',
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      // Nothing leaves the machine: every name but the test's viewer host fails to resolve.
+      `--host-resolver-rules=MAP ${VIEWER_HOST} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`,
+    ],
+  });
+  const sw = context.serviceWorkers()[0] ?? await context.waitForEvent('serviceworker');
+  const id = new URL(sw.url()).host;
+  const pipe = await context.browser().newBrowserCDPSession();
+  const cdp = await connectCdp(userDataDir);
+  return {
+    context, id, pipe, cdp,
+    serviceWorker: () => context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${id}/`)),
+    async close() {
+      cdp.close();
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Evaluates `fn(arg)` in the extension's service worker (restarting it if it was stopped). */
+export async function inWorker(ext, fn, arg) {
+  let sw = ext.serviceWorker();
+  if (!sw) {
+    // A stopped worker comes back for an extension event; opening an extension page is one.
+    const page = await ext.context.newPage();
+    await page.goto(`chrome-extension://${ext.id}/options.html`);
+    sw = ext.serviceWorker() ?? await ext.context.waitForEvent('serviceworker');
+    await page.close();
+  }
+  return sw.evaluate(fn, arg);
+}
+
+export async function setStorage(ext, area, items) {
+  await inWorker(ext, ([a, i]) => chrome.storage[a].set(i), [area, items]);
+}
+
+/** Clicks the extension's icon on `page`'s tab; returns the popup once its verdict is final. */
+export async function clickIcon(ext, page, { timeoutMs = 20000 } = {}) {
+  const started = performance.now();
+  const { targetInfos } = await ext.pipe.send('Target.getTargets', { filter: [{ type: 'tab' }] });
+  const tab = targetInfos.find((t) => t.url === page.url());
+  if (!tab) throw new Error(`no tab target for ${page.url()}`);
+  await ext.pipe.send('Extensions.triggerAction', { id: ext.id, targetId: tab.targetId });
+  const popup = await ext.cdp.attachPage(`chrome-extension://${ext.id}/popup.html`);
+  const until = Date.now() + timeoutMs;
+  let state;
+  for (;;) {
+    state = await popup.evaluate("document.getElementById('verdict')?.dataset.state ?? ''").catch(() => '');
+    if (state === 'done' || state === 'error') break;
+    if (Date.now() > until) throw new Error(`popup not done in ${timeoutMs} ms (state ${state})`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  popup.elapsedMs = performance.now() - started;
+  popup.state = state;
+  popup.close = () => ext.cdp.send('Target.closeTarget', { targetId: popup.targetId });
+  return popup;
+}
