@@ -11,7 +11,7 @@
 #                    cannot click through (Chromium's permission prompt).
 #   firefox-test/    the same for Firefox, plus test-hook.js: WebDriver BiDi may not navigate
 #                    to moz-extension:// pages, so a tab opening http://127.0.0.1:*/__cf503/popup
-#                    ?tab=N is turned into the popup for tab N by the extension itself.
+#                    ?for=URL is turned into the popup for URL's tab by the extension itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f www/pkg/cf503_wasm_bg.wasm ] || { echo "build-extension: www/pkg missing: run scripts/build-web.sh" >&2; exit 1; }
