@@ -1,7 +1,7 @@
 // The popup: reads the failing tab (activeTab, granted by the click), hands what it read to the
 // engine and shows the web page's report view. Every decision comes from cf503-core: which of
 // the page's answers to believe, the cause, the DNS findings.
-import init, { diagnose_capture, check_dns } from './pkg/cf503_wasm.js';
+import init, { diagnose_capture, check_dns, check_alias } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
 import { api, loadSettings, rememberedOrigin, rememberOrigin } from './settings.js';
 
@@ -55,8 +55,8 @@ async function targetTab() {
 
 async function main() {
   const verdict = $('verdict');
-  settings = await loadSettings();
-  const tab = await targetTab();
+  let tab;
+  [settings, tab] = await Promise.all([loadSettings(), targetTab()]);
   let url;
   try {
     url = new URL(tab?.url ?? '');
@@ -67,50 +67,69 @@ async function main() {
     throw new Error('This tab is not a web page. Open the page that shows the CloudFront error and click cf503 again.');
   }
   viewerHost = url.hostname;
-  const stored = await api.storage.session.get(`tab:${tab.id}`).catch(() => ({}));
-  const passive = stored[`tab:${tab.id}`];
-  capture = { url: tab.url };
-  if (passive && passive.url === tab.url) capture.passive = { status: passive.status, headers: passive.headers };
-  try {
-    const [injection] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] });
-    Object.assign(capture, injection?.result ?? {});
-  } catch (e) {
-    // A page the extension may not read (browser pages, the web store, no click): say what is
-    // missing; a watch-mode capture may still be enough.
-    capture.refetch_error = `the page could not be read (${e.message ?? e})`;
-  }
-  $('status').textContent = capture.passive ? 'Captured by watch mode' : 'Read at the click';
+  // Reading the tab (a script in it, a re-fetch) is the slowest step: start it first.
+  const reading = readCapture(tab);
+  const origin = await rememberedOrigin(viewerHost);
+  $('origin-input').value = origin;
   await engine;
+  // The DNS checks need nothing from the tab: they start now, beside reading it.
+  const dns = settings.dnsChecks ? startDns(origin) : null;
+  capture = await reading;
+  $('status').textContent = capture.passive ? 'Captured by watch mode' : 'Read at the click';
   last = diagnose_capture(capture);
   $('result').hidden = false;
   renderReport(verdict, $('report'), last.report);
-
   if (!settings.dnsChecks) {
     $('dns-off').hidden = false;
     $('dns-run').disabled = true;
   }
-  const origin = await rememberedOrigin(viewerHost);
-  $('origin-input').value = origin;
-  if (settings.dnsChecks) await runDns(origin);
+  if (dns) await finishDns(dns);
+  // The benchmark (tests/e2e/bench-extension.mjs) times the click to this mark.
+  performance.mark('cf503:done');
   verdict.dataset.state = 'done';
 }
 
+async function readCapture(tab) {
+  const stored = await api.storage.session.get(`tab:${tab.id}`).catch(() => ({}));
+  const passive = stored[`tab:${tab.id}`];
+  const c = { url: tab.url };
+  if (passive && passive.url === tab.url) c.passive = { status: passive.status, headers: passive.headers };
+  try {
+    const [injection] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] });
+    Object.assign(c, injection?.result ?? {});
+  } catch (e) {
+    // A page the extension may not read (browser pages, the web store, no click): say what is
+    // missing; a watch-mode capture may still be enough.
+    c.refetch_error = `the page could not be read (${e.message ?? e})`;
+  }
+  return c;
+}
+
 // DNS checks over DoH: the origin's (when known) and the viewer host's, whose CNAME chain
-// says whether the site is on CloudFront. Only when DNS checks are on.
-async function runDns(origin) {
-  const verdict = $('verdict');
+// says whether the site is on CloudFront. Only when DNS checks are on. Answers fill in the DNS
+// section as they arrive; the verdict is redone with them at the end.
+function startDns(origin) {
   const dnsSection = () => $('dns') ?? $('report').appendChild(Object.assign(document.createElement('section'), { id: 'dns', className: 'dns' }));
-  const viewer = check_dns(viewerHost, settings.resolvers, DOH_ATTEMPT_MS, null)
+  // An address has no CNAME chain to look at (URL hosts: dotted IPv4 or bracketed IPv6).
+  const isAddress = /^[\d.]+$/.test(viewerHost) || viewerHost.startsWith('[');
+  const viewer = isAddress ? Promise.resolve() : check_alias(viewerHost, settings.resolvers, DOH_ATTEMPT_MS)
     .then((v) => showViewer(v.json()))
     .catch((e) => showViewer(null, e));
-  if (origin) {
-    try {
-      const dns = await check_dns(origin, settings.resolvers, DOH_ATTEMPT_MS, (partial) => renderDns(dnsSection(), partial));
+  const check = origin
+    ? check_dns(origin, settings.resolvers, DOH_ATTEMPT_MS, (partial) => renderDns(dnsSection(), partial))
+    : Promise.resolve(null);
+  return { viewer, check };
+}
+
+async function finishDns({ viewer, check }) {
+  try {
+    const dns = await check;
+    if (dns) {
       last = diagnose_capture(capture, dns);
-      renderReport(verdict, $('report'), last.report);
-    } catch (e) {
-      showError(`DNS checks: ${e.message ?? e}`);
+      renderReport($('verdict'), $('report'), last.report);
     }
+  } catch (e) {
+    showError(`DNS checks: ${e.message ?? e}`);
   }
   await viewer;
 }
@@ -131,7 +150,7 @@ $('dns-form').addEventListener('submit', async (event) => {
   $('error').hidden = true;
   const origin = $('origin-input').value.trim();
   await rememberOrigin(viewerHost, origin);
-  await runDns(origin);
+  await finishDns(startDns(origin));
   $('verdict').dataset.state = 'done';
 });
 

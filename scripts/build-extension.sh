@@ -9,7 +9,7 @@
 #   chromium-watch/  watch mode's optional permissions declared as required, for 127.0.0.1
 #                    only: what the user grants in the options page, which a headless test
 #                    cannot click through (Chromium's permission prompt).
-#   firefox-test/    the same for Firefox, plus test-hook.js: WebDriver BiDi may not navigate
+#   firefox-test/    the same for Firefox, plus bidi-hook.js: WebDriver BiDi may not navigate
 #                    to moz-extension:// pages, so a tab opening http://127.0.0.1:*/__cf503/popup
 #                    ?for=URL is turned into the popup for URL's tab by the extension itself.
 set -euo pipefail
@@ -47,7 +47,7 @@ if variant in ("chromium-watch", "firefox-test"):
     m["host_permissions"] = ["http://127.0.0.1/*"]
     m["name"] += " (test build)"
 if variant == "firefox-test":
-    m["background"]["scripts"] = ["test-hook.js"]
+    m["background"]["scripts"] = ["bidi-hook.js"]
 json.dump(m, open(path, "w"), indent=2, ensure_ascii=False)
 PY
 }
@@ -59,7 +59,7 @@ assemble firefox firefox
 if [ "${1:-}" = --test ]; then
     assemble chromium-watch chromium-watch
     assemble firefox-test firefox-test
-    cp tests/e2e/extension/test-hook.js "$out/firefox-test/"
+    cp tests/e2e/extension/bidi-hook.js "$out/firefox-test/"
 fi
 for b in chromium firefox; do
     echo "build-extension: $out/cf503-$b.zip $(stat -c %s "$out/cf503-$b.zip") bytes"

@@ -96,7 +96,7 @@ fn healthy() {
         assert_eq!(results.len(), 3);
         assert!(results.iter().all(|r| r["aa"] == true));
     }
-    assert_eq!(v["depth"], 4);
+    assert_eq!(v["depth"], 3);
 }
 
 #[test]
@@ -337,7 +337,7 @@ fn doh_healthy_and_bogus_through_dnsdist() {
     let v = dns_over_doh("www.example.test", DOH);
     assert_eq!(finding_ids(&v), ["ok"]);
     assert_eq!(v["direct"], false);
-    assert_eq!(v["depth"], 3);
+    assert_eq!(v["depth"], 2);
     assert_eq!(v["apex"], "example.test.");
     assert!(
         v["servers"]

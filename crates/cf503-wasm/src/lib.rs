@@ -161,6 +161,28 @@ pub async fn check_dns(
     attempt_ms: Option<u32>,
     on_update: Option<js_sys::Function>,
 ) -> Result<DnsResult, JsError> {
+    run_check(origin, resolvers, attempt_ms, on_update, false).await
+}
+
+/// What the resolvers answer for `host` itself, in one round (no zone apex, no name servers):
+/// enough to see whether a viewer host is an alias of a `*.cloudfront.net` name (the report's
+/// `cloudfront_alias`).
+#[wasm_bindgen]
+pub async fn check_alias(
+    host: String,
+    resolvers: Vec<String>,
+    attempt_ms: Option<u32>,
+) -> Result<DnsResult, JsError> {
+    run_check(host, resolvers, attempt_ms, None, true).await
+}
+
+async fn run_check(
+    origin: String,
+    resolvers: Vec<String>,
+    attempt_ms: Option<u32>,
+    on_update: Option<js_sys::Function>,
+    resolver_view_only: bool,
+) -> Result<DnsResult, JsError> {
     if resolvers.is_empty() {
         return Err(JsError::new(
             "no DNS-over-HTTPS resolver given: turn DNS checks off or add a resolver URL",
@@ -171,6 +193,7 @@ pub async fn check_dns(
         can_target_servers: false,
         resolvers: n,
         resolver_timeout_ms: u64::from(attempt_ms.unwrap_or(4000)),
+        resolver_view_only,
         ..Config::default()
     };
     let cap = config.resolver_timeout_ms + 500;

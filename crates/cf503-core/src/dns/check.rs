@@ -46,6 +46,10 @@ pub struct Config {
     /// How many resolvers the transport has (at least 1). The origin is asked of every one and
     /// their answers compared; the other questions go to the first that works.
     pub resolvers: u8,
+    /// Ask only what the resolvers answer for the name itself (A, AAAA, A with CD): one round,
+    /// no zone apex, no name servers. Enough to see a CNAME chain — is a viewer host an alias
+    /// of `*.cloudfront.net`? — without the cost of the full check.
+    pub resolver_view_only: bool,
 }
 
 impl Default for Config {
@@ -57,6 +61,7 @@ impl Default for Config {
             retries: 1,
             deadline_ms: 15_000,
             resolvers: 1,
+            resolver_view_only: false,
         }
     }
 }
@@ -144,6 +149,10 @@ pub(crate) enum Purpose {
     OriginViaResolver { cd: bool },
     /// NS set of the apex (`parent: false`) or of the parent zone.
     ZoneNs { parent: bool },
+    /// NS set of a name that may turn out to be the apex or its parent, asked in the first
+    /// round beside its SOA so the name servers are known one round earlier. Becomes `ZoneNs`
+    /// when the apex is decided; otherwise it is not used.
+    NsCandidate,
     /// A name server's address (of the zone, of its parent, or both).
     NsAddress { ns: String },
     /// The origin asked of one name server address.
@@ -232,6 +241,8 @@ impl Check {
             delegation: None,
             resolver_failures: Vec::new(),
         };
+        // Without a zone apex to find, nothing is planned after the first round.
+        c.apex_decided = c.config.resolver_view_only;
         c.plan_first_round();
         Ok(c)
     }
@@ -293,17 +304,23 @@ impl Check {
             cd: false,
             dnssec_ok: true,
         };
-        // The origin and each parent, longest first; not the root.
+        // The origin and each parent, longest first; not the root. Their NS sets in the same
+        // round: one of them is the apex's, and waiting for the SOA walk first costs a round.
         let mut name = self.origin.clone();
-        loop {
-            self.add(
-                Purpose::ApexSoa,
-                &name.clone(),
-                RType::Soa,
-                recursive,
-                Target::Resolver(0),
-                1,
-            );
+        while !self.config.resolver_view_only {
+            for (purpose, rtype) in [
+                (Purpose::ApexSoa, RType::Soa),
+                (Purpose::NsCandidate, RType::Ns),
+            ] {
+                self.add(
+                    purpose,
+                    &name.clone(),
+                    rtype,
+                    recursive,
+                    Target::Resolver(0),
+                    1,
+                );
+            }
             match name.split_once('.') {
                 Some((_, rest)) if !rest.is_empty() && rest.contains('.') => {
                     name = rest.to_string()
@@ -532,6 +549,21 @@ impl Check {
                     cd: false,
                     dnssec_ok: true,
                 };
+                // The candidates' NS queries already asked for the apex and parent: they
+                // become the zone's (and parent's) NS queries; the `add`s below then find them.
+                let zones = [(self.apex.clone(), false), (self.parent.clone(), true)];
+                for q in &mut self.queries {
+                    if q.purpose != Purpose::NsCandidate {
+                        continue;
+                    }
+                    for (zone, parent) in &zones {
+                        if zone.as_deref() == Some(q.question.name.as_str())
+                            && (!parent || self.config.can_target_servers)
+                        {
+                            q.purpose = Purpose::ZoneNs { parent: *parent };
+                        }
+                    }
+                }
                 if let Some(apex) = self.apex.clone() {
                     self.add(
                         Purpose::ZoneNs { parent: false },
@@ -602,7 +634,7 @@ impl Check {
                     if let RrData::Ns(ns) = &rr.data
                         && rr.name == q.question.name
                     {
-                        new_ns.push(ns.clone());
+                        new_ns.push((ns.clone(), q.depth));
                     }
                 }
             }
@@ -612,7 +644,7 @@ impl Check {
             cd: false,
             dnssec_ok: false,
         };
-        for ns in new_ns {
+        for (ns, depth) in new_ns {
             if self.ns_seen.insert(ns.clone()) {
                 for rtype in [RType::A, RType::Aaaa] {
                     self.add(
@@ -621,7 +653,7 @@ impl Check {
                         rtype,
                         plain,
                         Target::Resolver(0),
-                        3,
+                        depth + 1,
                     );
                 }
             }
