@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { rpcOverWebSocket } from './ws-rpc.mjs';
 
 export async function connectCdp(userDataDir) {
   let text = '';
@@ -15,21 +16,8 @@ export async function connectCdp(userDataDir) {
   if (!port) throw new Error('Chromium wrote no DevToolsActivePort (is --remote-debugging-port=0 set?)');
   const ws = new WebSocket(`ws://127.0.0.1:${port}${wsPath}`);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  let next = 0;
-  const pending = new Map();
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data);
-    const p = msg.id !== undefined && pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
-    else p.resolve(msg.result);
-  });
-  const send = (method, params = {}, sessionId) => new Promise((resolve, reject) => {
-    const id = ++next;
-    pending.set(id, { resolve, reject, method });
-    ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
-  });
+  const rpc = rpcOverWebSocket(ws, (msg) => msg.error?.message);
+  const send = (method, params = {}, sessionId) => rpc(method, params, sessionId ? { sessionId } : {});
   return {
     send,
     close: () => ws.close(),

@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { rpcOverWebSocket } from './ws-rpc.mjs';
 
 export const ADDON_ID = 'cf503@cf503.dev';
 export const ADDON_UUID = '7c3f5a2e-5031-4c0d-9e2b-cf503cf503aa';
@@ -53,21 +54,7 @@ export async function launchFirefox() {
   });
   const ws = new WebSocket(`${url}/session`);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  let next = 0;
-  const pending = new Map();
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data);
-    const p = msg.id !== undefined && pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (msg.type === 'error') p.reject(new Error(`${p.method}: ${msg.error}: ${msg.message}`));
-    else p.resolve(msg.result);
-  });
-  const send = (method, params = {}) => new Promise((resolve, reject) => {
-    const id = ++next;
-    pending.set(id, { resolve, reject, method });
-    ws.send(JSON.stringify({ id, method, params }));
-  });
+  const send = rpcOverWebSocket(ws, (msg) => msg.type === 'error' && `${msg.error}: ${msg.message}`);
   await send('session.new', { capabilities: {} });
   return {
     send,
