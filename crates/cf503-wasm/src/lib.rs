@@ -74,15 +74,15 @@ fn observation(input: &str, entry: Option<usize>) -> Result<Observation, JsError
 }
 
 fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
+    // No terminal text: no front end shows it, and it would cost its renderer in the module.
     to_js(&serde_json::json!({
         "report": report::json_value(d),
         "markdown": report::markdown(d),
-        "text": report::text(d),
     }))
 }
 
 /// Diagnoses a pasted response or one failing HAR entry (`entry` = its index in `log.entries`;
-/// the first failing one when absent). Returns `{report, markdown, text}`.
+/// the first failing one when absent). Returns `{report, markdown}`.
 #[wasm_bindgen]
 pub fn diagnose_input(input: &str, entry: Option<usize>) -> Result<JsValue, JsError> {
     rendered(&diagnose(&observation(input, entry)?))
@@ -103,8 +103,8 @@ pub fn diagnose_input_with_dns(
 
 /// Diagnoses what the extension captured from a tab (`{url, navigation_status, page_text,
 /// refetch: {status, headers}, refetch_error, passive: {status, headers}}`, headers as
-/// `[name, value]` pairs), with a DNS check joined in when given. Returns `{report, markdown,
-/// text}`; throws when the tab is not failing or nothing could be read.
+/// `[name, value]` pairs), with a DNS check joined in when given. Returns `{report, markdown}`;
+/// throws when the tab is not failing or nothing could be read.
 #[wasm_bindgen]
 pub fn diagnose_capture(capture: JsValue, dns: Option<DnsResult>) -> Result<JsValue, JsError> {
     let capture: cf503_core::capture::BrowserCapture = serde_wasm_bindgen::from_value(capture)
