@@ -6,10 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import http from 'node:http';
 import { startCloudFront } from './support/cloudfront.mjs';
-import { builds, DOH, VIEWER_HOST, launchWithExtension, inWorker, setStorage, clickIcon } from './support/extension.mjs';
+import { root, builds, DOH, VIEWER_HOST, launchWithExtension, inWorker, setStorage, clickIcon } from './support/extension.mjs';
 
 let site;
 const NO_DNS = { resolvers: [DOH], dnsChecks: false, watch: false };
@@ -58,6 +59,27 @@ test('click path, activeTab only: each cause from a CloudFront-like failure', as
     const popup = await clickIcon(ext, page);
     assert.equal(popup.state, 'error');
     assert.match(await popup.evaluate("document.getElementById('error').textContent"), /answers 200 now/);
+  } finally {
+    await ext.close();
+  }
+});
+
+test('every raw response fixture, replayed over HTTP, gets its cause from a click', async () => {
+  const names = (await readdir(path.join(root, 'tests/fixtures/responses'))).filter((n) => n.endsWith('.http'));
+  assert.ok(names.length >= 20, `fixtures missing: ${names}`);
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    const page = await ext.context.newPage();
+    const wrong = [];
+    for (const name of names) {
+      await page.goto(`${site.base}fail/${name}`);
+      const popup = await clickIcon(ext, page);
+      const got = await popup.evaluate("document.getElementById('verdict').dataset.cause ?? document.getElementById('error').textContent");
+      if (got !== name.split('--')[0]) wrong.push(`${name}: ${got}`);
+      await popup.close();
+    }
+    assert.deepEqual(wrong, []);
   } finally {
     await ext.close();
   }
