@@ -1,6 +1,6 @@
 // The web page: wires the form to the wasm engine and the shared report view. Thin on purpose:
 // every decision comes from cf503-core.
-import init, { inspect, diagnose_input, diagnose_input_with_dns, check_dns, version } from './pkg/cf503_wasm.js';
+import init, { inspect, diagnose_input, diagnose_input_with_dns, diagnose_shared, check_dns, version } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
 
 const DEFAULT_RESOLVERS = [
@@ -90,13 +90,13 @@ $('form').addEventListener('submit', async (event) => {
   last = result;
   $('result').hidden = false;
   renderReport(verdict, $('report'), result.report);
-  updatePermalink(result.report);
+  updatePermalink(result);
   if (origin && $('dns-checks').checked) {
     try {
       const dns = await check_dns(origin, resolvers(), 4000, (partial) => renderDns($('dns'), partial));
       last = diagnose_input_with_dns(input, entry, dns);
       renderReport(verdict, $('report'), last.report);
-      updatePermalink(last.report);
+      updatePermalink(last);
     } catch (e) {
       showError(`DNS checks: ${e.message ?? e}`);
     }
@@ -118,12 +118,29 @@ $('download-json').addEventListener('click', () => {
   URL.revokeObjectURL(a.href);
 });
 
-// The link carries only derived, non-secret facts: cause, status, POP, origin kind.
-function updatePermalink(report) {
-  const p = new URLSearchParams();
-  p.set('cause', report.findings[0].cause);
-  if (report.status) p.set('status', String(report.status));
-  if (report.observed.pop) p.set('pop', report.observed.pop.id);
-  if (report.observed.origin_kind) p.set('origin_kind', report.observed.origin_kind);
-  $('permalink').href = `#${p}`;
+// The link carries only derived, non-secret facts (the core's share fragment): no URL, no
+// headers, no page text. Opening it diagnoses the canonical response those facts stand for.
+function updatePermalink(result) {
+  $('permalink').href = `#${result.share}`;
 }
+
+async function showShared() {
+  if (!location.hash.startsWith('#v=')) return;
+  await ready;
+  const verdict = $('verdict');
+  try {
+    last = diagnose_shared(location.hash);
+  } catch (e) {
+    verdict.dataset.state = 'error';
+    showError(String(e.message ?? e));
+    return;
+  }
+  $('error').hidden = true;
+  $('result').hidden = false;
+  renderReport(verdict, $('report'), last.report);
+  updatePermalink(last);
+  verdict.dataset.state = 'done';
+}
+
+showShared();
+window.addEventListener('hashchange', showShared);

@@ -83,6 +83,32 @@ test('paste flows give the fixture\'s cause', async () => {
   await page.close();
 });
 
+test('the link to a diagnosis reproduces it from derived facts only', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const text = await fixture('lambda_edge_throttled--throttled-page.http');
+  await diagnose(page, { text });
+  const href = await page.getAttribute('#permalink', 'href');
+  assert.match(href, /^#v=1&status=503&/);
+  // Nothing pasted verbatim: no request id, no URL, no header outside our own words.
+  const requestId = /^x-amz-cf-id:\s*(\S+)/im.exec(text)[1];
+  assert.ok(!href.includes(requestId) && !href.includes(encodeURIComponent(requestId)), href);
+  assert.ok(!/http|cookie/i.test(decodeURIComponent(href)), href);
+  const shared = await browser.newPage();
+  await shared.goto(base + href);
+  await shared.waitForSelector('#verdict[data-state="done"]', { state: 'attached' });
+  assert.equal(await shared.getAttribute('#verdict', 'data-cause'), 'lambda_edge_throttled');
+  assert.equal(await shared.locator('[data-note="shared_link"]').count(), 1);
+  assert.match(await shared.textContent("#report"), /NRT57-P2 \(Tokyo, Japan\)/);
+  // A link that is not ours gets an error, not a verdict.
+  await shared.goto(`${base}#v=1&status=abc`);
+  await shared.reload();
+  await shared.waitForSelector('#verdict[data-state="error"]', { state: 'attached' });
+  assert.match(await shared.textContent('#error'), /names no HTTP status/);
+  await page.close();
+  await shared.close();
+});
+
 test('a bad paste gets a clear error, not a verdict', async () => {
   const page = await browser.newPage();
   await page.goto(base);

@@ -154,6 +154,10 @@ pub struct Summary {
     pub timing_connect_ms: Option<u32>,
     /// `cdn-upstream-fbl`.
     pub timing_upstream_fbl_ms: Option<u32>,
+    /// The `<Code>` of an XML error body (S3's `SlowDown`, the CloudFront API's codes).
+    pub xml_code: Option<String>,
+    /// Whether the body is a CloudFront API `<ErrorResponse>`.
+    pub cloudfront_api: bool,
 }
 
 /// The verdict on one response.
@@ -1229,6 +1233,8 @@ fn summarise(obs: &Observation, sig: &Signals<'_>) -> Summary {
             .as_ref()
             .and_then(|s| s.upstream_connect_ms),
         timing_upstream_fbl_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_fbl_ms),
+        xml_code: sig.xml_code.map(shorten),
+        cloudfront_api: sig.api_error.is_some(),
     }
 }
 

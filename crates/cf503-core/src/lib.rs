@@ -39,6 +39,7 @@ pub mod parse;
 pub mod pops;
 pub mod redact;
 pub mod report;
+pub mod share;
 pub mod signals;
 
 pub use causes::CauseId;

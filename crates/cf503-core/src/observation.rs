@@ -26,6 +26,8 @@ pub enum Source {
     Browser,
     /// Fetched by the CLI (`cf503 check URL`).
     Fetched,
+    /// Rebuilt from a shared link's derived facts ([`crate::share`]).
+    Shared,
 }
 
 impl Source {
@@ -37,6 +39,7 @@ impl Source {
             Source::Har => "har",
             Source::Browser => "browser",
             Source::Fetched => "fetched",
+            Source::Shared => "shared",
         }
     }
 }

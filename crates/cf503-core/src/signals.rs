@@ -245,6 +245,13 @@ pub enum CfPhrase {
     GatewayTimeout,
 }
 
+/// Whether `text` is one of the page sentences this module recognises, as reports show them
+/// (a shared link may carry only these).
+pub fn is_known_phrase(text: &str) -> bool {
+    CF_PHRASES.iter().any(|(p, _)| p.text() == text)
+        || ORIGIN_PHRASES.iter().any(|(_, _, shown)| *shown == text)
+}
+
 /// Matched against the page text folded to lower case with straight quotes.
 const CF_PHRASES: &[(CfPhrase, &str)] = &[
     (

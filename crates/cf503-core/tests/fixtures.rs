@@ -262,3 +262,30 @@ fn verbose_curl_keeps_request_secrets_out() {
             .contains("[redacted]")
     );
 }
+
+/// A shared link carries derived facts only, and opening it gives the same verdict back.
+#[test]
+fn shared_links_reproduce_every_verdict_without_secrets() {
+    let mut failures = Vec::new();
+    for name in names() {
+        let (obs, d) = load(&name);
+        let fragment = cf503_core::share::fragment(&d);
+        // Nothing the user pasted verbatim: no URL, no request id, no free text.
+        for leak in [obs.url(), d.summary.request_id.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            assert!(!fragment.contains(leak), "{name}: {leak} in {fragment}");
+        }
+        assert!(!fragment.contains("http"), "{name}: {fragment}");
+        let again = diagnose(&cf503_core::share::observation(&fragment).unwrap());
+        if again.top().cause != d.top().cause {
+            failures.push(format!(
+                "{name}: {} -> {} via {fragment}",
+                d.top().cause.as_str(),
+                again.top().cause.as_str()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -178,6 +178,18 @@ proptest! {
                 prop_assert!(!out.contains(secret.as_str()), "{:?} leaked in {:?}:\n{}", secret, f, out);
             }
         }
+        // Nor into a shared link.
+        let diagnoses = match &analysis {
+            Analysis::Response(r) => vec![&r.1],
+            Analysis::Har { diagnoses, .. } => diagnoses.iter().collect(),
+            other => return Err(TestCaseError::fail(format!("unexpected analysis {other:?}"))),
+        };
+        for d in diagnoses {
+            let link = cf503_core::share::fragment(d);
+            for secret in s {
+                prop_assert!(!link.contains(secret.as_str()), "{:?} leaked in the link {}", secret, link);
+            }
+        }
     }
 }
 

@@ -78,11 +78,13 @@ fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
     to_js(&serde_json::json!({
         "report": report::json_value(d),
         "markdown": report::markdown(d),
+        "share": cf503_core::share::fragment(d),
     }))
 }
 
 /// Diagnoses a pasted response or one failing HAR entry (`entry` = its index in `log.entries`;
-/// the first failing one when absent). Returns `{report, markdown}`.
+/// the first failing one when absent). Returns `{report, markdown, share}`, `share` being the
+/// URL fragment of a link that reproduces the diagnosis from derived facts only.
 #[wasm_bindgen]
 pub fn diagnose_input(input: &str, entry: Option<usize>) -> Result<JsValue, JsError> {
     rendered(&diagnose(&observation(input, entry)?))
@@ -103,7 +105,7 @@ pub fn diagnose_input_with_dns(
 
 /// Diagnoses what the extension captured from a tab (`{url, navigation_status, page_text,
 /// refetch: {status, headers}, refetch_error, passive: {status, headers}}`, headers as
-/// `[name, value]` pairs), with a DNS check joined in when given. Returns `{report, markdown}`;
+/// `[name, value]` pairs), with a DNS check joined in when given. Returns `{report, markdown, share}`;
 /// throws when the tab is not failing or nothing could be read.
 #[wasm_bindgen]
 pub fn diagnose_capture(capture: JsValue, dns: Option<DnsResult>) -> Result<JsValue, JsError> {
@@ -129,6 +131,13 @@ pub fn keepable_response(status: u16, headers: JsValue) -> Result<JsValue, JsErr
         }
         None => Ok(JsValue::NULL),
     }
+}
+
+/// Diagnoses a shared link's fragment (`v=1&status=…`, with or without `#`). Returns
+/// `{report, markdown, share}`; throws when it is not a cf503 link.
+#[wasm_bindgen]
+pub fn diagnose_shared(fragment: &str) -> Result<JsValue, JsError> {
+    rendered(&cf503_core::share::diagnose(fragment).map_err(|e| JsError::new(&e.to_string()))?)
 }
 
 thread_local! {

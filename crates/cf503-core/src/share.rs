@@ -1,0 +1,368 @@
+//! Links that reproduce a diagnosis from derived facts only.
+//!
+//! A shared link must not carry what the user pasted: URLs, cookies, request ids, free-form
+//! header values and page texts can all be secret. It carries what the diagnosis *derived* —
+//! status, who generated the error, the `X-Cache` result type, the POP id, the recognised page
+//! sentence (from our own tables), the origin kind, an XML error code word, `Age`, a numeric `Retry-After`, log result
+//! types, `Server-Timing` figures — as a URL fragment (`v=1&status=503&…`, never sent to a
+//! server). Opening it rebuilds a canonical response from those facts alone and diagnoses it
+//! again, so the verdict, evidence and steps come back, explained. Every value is checked on
+//! the way in: anything that is not one of our own words or a number is dropped.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::diagnose::{Diagnosis, Note};
+use crate::observation::{Observation, Source};
+use crate::signals::ResultType;
+
+const VERSION: &str = "1";
+
+/// The URL fragment (without `#`) for a diagnosis: derived facts only.
+pub fn fragment(d: &Diagnosis) -> String {
+    let s = &d.summary;
+    let mut pairs: Vec<(&str, String)> = vec![("v", VERSION.to_string())];
+    if let Some(status) = s.status {
+        pairs.push(("status", status.to_string()));
+    }
+    pairs.push(("gen", s.generated_by.to_string()));
+    if s.through_cloudfront {
+        pairs.push(("cf", "1".to_string()));
+    }
+    if let Some(t) = s.x_cache.as_deref().and_then(result_type) {
+        pairs.push(("xcache", t.as_str().to_string()));
+    }
+    if let Some(pop) = s.pop.as_deref().filter(|p| is_pop_id(p)) {
+        pairs.push(("pop", pop.to_string()));
+    }
+    if let Some(kind) = s.origin_kind {
+        pairs.push(("kind", kind.to_string()));
+    }
+    if let Some(phrase) = s.page_phrase {
+        pairs.push(("phrase", phrase.to_string()));
+    }
+    if let Some(code) = s.xml_code.as_deref().filter(|c| is_code_word(c)) {
+        pairs.push(("code", code.to_string()));
+    }
+    if s.cloudfront_api {
+        pairs.push(("api", "1".to_string()));
+    }
+    if let Some(age) = s.age {
+        pairs.push(("age", age.to_string()));
+    }
+    if let Some(retry) = s
+        .retry_after
+        .as_deref()
+        .filter(|r| r.parse::<u32>().is_ok())
+    {
+        pairs.push(("retry", retry.to_string()));
+    }
+    for (key, value) in [("log", s.log_result), ("dlog", s.log_detailed_result)] {
+        if let Some(v) = value {
+            pairs.push((key, v.to_string()));
+        }
+    }
+    for (key, value) in [
+        ("dns", s.timing_dns_ms),
+        ("connect", s.timing_connect_ms),
+        ("fbl", s.timing_upstream_fbl_ms),
+    ] {
+        if let Some(v) = value {
+            pairs.push((key, v.to_string()));
+        }
+    }
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(k);
+        out.push('=');
+        percent_encode(v, &mut out);
+    }
+    out
+}
+
+/// Why a fragment cannot be read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ShareError {
+    /// Not a cf503 link (no `v=1`), or from a newer version.
+    NotALink,
+    /// The link names no status: nothing to diagnose.
+    NoStatus,
+}
+
+impl core::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ShareError::NotALink => write!(
+                f,
+                "this link does not hold a cf503 diagnosis (or one from a newer cf503): paste the response instead"
+            ),
+            ShareError::NoStatus => write!(
+                f,
+                "this cf503 link names no HTTP status, so there is nothing to diagnose: paste the response instead"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for ShareError {}
+
+/// The canonical response a fragment stands for, ready to diagnose. Unknown keys and values
+/// that are not ours (a result type we do not know, a phrase not in our tables, a malformed POP
+/// id, non-numbers) are dropped.
+pub fn observation(fragment: &str) -> Result<Observation, ShareError> {
+    let fragment = fragment.trim().trim_start_matches('#');
+    let mut facts: Vec<(String, String)> = Vec::new();
+    for pair in fragment.split('&') {
+        if let Some((k, v)) = pair.split_once('=') {
+            facts.push((percent_decode(k), percent_decode(v)));
+        }
+    }
+    let get = |key: &str| {
+        facts
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    if get("v") != Some(VERSION) {
+        return Err(ShareError::NotALink);
+    }
+    let status = get("status")
+        .and_then(|s| s.parse::<u16>().ok())
+        .filter(|s| (100..=599).contains(s))
+        .ok_or(ShareError::NoStatus)?;
+    let mut obs = Observation::new(Source::Shared);
+    obs.set_status(status, None);
+    let generated_by_cloudfront = get("gen") == Some("cloudfront");
+    if generated_by_cloudfront {
+        obs.push_header("Server", "CloudFront");
+    } else if let Some(kind) = get("kind") {
+        for (name, value) in origin_headers(kind) {
+            obs.push_header(name, value);
+        }
+    }
+    if get("cf") == Some("1") {
+        obs.push_header("Via", "1.1 shared.cloudfront.net (CloudFront)");
+    }
+    if let Some(t) = get("xcache").and_then(ResultType::parse) {
+        obs.push_header("X-Cache", &format!("{} from cloudfront", t.as_str()));
+    }
+    if let Some(pop) = get("pop").filter(|p| is_pop_id(p)) {
+        obs.push_header("X-Amz-Cf-Pop", pop);
+    }
+    for (key, header) in [("age", "Age"), ("retry", "Retry-After")] {
+        if let Some(n) = get(key).filter(|v| v.parse::<u32>().is_ok()) {
+            obs.push_header(header, n);
+        }
+    }
+    for (key, header) in [
+        ("log", "x-edge-result-type"),
+        ("dlog", "x-edge-detailed-result-type"),
+    ] {
+        if let Some(t) = get(key).and_then(ResultType::parse) {
+            obs.push_header(header, t.as_str());
+        }
+    }
+    let timings: Vec<String> = [
+        ("dns", "cdn-upstream-dns"),
+        ("connect", "cdn-upstream-connect"),
+        ("fbl", "cdn-upstream-fbl"),
+    ]
+    .iter()
+    .filter_map(|(key, metric)| {
+        let ms = get(key)?.parse::<u32>().ok()?;
+        Some(format!("{metric};dur={ms}"))
+    })
+    .collect();
+    if !timings.is_empty() {
+        obs.push_header("Server-Timing", &timings.join(", "));
+    }
+    // An XML error body carries only its code: S3's `<Error>`, or the CloudFront API's.
+    if let Some(code) = get("code").filter(|c| is_code_word(c)) {
+        let body = if get("api") == Some("1") {
+            format!(
+                "<ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Code>{code}</Code></Error></ErrorResponse>"
+            )
+        } else {
+            format!("<Error><Code>{code}</Code></Error>")
+        };
+        obs.attach_body(&body, Some("application/xml"));
+    }
+    if let Some(phrase) = get("phrase").filter(|p| crate::signals::is_known_phrase(p)) {
+        obs.set_page_text(phrase);
+    }
+    Ok(obs)
+}
+
+/// Diagnoses a shared link: the canonical response rebuilt from its facts, with a note saying so.
+pub fn diagnose(fragment: &str) -> Result<Diagnosis, ShareError> {
+    let mut d = crate::diagnose(&observation(fragment)?);
+    d.notes.insert(
+        0,
+        Note {
+            id: "shared_link",
+            text: String::from(
+                "Rebuilt from a shared link, which carries only derived facts (status, result type, \
+                 edge location, recognised page sentence, origin kind): no URL, headers or page \
+                 text of the original.",
+            ),
+        },
+    );
+    Ok(d)
+}
+
+/// Headers by which the signals recognise each origin kind (see `signals::origin_kind`).
+fn origin_headers(kind: &str) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        "s3" => &[("Server", "AmazonS3")],
+        "alb" => &[("Server", "awselb/2.0")],
+        "classic_elb" => &[("Server", "awselb")],
+        "api_gateway" => &[("x-amz-apigw-id", "shared")],
+        "lambda_function_url" => &[
+            ("x-amzn-RequestId", "shared"),
+            ("X-Amzn-Trace-Id", "shared"),
+        ],
+        "heroku" => &[("Server", "heroku")],
+        "nginx" => &[("Server", "nginx")],
+        "apache" => &[("Server", "Apache")],
+        "iis" => &[("Server", "Microsoft-IIS/10.0")],
+        "envoy" => &[("Server", "envoy")],
+        "other" => &[("Server", "origin")],
+        _ => &[],
+    }
+}
+
+/// The result type an `X-Cache` value names (`LambdaLimitExceeded from cloudfront`).
+fn result_type(x_cache: &str) -> Option<ResultType> {
+    ResultType::parse(x_cache.split_whitespace().next()?)
+}
+
+/// An error code: one word of ASCII letters and digits (`SlowDown`, `ServiceUnavailable`).
+fn is_code_word(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `FRA56-P1`, `IAD89-C1`, `HIO50-C2`: three letters, digits, an optional `-` suffix.
+fn is_pop_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (code, rest) = b.split_at(b.len().min(3));
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let suffix = &rest[digits..];
+    s.len() <= 16
+        && code.len() == 3
+        && code.iter().all(u8::is_ascii_uppercase)
+        && digits > 0
+        && (suffix.is_empty()
+            || (suffix[0] == b'-'
+                && suffix.len() > 1
+                && suffix[1..].iter().all(u8::is_ascii_alphanumeric)))
+}
+
+fn percent_encode(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| char::from(c).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b'+', _, _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn pop_ids() {
+        for ok in ["FRA56-P1", "IAD89-C1", "HIO50-C2", "AMS1"] {
+            assert!(is_pop_id(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "fra56-P1",
+            "FRA-P1",
+            "FRA56-",
+            "FRA56-P1<script>",
+            "FR",
+            "FRAX",
+        ] {
+            assert!(!is_pop_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn percent_round_trip() {
+        let s = "The Lambda function … doesn't & = %";
+        let mut enc = String::new();
+        percent_encode(s, &mut enc);
+        assert!(!enc.contains(['&', '=', ' ']));
+        assert_eq!(percent_decode(&enc), s);
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn foreign_values_are_dropped() {
+        let obs = observation(
+            "v=1&status=503&gen=cloudfront&xcache=%3Cscript%3E&pop=FRA56-P1%3Cimg%3E&phrase=secret%20token&age=x&retry=Wed&kind=evil&dns=-1",
+        )
+        .unwrap();
+        let head = obs.render_head();
+        assert_eq!(head, "HTTP/1.1 503\r\nServer: CloudFront\r\n", "{head}");
+        assert_eq!(obs.page_text(), None);
+    }
+
+    #[test]
+    fn not_a_link() {
+        assert_eq!(
+            observation("cause=origin_dns").unwrap_err(),
+            ShareError::NotALink
+        );
+        assert_eq!(
+            observation("v=2&status=503").unwrap_err(),
+            ShareError::NotALink
+        );
+        assert_eq!(
+            observation("v=1&status=abc").unwrap_err(),
+            ShareError::NoStatus
+        );
+    }
+}
