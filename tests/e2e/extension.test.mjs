@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import http from 'node:http';
 import { startCloudFront } from './support/cloudfront.mjs';
@@ -216,5 +216,33 @@ test('with DNS checks off nothing is sent anywhere', async () => {
   } finally {
     await ext.close();
     counter.close();
+  }
+});
+
+test('axe-core finds no accessibility violation in the popup and the options page', async () => {
+  const axe = await readFile(path.join(root, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
+  // The watch build may read 127.0.0.1 tabs without a click, so its popup can open as a page.
+  const ext = await launchWithExtension('chromium-watch');
+  try {
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    const failing = await ext.context.newPage();
+    const url = `${site.base}fail/lambda_edge_execution--serverless-next.http`;
+    await failing.goto(url);
+    const tabId = await inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, url);
+    for (const view of [`popup.html?tab=${tabId}`, 'options.html']) {
+      const page = await ext.context.newPage();
+      await page.goto(`chrome-extension://${ext.id}/${view}`);
+      if (view.startsWith('popup')) await page.waitForSelector('#verdict[data-state="done"]', { state: 'attached' });
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme });
+        // DevTools evaluation is not subject to the extension's CSP; a script tag would be.
+        await page.evaluate(axe);
+        const result = await page.evaluate(() => window.axe.run(document));
+        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), [], `${view} ${scheme}`);
+      }
+      await page.close();
+    }
+  } finally {
+    await ext.close();
   }
 });
