@@ -140,6 +140,9 @@ pub fn diagnose_shared(fragment: &str) -> Result<JsValue, JsError> {
     rendered(&cf503_core::share::diagnose(fragment).map_err(|e| JsError::new(&e.to_string()))?)
 }
 
+/// How often a running DNS check reports progress, at most.
+const UPDATE_EVERY_MS: u64 = 100;
+
 thread_local! {
     static SEED: Cell<u64> = const { Cell::new(0) };
 }
@@ -161,8 +164,8 @@ fn now_ms() -> u64 {
 
 /// Runs the core's DNS check of `origin` over DoH (RFC 8484 GET with `?dns=`, which needs no
 /// CORS preflight; POST for a resolver that refuses GET) against every resolver URL; all independent queries in flight at once, each
-/// aborted after `attempt_ms`. `on_update`, if given, is called with the report JSON after every
-/// answer, so a page can fill in as answers arrive.
+/// aborted after `attempt_ms`. `on_update`, if given, is called with the partial report JSON as
+/// answers arrive (at most every 100 ms), so a page can fill in.
 #[wasm_bindgen]
 pub async fn check_dns(
     origin: String,
@@ -208,6 +211,7 @@ async fn run_check(
     let cap = config.resolver_timeout_ms + 500;
     let mut check = Check::new(&origin, config, seed())
         .map_err(|e| JsError::new(&format!("{origin:?}: {e}")))?;
+    let mut last_update = 0u64;
     // Per resolver: has it refused a GET? Then every later query to it goes by POST.
     let post_only: Vec<Cell<bool>> = resolvers.iter().map(|_| Cell::new(false)).collect();
     let mut inflight = FuturesUnordered::new();
@@ -244,7 +248,14 @@ async fn run_check(
                     Ok(bytes) => { check.handle_answer(token, &bytes, now_ms()); }
                     Err(f) => check.handle_failure(token, f, now_ms()),
                 }
-                if let Some(cb) = &on_update {
+                // Progress for the page, at most every UPDATE_EVERY_MS: building and drawing a
+                // partial report per answer kept the main thread from reading the next answers
+                // (a round of 9 answers took 75 ms instead of one RTT). The final report is the
+                // caller's to draw.
+                if let Some(cb) = &on_update
+                    && now_ms().saturating_sub(last_update) >= UPDATE_EVERY_MS
+                {
+                    last_update = now_ms();
                     let partial = report::dns_json_value(&DnsReport::from_check(&check));
                     if let Ok(v) = to_js(&partial) {
                         let _ = cb.call1(&JsValue::NULL, &v);
