@@ -24,7 +24,7 @@ use super::wire::{self, Flags, Question, RType, Response, RrData, Verdict, WireE
 /// Where a query goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    /// One of the transport's recursive resolvers (an index into its list; 0 is the first).
+    /// One of the transport's RECURSIVE resolvers (an index into its list; 0 is the first).
     Resolver(u8),
     /// A specific server (an authoritative name server), port 53.
     Server(IpAddr),
@@ -91,10 +91,18 @@ impl core::fmt::Display for Failure {
     }
 }
 
-/// Judges what a DoH server (RFC 8484) sent back for `t`: HTTP status, content type and body.
-/// Both DoH transports (native and browser) call this, so they fail the same way: an HTML page,
-/// an HTTP error or bytes that do not answer the query are failures with their reason.
+/// The URL of an RFC 8484 GET for `t` at the DoH endpoint `url` (`?dns=` base64url).
+pub fn doh_get_url(url: &str, t: &Transmit) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    alloc::format!("{url}{sep}dns={}", wire::base64url(&t.bytes))
+}
+
+/// Judges what the DoH server (RFC 8484) at `url` sent back for `t`: HTTP status, content type
+/// and body. Both DoH transports (native and browser) call this, so they fail the same way: an
+/// HTML page, an HTTP error or bytes that do not answer the query are failures with their
+/// reason, naming the endpoint.
 pub fn judge_doh(
+    url: &str,
     t: &Transmit,
     status: u16,
     content_type: &str,
@@ -106,12 +114,12 @@ pub fn judge_doh(
     let ct = content_type.trim().to_ascii_lowercase();
     if !ct.starts_with("application/dns-message") {
         return Err(Failure::NotDns(alloc::format!(
-            "answered with content-type {ct:?}, not application/dns-message (is it a DoH endpoint?)"
+            "{url} answered with content-type {ct:?}, not application/dns-message (is it a DoH endpoint?)"
         )));
     }
     match wire::check_response(t.id, &t.question, body) {
         Verdict::Accept(_) | Verdict::Truncated(_) => Ok(()),
-        Verdict::Reject(e) => Err(Failure::NotDns(e.to_string())),
+        Verdict::Reject(e) => Err(Failure::NotDns(alloc::format!("{url} {e}"))),
     }
 }
 
@@ -122,6 +130,25 @@ pub fn judge_doh(
 pub fn doh_wants_post(failure: &Failure) -> bool {
     matches!(failure, Failure::Http(400 | 405 | 413 | 414 | 415 | 501))
 }
+
+/// Asking a resolver, with DNSSEC records (the questions that find the zone and its servers).
+const RECURSIVE: Flags = Flags {
+    rd: true,
+    cd: false,
+    dnssec_ok: true,
+};
+/// Asking a resolver for a name server's address: no DNSSEC records needed.
+const PLAIN: Flags = Flags {
+    rd: true,
+    cd: false,
+    dnssec_ok: false,
+};
+/// Asking an authoritative server directly.
+const DIRECT: Flags = Flags {
+    rd: false,
+    cd: false,
+    dnssec_ok: false,
+};
 
 /// One query to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -299,11 +326,6 @@ impl Check {
     }
 
     fn plan_first_round(&mut self) {
-        let recursive = Flags {
-            rd: true,
-            cd: false,
-            dnssec_ok: true,
-        };
         // The origin and each parent, longest first; not the root. Their NS sets in the same
         // round: one of them is the apex's, and waiting for the SOA walk first costs a round.
         let mut name = self.origin.clone();
@@ -316,7 +338,7 @@ impl Check {
                     purpose,
                     &name.clone(),
                     rtype,
-                    recursive,
+                    RECURSIVE,
                     Target::Resolver(0),
                     1,
                 );
@@ -331,7 +353,7 @@ impl Check {
         let origin = self.origin.clone();
         let cd = Flags {
             cd: true,
-            ..recursive
+            ..RECURSIVE
         };
         for r in 0..self.config.resolvers.max(1) {
             let target = Target::Resolver(r);
@@ -340,7 +362,7 @@ impl Check {
                     Purpose::OriginViaResolver { cd: false },
                     &origin,
                     rtype,
-                    recursive,
+                    RECURSIVE,
                     target,
                     1,
                 );
@@ -520,6 +542,22 @@ impl Check {
         self.queries.iter().filter(move |q| p(q))
     }
 
+    /// A name server's addresses, asked once per name whatever named it.
+    fn plan_ns_address(&mut self, ns: String, depth: u8) {
+        if self.ns_seen.insert(ns.clone()) {
+            for rtype in [RType::A, RType::Aaaa] {
+                self.add(
+                    Purpose::NsAddress { ns: ns.clone() },
+                    &ns,
+                    rtype,
+                    PLAIN,
+                    Target::Resolver(0),
+                    depth,
+                );
+            }
+        }
+    }
+
     /// Plans what the answers so far make possible; finishes when nothing is left.
     fn advance(&mut self, now: u64) {
         if !self.apex_decided {
@@ -544,11 +582,6 @@ impl Check {
                 self.apex = zones.first().cloned();
                 self.parent = zones.get(1).cloned();
                 self.apex_decided = true;
-                let recursive = Flags {
-                    rd: true,
-                    cd: false,
-                    dnssec_ok: true,
-                };
                 // The candidates' NS queries already asked for the apex and parent: they
                 // become the zone's (and parent's) NS queries; the `add`s below then find them.
                 let zones = [(self.apex.clone(), false), (self.parent.clone(), true)];
@@ -569,7 +602,7 @@ impl Check {
                         Purpose::ZoneNs { parent: false },
                         &apex,
                         RType::Ns,
-                        recursive,
+                        RECURSIVE,
                         Target::Resolver(0),
                         2,
                     );
@@ -581,7 +614,7 @@ impl Check {
                         Purpose::ZoneNs { parent: true },
                         &parent,
                         RType::Ns,
-                        recursive,
+                        RECURSIVE,
                         Target::Resolver(0),
                         2,
                     );
@@ -593,37 +626,16 @@ impl Check {
         if let Some((zone, servers, depth)) = self.referral_below_apex() {
             self.parent = self.apex.replace(zone.clone());
             self.delegation = Some((zone.clone(), servers.clone()));
-            let recursive = Flags {
-                rd: true,
-                cd: false,
-                dnssec_ok: true,
-            };
             self.add(
                 Purpose::ZoneNs { parent: false },
                 &zone,
                 RType::Ns,
-                recursive,
+                RECURSIVE,
                 Target::Resolver(0),
                 depth + 1,
             );
             for ns in servers {
-                if self.ns_seen.insert(ns.clone()) {
-                    let plain = Flags {
-                        rd: true,
-                        cd: false,
-                        dnssec_ok: false,
-                    };
-                    for rtype in [RType::A, RType::Aaaa] {
-                        self.add(
-                            Purpose::NsAddress { ns: ns.clone() },
-                            &ns,
-                            rtype,
-                            plain,
-                            Target::Resolver(0),
-                            depth + 1,
-                        );
-                    }
-                }
+                self.plan_ns_address(ns, depth + 1);
             }
         }
         // Name servers (of the zone and of its parent) → their addresses.
@@ -639,24 +651,8 @@ impl Check {
                 }
             }
         }
-        let plain = Flags {
-            rd: true,
-            cd: false,
-            dnssec_ok: false,
-        };
         for (ns, depth) in new_ns {
-            if self.ns_seen.insert(ns.clone()) {
-                for rtype in [RType::A, RType::Aaaa] {
-                    self.add(
-                        Purpose::NsAddress { ns: ns.clone() },
-                        &ns,
-                        rtype,
-                        plain,
-                        Target::Resolver(0),
-                        depth + 1,
-                    );
-                }
-            }
+            self.plan_ns_address(ns, depth + 1);
         }
         // Addresses → direct questions: the origin and the apex SOA at the zone's servers, the
         // delegation at the parent's.
@@ -676,11 +672,6 @@ impl Check {
                     }
                 }
             }
-            let direct = Flags {
-                rd: false,
-                cd: false,
-                dnssec_ok: false,
-            };
             let zone_servers = self.current_zone_servers();
             let parent_servers = self.parent_zone_servers();
             let apex_now = self.apex.clone().unwrap_or_default();
@@ -698,7 +689,7 @@ impl Check {
                             },
                             &origin,
                             rtype,
-                            direct,
+                            DIRECT,
                             target,
                             depth + 1,
                         );
@@ -710,7 +701,7 @@ impl Check {
                         },
                         &apex_now,
                         RType::Soa,
-                        direct,
+                        DIRECT,
                         target,
                         depth + 1,
                     );
@@ -722,7 +713,7 @@ impl Check {
                         Purpose::Delegation { ns, addr },
                         &apex_now,
                         RType::Ns,
-                        direct,
+                        DIRECT,
                         target,
                         depth + 1,
                     );
