@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use cf503_core::dns::{Check, Failure, Target, Transmit, Verdict, doh_wants_post, judge_doh, wire};
+use cf503_core::dns::{
+    Check, Failure, Target, Transmit, Verdict, doh_get_url, doh_wants_post, judge_doh, wire,
+};
 
 /// Where queries go, and how.
 #[derive(Clone, Debug)]
@@ -185,9 +187,8 @@ fn doh_exchange(url: &str, t: &Transmit, cap: Duration, post: bool) -> Result<Ve
             .header("content-type", "application/dns-message")
             .send(&t.bytes[..])
     } else {
-        let sep = if url.contains('?') { '&' } else { '?' };
         agent
-            .get(&format!("{url}{sep}dns={}", wire::base64url(&t.bytes)))
+            .get(&doh_get_url(url, t))
             .header("accept", "application/dns-message")
             .call()
     };
@@ -208,10 +209,7 @@ fn doh_exchange(url: &str, t: &Transmit, cap: Duration, post: bool) -> Result<Ve
         .take(wire::MAX_MESSAGE as u64 + 1)
         .read_to_end(&mut body)
         .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-    judge_doh(t, status, &content_type, &body).map_err(|f| match f {
-        Failure::NotDns(why) => Failure::NotDns(format!("{url} {why}")),
-        other => other,
-    })?;
+    judge_doh(url, t, status, &content_type, &body)?;
     Ok(body)
 }
 

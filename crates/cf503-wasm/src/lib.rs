@@ -6,7 +6,7 @@
 use std::cell::Cell;
 
 use cf503_core::dns::{
-    Check, Config, DnsReport, Failure, Transmit, doh_wants_post, judge_doh, wire,
+    Check, Config, DnsReport, Failure, Transmit, doh_get_url, doh_wants_post, judge_doh,
 };
 use cf503_core::parse::{Input, parse_input};
 use cf503_core::{Diagnosis, Observation, diagnose, report};
@@ -304,13 +304,10 @@ async fn exchange(
         .map_err(|_| Failure::Network("AbortController unavailable".into()))?;
     let signal = controller.signal();
     let request = match method {
-        Method::Get => {
-            let sep = if url.contains('?') { '&' } else { '?' };
-            gloo_net::http::Request::get(&format!("{url}{sep}dns={}", wire::base64url(&t.bytes)))
-                .header("accept", "application/dns-message")
-                .abort_signal(Some(&signal))
-                .build()
-        }
+        Method::Get => gloo_net::http::Request::get(&doh_get_url(url, t))
+            .header("accept", "application/dns-message")
+            .abort_signal(Some(&signal))
+            .build(),
         Method::Post => gloo_net::http::Request::post(url)
             .header("accept", "application/dns-message")
             .header("content-type", "application/dns-message")
@@ -329,10 +326,7 @@ async fn exchange(
             .binary()
             .await
             .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-        judge_doh(t, status, &content_type, &body).map_err(|f| match f {
-            Failure::NotDns(why) => Failure::NotDns(format!("{url} {why}")),
-            other => other,
-        })?;
+        judge_doh(url, t, status, &content_type, &body)?;
         Ok(body)
     };
     let timer = gloo_timers::future::TimeoutFuture::new(u32::try_from(cap_ms).unwrap_or(u32::MAX));

@@ -9,6 +9,6 @@ pub mod check;
 pub mod report;
 pub mod wire;
 
-pub use check::{Check, Config, Failure, Target, Transmit, doh_wants_post, judge_doh};
+pub use check::{Check, Config, Failure, Target, Transmit, doh_get_url, doh_wants_post, judge_doh};
 pub use report::{DnsFinding, DnsFindingId, DnsReport, ServerReport, Severity};
 pub use wire::{Flags, Question, RType, Verdict};
