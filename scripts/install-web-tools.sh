@@ -9,12 +9,10 @@
 # the page needs: the wasm32 target and wasm-bindgen-cli. `test` (the default) adds the browsers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/install.sh
 mode=${1:-test}
 case "$mode" in build|test) ;; *) echo "usage: $0 [build|test]" >&2; exit 2 ;; esac
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    echo "install-web-tools: rustup target add wasm32-unknown-unknown"
-    rustup target add wasm32-unknown-unknown
-fi
+need_wasm_target install-web-tools
 version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
 [ -n "$version" ] || { echo "install-web-tools: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
 if [ "$(.tools/cargo/bin/wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ]; then
@@ -24,16 +22,7 @@ fi
 [ "$mode" = build ] && exit 0
 # chromium-driver: wasm-bindgen-test-runner drives Chromium through it for the core's wasm tests.
 # firefox-esr: the extension's Firefox test (WebDriver BiDi, no geckodriver).
-missing=()
-for pair in chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr; do
-    command -v "${pair%%:*}" >/dev/null || missing+=("${pair##*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "install-web-tools: apt-get install ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-fi
+need_commands install-web-tools chromium:chromium chromedriver:chromium-driver firefox-esr:firefox-esr
 # Again whenever package-lock.json changed since the last install (npm keeps its own copy).
 if ! cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.cf503-package-lock.json; then
     echo "install-web-tools: npm ci in tests/e2e"
