@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import http from 'node:http';
 import { startCloudFront } from './support/cloudfront.mjs';
-import { root, builds, DOH, VIEWER_HOST, launchWithExtension, inWorker, setStorage, clickIcon } from './support/extension.mjs';
+import { root, builds, DOH, VIEWER_HOST, launchWithExtension, inWorker, setStorage, clickIcon, tabIdOf } from './support/extension.mjs';
 
 let site;
 const NO_DNS = { resolvers: [DOH], dnsChecks: false, watch: false };
@@ -109,7 +109,7 @@ test('watch mode: the original failure is kept, survives a service-worker restar
     // The first answer is the failure; every later one (the popup's re-fetch) is a 200.
     const url = `${site.base}flaky/lambda_edge_execution--serverless-next.http`;
     await page.goto(url);
-    const tabId = await inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, url);
+    const tabId = await tabIdOf(ext, url);
     let kept;
     for (let i = 0; i < 100 && !kept; i++) {
       kept = (await inWorker(ext, (k) => chrome.storage.session.get(k), `tab:${tabId}`))[`tab:${tabId}`];
@@ -135,7 +135,7 @@ test('watch mode: the original failure is kept, survives a service-worker restar
     const other = await ext.context.newPage();
     const otherUrl = `${site.base}fail/not_cloudfront--plain-nginx.http`;
     await other.goto(otherUrl);
-    const otherTab = await inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, otherUrl);
+    const otherTab = await tabIdOf(ext, otherUrl);
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(await inWorker(ext, (k) => chrome.storage.session.get(k), `tab:${otherTab}`), {});
     await page.goto(`${site.base}ok`);
@@ -228,7 +228,7 @@ test('axe-core finds no accessibility violation in the popup and the options pag
     const failing = await ext.context.newPage();
     const url = `${site.base}fail/lambda_edge_execution--serverless-next.http`;
     await failing.goto(url);
-    const tabId = await inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, url);
+    const tabId = await tabIdOf(ext, url);
     for (const view of [`popup.html?tab=${tabId}`, 'options.html']) {
       const page = await ext.context.newPage();
       await page.goto(`chrome-extension://${ext.id}/${view}`);

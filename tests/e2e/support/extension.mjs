@@ -59,6 +59,11 @@ export async function inWorker(ext, fn, arg) {
   return sw.evaluate(fn, arg);
 }
 
+/** The extension's id of the tab showing `url`. */
+export async function tabIdOf(ext, url) {
+  return inWorker(ext, async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, url);
+}
+
 export async function setStorage(ext, area, items) {
   await inWorker(ext, ([a, i]) => chrome.storage[a].set(i), [area, items]);
 }
