@@ -133,7 +133,7 @@ test('watch mode: the original failure is kept, survives a service-worker restar
 
     // A 5xx that is not CloudFront's is not kept; a success clears what was kept.
     const other = await ext.context.newPage();
-    const otherUrl = `${site.base}fail/not_cloudfront--plain-nginx.http`;
+    const otherUrl = `${site.base}fail/origin_overloaded--nginx-fetched-past-cloudfront.http`;
     await other.goto(otherUrl);
     const otherTab = await tabIdOf(ext, otherUrl);
     await new Promise((r) => setTimeout(r, 300));

@@ -47,7 +47,12 @@ fn explain_json_for_every_fixture() {
         );
         let v = json(&out);
         assert_eq!(v["schema"], "cf503.report");
-        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["schema_version"], 2);
+        assert!(
+            ["yes", "no", "unknown"]
+                .contains(&v["observed"]["through_cloudfront"].as_str().unwrap()),
+            "{name}"
+        );
         let findings = v["findings"].as_array().unwrap();
         assert_eq!(findings[0]["cause"], expected, "{name}");
         let c = findings[0]["confidence"].as_f64().unwrap();

@@ -20,6 +20,8 @@ pub enum Source {
     RawResponse,
     /// Only a header block (devtools "copy response headers" or a bare paste).
     HeaderBlock,
+    /// Only the page: its text as the browser shows it, or its body (HTML, JSON, XML).
+    PageText,
     /// An entry of a HAR file.
     Har,
     /// Captured by the browser extension.
@@ -36,6 +38,7 @@ impl Source {
         match self {
             Source::RawResponse => "raw_response",
             Source::HeaderBlock => "header_block",
+            Source::PageText => "page_text",
             Source::Har => "har",
             Source::Browser => "browser",
             Source::Fetched => "fetched",

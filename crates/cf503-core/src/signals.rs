@@ -188,6 +188,8 @@ pub enum OriginKind {
     Apache,
     Iis,
     Envoy,
+    Haproxy,
+    Varnish,
     /// Another server, named by its `Server` header.
     Other,
 }
@@ -206,6 +208,8 @@ impl OriginKind {
             OriginKind::Apache => "apache",
             OriginKind::Iis => "iis",
             OriginKind::Envoy => "envoy",
+            OriginKind::Haproxy => "haproxy",
+            OriginKind::Varnish => "varnish",
             OriginKind::Other => "other",
         }
     }
@@ -223,13 +227,18 @@ impl OriginKind {
             OriginKind::Apache => "Apache httpd",
             OriginKind::Iis => "IIS / HTTP.sys",
             OriginKind::Envoy => "Envoy",
+            OriginKind::Haproxy => "HAProxy",
+            OriginKind::Varnish => "Varnish",
             OriginKind::Other => "a custom origin server",
         }
     }
 }
 
 /// A reason line of CloudFront's own error page (§2). AWS does not document these; they are
-/// observed, and cited in the reference.
+/// observed, and each is cited in `docs/sources.md` (OBS-PAGE). The page's wording has changed
+/// over the years (2016 "wasn't able to connect", 2018 "Failed to contact the origin", 2021
+/// "couldn't connect … or returned an incorrect response", 2026 no reason line at all and the
+/// status words in the heading): every variant is here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -239,20 +248,24 @@ pub enum CfPhrase {
     FunctionCouldNotRun,
     LambdaInvalidJson,
     LambdaFailedValidation,
+    LambdaInvalidResult,
     CouldNotConnect,
     CouldNotConnectOrIncorrect,
+    FailedToContactOrigin,
     AttemptedToConnect,
     GatewayTimeout,
+    BadGatewayHeading,
 }
 
 /// Whether `text` is one of the page sentences this module recognises, as reports show them
 /// (a shared link may carry only these).
 pub fn is_known_phrase(text: &str) -> bool {
     CF_PHRASES.iter().any(|(p, _)| p.text() == text)
-        || ORIGIN_PHRASES.iter().any(|(_, _, shown)| *shown == text)
+        || ORIGIN_SIGNATURES.iter().any(|sig| sig.shown == text)
 }
 
-/// Matched against the page text folded to lower case with straight quotes.
+/// Matched against the page text folded to lower case with straight quotes; the first match
+/// wins, so more specific sentences come first.
 const CF_PHRASES: &[(CfPhrase, &str)] = &[
     (
         CfPhrase::LambdaInvalidOrNoPermission,
@@ -275,6 +288,10 @@ const CF_PHRASES: &[(CfPhrase, &str)] = &[
         "the lambda function result failed validation",
     ),
     (
+        CfPhrase::LambdaInvalidResult,
+        "the lambda function returned an invalid",
+    ),
+    (
         CfPhrase::CouldNotConnect,
         "cloudfront wasn't able to connect to the origin",
     ),
@@ -283,10 +300,15 @@ const CF_PHRASES: &[(CfPhrase, &str)] = &[
         "cloudfront couldn't connect to the origin or the origin returned an incorrect response",
     ),
     (
+        CfPhrase::FailedToContactOrigin,
+        "failed to contact the origin",
+    ),
+    (
         CfPhrase::AttemptedToConnect,
         "cloudfront attempted to establish a connection with the origin",
     ),
     (CfPhrase::GatewayTimeout, "504 gateway timeout error"),
+    (CfPhrase::BadGatewayHeading, "502 bad gateway error"),
 ];
 
 impl CfPhrase {
@@ -304,92 +326,428 @@ impl CfPhrase {
             }
             CfPhrase::LambdaInvalidJson => "The Lambda function returned invalid JSON",
             CfPhrase::LambdaFailedValidation => "The Lambda function result failed validation",
+            CfPhrase::LambdaInvalidResult => "The Lambda function returned an invalid …",
             CfPhrase::CouldNotConnect => "CloudFront wasn't able to connect to the origin.",
             CfPhrase::CouldNotConnectOrIncorrect => {
                 "CloudFront couldn't connect to the origin or the origin returned an incorrect response."
             }
+            CfPhrase::FailedToContactOrigin => "Failed to contact the origin.",
             CfPhrase::AttemptedToConnect => {
                 "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection."
             }
             CfPhrase::GatewayTimeout => "504 Gateway Timeout ERROR",
+            CfPhrase::BadGatewayHeading => "502 Bad Gateway ERROR",
         }
     }
 }
 
-/// A phrase of an origin's own error page (§8).
+/// A stock error body of an origin (or of a server in front of it) that names the server and
+/// its failure (§8; each vendor's documentation or source, cited in `docs/sources.md` ORIGINS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub enum OriginPhrase {
     S3SlowDown,
+    S3ServiceUnavailable,
+    S3InternalError,
+    ApiGatewayServiceUnavailable,
+    ApiGatewayTimeout,
+    ApiGatewayInternalError,
+    ApiGatewayThrottled,
     ServiceTemporarilyUnavailable,
     NginxFooter,
+    NginxBadGateway,
+    NginxGatewayTimeout,
     AmazonLinuxNginx,
     ApacheUnavailable,
+    ApacheProxyError,
+    ApacheGatewayTimeout,
     IisUnavailable,
     EnvoyNoHealthyUpstream,
     EnvoyUpstreamConnect,
+    EnvoyUpstreamTimeout,
     HerokuApplicationError,
+    HaproxyNoServer,
+    HaproxyGatewayTimeout,
+    VarnishBackendFetchFailed,
     ClassicElbAtCapacity,
+    BadGatewayPage,
+    GatewayTimeoutPage,
 }
 
-const ORIGIN_PHRASES: &[(OriginPhrase, &str, &str)] = &[
-    (
+/// One stock error body: how to recognise it and what it says about the server.
+#[derive(Debug)]
+pub struct OriginSignature {
+    /// Which body.
+    pub phrase: OriginPhrase,
+    /// Matched (any of them) against the folded page text; for JSON bodies, also against the
+    /// text with the spaces after `:` and `{` removed.
+    pub needles: &'static [&'static str],
+    /// What reports show (a shared link carries this; it is matched back as well).
+    pub shown: &'static str,
+    /// The server it identifies, when it identifies one.
+    pub kind: Option<OriginKind>,
+    /// The status it is sent with, for a paste without a status line.
+    pub status: Option<u16>,
+}
+
+const fn sig(
+    phrase: OriginPhrase,
+    needles: &'static [&'static str],
+    shown: &'static str,
+    kind: Option<OriginKind>,
+    status: Option<u16>,
+) -> OriginSignature {
+    OriginSignature {
+        phrase,
+        needles,
+        shown,
+        kind,
+        status,
+    }
+}
+
+/// The first match wins: specific bodies before generic headings.
+pub static ORIGIN_SIGNATURES: &[OriginSignature] = &[
+    sig(
         OriginPhrase::S3SlowDown,
-        "please reduce your request rate",
+        &["please reduce your request rate", "<code>slowdown</code>"],
         "Please reduce your request rate. (S3 SlowDown)",
+        Some(OriginKind::S3),
+        Some(503),
     ),
-    (
+    sig(
+        OriginPhrase::ApiGatewayTimeout,
+        &["{\"message\":\"endpoint request timed out\"}"],
+        "{\"message\": \"Endpoint request timed out\"} (API Gateway)",
+        Some(OriginKind::ApiGateway),
+        Some(504),
+    ),
+    sig(
+        OriginPhrase::ApiGatewayServiceUnavailable,
+        &["{\"message\":\"service unavailable\"}"],
+        "{\"message\":\"Service Unavailable\"} (API Gateway)",
+        Some(OriginKind::ApiGateway),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::ApiGatewayInternalError,
+        &["{\"message\":\"internal server error\"}"],
+        "{\"message\":\"Internal server error\"} (API Gateway)",
+        Some(OriginKind::ApiGateway),
+        Some(502),
+    ),
+    sig(
+        OriginPhrase::ApiGatewayThrottled,
+        &[
+            "{\"message\":\"too many requests\"}",
+            "{\"message\":\"rate exceeded\"}",
+            "{\"message\":\"limit exceeded\"}",
+        ],
+        "{\"message\":\"Too Many Requests\"} (API Gateway)",
+        Some(OriginKind::ApiGateway),
+        Some(429),
+    ),
+    sig(
         OriginPhrase::EnvoyNoHealthyUpstream,
+        &["no healthy upstream"],
         "no healthy upstream",
-        "no healthy upstream",
+        Some(OriginKind::Envoy),
+        Some(503),
     ),
-    (
+    sig(
         OriginPhrase::EnvoyUpstreamConnect,
+        &["upstream connect error or disconnect/reset before headers"],
         "upstream connect error or disconnect/reset before headers",
-        "upstream connect error or disconnect/reset before headers",
+        Some(OriginKind::Envoy),
+        Some(503),
     ),
-    (
-        OriginPhrase::AmazonLinuxNginx,
-        "the page you are looking for is temporarily unavailable",
-        "The page you are looking for is temporarily unavailable.",
+    sig(
+        OriginPhrase::EnvoyUpstreamTimeout,
+        &["upstream request timeout"],
+        "upstream request timeout",
+        Some(OriginKind::Envoy),
+        Some(504),
     ),
-    (
-        OriginPhrase::ApacheUnavailable,
-        "the server is temporarily unable to service your request",
-        "The server is temporarily unable to service your request due to maintenance downtime or capacity problems.",
-    ),
-    (
-        OriginPhrase::IisUnavailable,
-        "http error 503. the service is unavailable",
-        "HTTP Error 503. The service is unavailable.",
-    ),
-    (
+    sig(
         OriginPhrase::HerokuApplicationError,
-        "heroku logs --tail",
+        &[
+            "heroku logs --tail",
+            "an error occurred in the application and your page could not be served",
+        ],
         "Application Error (Heroku)",
+        Some(OriginKind::Heroku),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::HaproxyNoServer,
+        &["no server is available to handle this request"],
+        "No server is available to handle this request. (HAProxy)",
+        Some(OriginKind::Haproxy),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::HaproxyGatewayTimeout,
+        &["the server didn't respond in time"],
+        "The server didn't respond in time. (HAProxy)",
+        Some(OriginKind::Haproxy),
+        Some(504),
+    ),
+    sig(
+        OriginPhrase::VarnishBackendFetchFailed,
+        &["backend fetch failed", "guru meditation"],
+        "Backend fetch failed (Varnish)",
+        Some(OriginKind::Varnish),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::AmazonLinuxNginx,
+        &["the page you are looking for is temporarily unavailable"],
+        "The page you are looking for is temporarily unavailable.",
+        Some(OriginKind::Nginx),
+        Some(502),
+    ),
+    sig(
+        OriginPhrase::ApacheUnavailable,
+        &["the server is temporarily unable to service your request"],
+        "The server is temporarily unable to service your request due to maintenance downtime or capacity problems.",
+        Some(OriginKind::Apache),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::ApacheProxyError,
+        &["the proxy server received an invalid response from an upstream server"],
+        "The proxy server received an invalid response from an upstream server.",
+        Some(OriginKind::Apache),
+        Some(502),
+    ),
+    sig(
+        OriginPhrase::ApacheGatewayTimeout,
+        &["the gateway did not receive a timely response from the upstream server"],
+        "The gateway did not receive a timely response from the upstream server or application.",
+        Some(OriginKind::Apache),
+        Some(504),
+    ),
+    sig(
+        OriginPhrase::IisUnavailable,
+        &["http error 503. the service is unavailable"],
+        "HTTP Error 503. The service is unavailable.",
+        Some(OriginKind::Iis),
+        Some(503),
     ),
     // Inferred, not verified against a live Classic Load Balancer (reference §8).
-    (
+    sig(
         OriginPhrase::ClassicElbAtCapacity,
-        "back-end server is at capacity",
+        &["back-end server is at capacity"],
         "Back-end server is at capacity",
+        Some(OriginKind::ClassicLoadBalancer),
+        Some(503),
     ),
-    (
+    sig(
+        OriginPhrase::S3ServiceUnavailable,
+        &["<code>serviceunavailable</code>"],
+        "ServiceUnavailable (S3 XML error)",
+        Some(OriginKind::S3),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::S3InternalError,
+        &["<code>internalerror</code>"],
+        "InternalError (S3 XML error)",
+        Some(OriginKind::S3),
+        Some(500),
+    ),
+    // Generic headings last: nginx, the ALB and many proxies share them; the footer or the
+    // Server header says which (see `origin_kind`).
+    sig(
         OriginPhrase::ServiceTemporarilyUnavailable,
-        "503 service temporarily unavailable",
+        &["503 service temporarily unavailable"],
         "503 Service Temporarily Unavailable",
+        None,
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::BadGatewayPage,
+        &["502 bad gateway"],
+        "502 Bad Gateway",
+        None,
+        Some(502),
+    ),
+    sig(
+        OriginPhrase::GatewayTimeoutPage,
+        &["504 gateway time-out", "504 gateway timeout"],
+        "504 Gateway Time-out",
+        None,
+        Some(504),
+    ),
+    // Only reached through the footer check below; listed so reports and links know them.
+    sig(
+        OriginPhrase::NginxFooter,
+        &[],
+        "503 Service Temporarily Unavailable (nginx)",
+        Some(OriginKind::Nginx),
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::NginxBadGateway,
+        &[],
+        "502 Bad Gateway (nginx)",
+        Some(OriginKind::Nginx),
+        Some(502),
+    ),
+    sig(
+        OriginPhrase::NginxGatewayTimeout,
+        &[],
+        "504 Gateway Time-out (nginx)",
+        Some(OriginKind::Nginx),
+        Some(504),
     ),
 ];
 
 impl OriginPhrase {
+    /// This body's signature.
+    pub fn signature(self) -> &'static OriginSignature {
+        ORIGIN_SIGNATURES
+            .iter()
+            .find(|s| s.phrase == self)
+            .unwrap_or(&ORIGIN_SIGNATURES[0])
+    }
+
     /// The phrase as shown on the page.
     pub fn text(self) -> &'static str {
-        ORIGIN_PHRASES
-            .iter()
-            .find(|(p, _, _)| *p == self)
-            .map_or("", |(_, _, t)| t)
+        self.signature().shown
     }
+}
+
+/// Finds the origin body signature in folded page text.
+fn origin_phrase_in(page: &str, json_page: &str) -> Option<OriginPhrase> {
+    let found = ORIGIN_SIGNATURES.iter().find(|s| {
+        s.needles
+            .iter()
+            .any(|n| page.contains(n) || (n.starts_with('{') && json_page.contains(n)))
+            || (!s.shown.is_empty() && page.contains(&*normalise(s.shown)))
+    })?;
+    // The generic headings are nginx's own pages when its footer line follows them.
+    let nginx_footer = has_footer(page, "nginx") || has_footer(page, "openresty");
+    Some(match (found.phrase, nginx_footer) {
+        (OriginPhrase::ServiceTemporarilyUnavailable, true) => OriginPhrase::NginxFooter,
+        (OriginPhrase::BadGatewayPage, true) => OriginPhrase::NginxBadGateway,
+        (OriginPhrase::GatewayTimeoutPage, true) => OriginPhrase::NginxGatewayTimeout,
+        (p, _) => p,
+    })
+}
+
+/// Whether a line of the page (a footer such as nginx's `<hr><center>nginx/1.18.0</center>`,
+/// folded to one line of text) is `word` or starts with `word/`.
+fn has_footer(page: &str, word: &str) -> bool {
+    page.split(' ').any(|w| {
+        w == word
+            || w.strip_prefix(word)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// Whether the response passed through CloudFront: a fact shown beside the verdict, not a
+/// cause that competes with the cause of the error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Through {
+    /// A CloudFront marker is present.
+    Yes,
+    /// The response positively came from elsewhere: a full header set without any CloudFront
+    /// marker, or another CDN's own page or headers.
+    No,
+    /// The input cannot tell (only the page text, or a few headers).
+    Unknown,
+}
+
+impl Through {
+    /// Stable machine name (`yes`, `no`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Through::Yes => "yes",
+            Through::No => "no",
+            Through::Unknown => "unknown",
+        }
+    }
+}
+
+/// Another CDN, recognised by its headers or its own error page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(missing_docs)]
+pub enum OtherCdn {
+    Cloudflare,
+    Fastly,
+    Akamai,
+}
+
+impl OtherCdn {
+    /// Its name.
+    pub fn label(self) -> &'static str {
+        match self {
+            OtherCdn::Cloudflare => "Cloudflare",
+            OtherCdn::Fastly => "Fastly",
+            OtherCdn::Akamai => "Akamai",
+        }
+    }
+}
+
+/// Another CDN's marks: its headers, or words of its own error pages (Cloudflare's "Error
+/// code 52x" pages, its `cloudflare` footer; Akamai's "Reference #" page).
+fn other_cdn(obs: &Observation, server: &str, page: &str) -> Option<OtherCdn> {
+    let h = obs.headers();
+    let body = obs.body().unwrap_or("");
+    if server.starts_with("cloudflare")
+        || h.contains("cf-ray")
+        || body.contains("/cdn-cgi/styles/")
+        || body.contains("cf-error-details")
+        || page.contains("cloudflare ray id")
+        || page.contains("performance & security by cloudflare")
+        || (page.contains("error code 52") && page.contains("cloudflare"))
+        || has_footer(page, "cloudflare")
+    {
+        return Some(OtherCdn::Cloudflare);
+    }
+    if h.contains("x-fastly-request-id")
+        || h.get_all("via").any(|v| v.contains("varnish")) && h.contains("x-served-by")
+    {
+        return Some(OtherCdn::Fastly);
+    }
+    if server.starts_with("akamaighost")
+        || (page.contains("reference #") && page.contains("access denied"))
+    {
+        return Some(OtherCdn::Akamai);
+    }
+    None
+}
+
+/// The status a page states about itself (`503 ERROR`, `HTTP Error 503`, `<title>502 Bad
+/// Gateway</title>`, `Error code 524`): for a paste of the page text alone.
+fn status_in_page(page: &str) -> Option<u16> {
+    const AFTER: &[&str] = &[
+        "error", "service", "bad", "gateway", "internal", "backend", "origin", "unknown",
+    ];
+    const BEFORE: &[&str] = &["error", "code", "http", "status", "code:", "status:"];
+    let head = &page[..crate::observation::floor_char_boundary(page, 4096)];
+    let words: Vec<&str> = head.split(' ').collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
+        let code: u16 = (w.len() == 3).then(|| w.parse().ok()).flatten()?;
+        if !(400..=599).contains(&code) {
+            return None;
+        }
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let prev = i.checked_sub(1).map_or("", |p| words[p]);
+        (AFTER.iter().any(|a| next.starts_with(a)) || BEFORE.contains(&prev)).then_some(code)
+    })
+}
+
+/// `<Result> from cloudfront` written in the text itself (people paste the X-Cache value, or a
+/// sentence quoting it).
+fn result_in_page(page: &str) -> Option<ResultType> {
+    let at = page.find(" from cloudfront")?;
+    let word = page[..at].rsplit([' ', ':', '`', '"', '\'']).next()?;
+    ResultType::parse(word)
 }
 
 /// CloudFront `Server-Timing` metrics (response-headers policy or `Pragma: server-timing`; §1).
@@ -491,8 +849,14 @@ pub struct ApiError {
 /// Everything the diagnosis looks at.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signals<'a> {
-    /// HTTP status.
+    /// HTTP status (from the status line, or stated by the page when only its text was given).
     pub status: Option<u16>,
+    /// Whether `status` was read off the page text rather than a status line.
+    pub status_from_page: bool,
+    /// Whether the response passed through CloudFront.
+    pub through: Through,
+    /// Another CDN's marks, when present.
+    pub other_cdn: Option<OtherCdn>,
     /// Which CloudFront markers are present.
     pub cloudfront: CloudFrontMarkers,
     /// Who generated the error.
@@ -572,13 +936,6 @@ impl<'a> Signals<'a> {
         let via = h
             .get_all("via")
             .any(|v| v.to_ascii_lowercase().contains("cloudfront"));
-        let edge_result = x_cache.and_then(|x| {
-            let lower = x.to_ascii_lowercase();
-            lower
-                .contains("cloudfront")
-                .then(|| ResultType::parse(x.split_whitespace().next().unwrap_or("")))
-                .flatten()
-        });
         let server_timing = h.get_all("server-timing").find_map(ServerTiming::parse);
 
         let page = obs.page_text().map(|t| {
@@ -586,6 +943,22 @@ impl<'a> Signals<'a> {
             normalise(&t[..cut])
         });
         let page = page.as_deref().unwrap_or("");
+        // JSON bodies are written with and without spaces after `:`; match them one way.
+        let json_page = if page.starts_with('{') {
+            page.replace(": ", ":")
+                .replace("{ ", "{")
+                .replace(" }", "}")
+        } else {
+            String::new()
+        };
+        let edge_result = x_cache
+            .and_then(|x| {
+                x.to_ascii_lowercase()
+                    .contains("cloudfront")
+                    .then(|| ResultType::parse(x.split_whitespace().next().unwrap_or("")))
+                    .flatten()
+            })
+            .or_else(|| result_in_page(page));
         let body = obs.body().unwrap_or("");
         let error_page = page.contains("generated by cloudfront (cloudfront)")
             || page.contains("the request could not be satisfied");
@@ -593,22 +966,13 @@ impl<'a> Signals<'a> {
             .iter()
             .find(|(_, needle)| page.contains(needle))
             .map(|(p, _)| *p);
-        let origin_phrase = if error_page {
+        let server_lower = server.map(str::to_ascii_lowercase).unwrap_or_default();
+        let other_cdn = other_cdn(obs, &server_lower, page);
+        // Another CDN's own page (its heading words, its footer) says nothing about an origin.
+        let origin_phrase = if error_page || other_cdn.is_some() {
             None
         } else {
-            ORIGIN_PHRASES
-                .iter()
-                .find(|(_, needle, _)| page.contains(needle))
-                .map(|(p, _, _)| *p)
-                .map(|p| {
-                    let nginx_footer = p == OriginPhrase::ServiceTemporarilyUnavailable
-                        && page.lines().any(|l| l.trim_start().starts_with("nginx"));
-                    if nginx_footer {
-                        OriginPhrase::NginxFooter
-                    } else {
-                        p
-                    }
-                })
+            origin_phrase_in(page, &json_page)
         };
         let xml_source = if body.is_empty() {
             obs.page_text().unwrap_or("")
@@ -622,6 +986,14 @@ impl<'a> Signals<'a> {
             code: xml_code.map(String::from),
             message: xml_element(xml_source, "Message").map(String::from),
         });
+        let origin_phrase = origin_phrase.or(match xml_code {
+            Some("SlowDown") if api_error.is_none() => Some(OriginPhrase::S3SlowDown),
+            Some("ServiceUnavailable") if api_error.is_none() => {
+                Some(OriginPhrase::S3ServiceUnavailable)
+            }
+            Some("InternalError") if api_error.is_none() => Some(OriginPhrase::S3InternalError),
+            _ => None,
+        });
 
         let request_id = h
             .get("x-amz-cf-id")
@@ -634,17 +1006,31 @@ impl<'a> Signals<'a> {
 
         let cloudfront = CloudFrontMarkers {
             via,
-            x_cache: x_cache.is_some_and(|x| x.to_ascii_lowercase().contains("cloudfront")),
+            x_cache: x_cache.is_some_and(|x| x.to_ascii_lowercase().contains("cloudfront"))
+                || (x_cache.is_none() && edge_result.is_some()),
             cf_id: h.contains("x-amz-cf-id"),
             cf_pop: h.contains("x-amz-cf-pop"),
             error_page,
             server: server.is_some_and(|s| s.eq_ignore_ascii_case("cloudfront")),
         };
-        let origin_kind = origin_kind(obs, server, origin_phrase, xml_code, api_error.is_some());
+        // Another CDN's Server header names no origin.
+        let origin_kind = origin_kind(obs, server, origin_phrase, xml_code, api_error.is_some())
+            .filter(|k| !(other_cdn.is_some() && *k == OriginKind::Other));
         let log = |name: &str| h.get(name).and_then(ResultType::parse);
+        let (status, status_from_page) = match obs.status() {
+            Some(s) => (Some(s), false),
+            None => {
+                let stated = status_in_page(page)
+                    .or_else(|| origin_phrase.and_then(|p| p.signature().status));
+                (stated, stated.is_some())
+            }
+        };
 
         let mut s = Signals {
-            status: obs.status(),
+            status,
+            status_from_page,
+            through: Through::Unknown,
+            other_cdn,
             cloudfront,
             generated_by: Generator::Unknown,
             server,
@@ -667,6 +1053,7 @@ impl<'a> Signals<'a> {
             header_count: h.len(),
         };
         s.generated_by = s.decide_generator();
+        s.through = s.decide_through();
         s
     }
 
@@ -690,7 +1077,21 @@ impl<'a> Signals<'a> {
         Generator::Unknown
     }
 
-    /// Whether the response went through CloudFront (any marker).
+    /// A full header set is what `curl -si` or the network panel gives: CloudFront always adds
+    /// `Via` and `X-Amz-Cf-Id` to it, so their absence there means another server answered.
+    const FULL_HEADER_SET: usize = 4;
+
+    fn decide_through(&self) -> Through {
+        if self.through_cloudfront() {
+            Through::Yes
+        } else if self.other_cdn.is_some() || self.header_count >= Self::FULL_HEADER_SET {
+            Through::No
+        } else {
+            Through::Unknown
+        }
+    }
+
+    /// Whether any CloudFront marker is present (headers, page, timing or log fields).
     pub fn through_cloudfront(&self) -> bool {
         self.cloudfront.any()
             || self
@@ -699,6 +1100,45 @@ impl<'a> Signals<'a> {
                 .is_some_and(|st| st.pop.is_some())
             || self.log_result.is_some()
             || self.log_detailed_result.is_some()
+    }
+
+    /// What says the response did, or did not, pass through CloudFront (for the report).
+    pub fn through_evidence(&self) -> String {
+        let m = &self.cloudfront;
+        let mut yes: Vec<&str> = Vec::new();
+        for (present, what) in [
+            (m.via, "Via …cloudfront.net"),
+            (m.cf_id, "X-Amz-Cf-Id"),
+            (m.cf_pop, "X-Amz-Cf-Pop"),
+            (m.x_cache, "X-Cache …from cloudfront"),
+            (m.error_page, "CloudFront's error page"),
+            (m.server, "Server: CloudFront"),
+            (
+                self.log_result.is_some() || self.log_detailed_result.is_some(),
+                "CloudFront log fields",
+            ),
+        ] {
+            if present {
+                yes.push(what);
+            }
+        }
+        match self.through {
+            Through::Yes => yes.join(", "),
+            Through::No => match self.other_cdn {
+                Some(cdn) => alloc::format!("{}'s marks, none of CloudFront's", cdn.label()),
+                None => alloc::format!(
+                    "{} headers without Via …cloudfront.net, X-Amz-Cf-Id, X-Amz-Cf-Pop or X-Cache …from cloudfront",
+                    self.header_count
+                ),
+            },
+            Through::Unknown if self.header_count == 0 => {
+                String::from("no headers were given, only the page text")
+            }
+            Through::Unknown => alloc::format!(
+                "only {} header(s), none of CloudFront's: too few to tell",
+                self.header_count
+            ),
+        }
     }
 
     /// A result type from any source: pasted logs first (most specific), then `X-Cache`.
@@ -758,39 +1198,36 @@ fn origin_kind(
             n.get(..8)
                 .is_some_and(|p| p.eq_ignore_ascii_case("x-envoy-"))
         })
-        || matches!(
-            phrase,
-            Some(OriginPhrase::EnvoyNoHealthyUpstream | OriginPhrase::EnvoyUpstreamConnect)
-        )
     {
         return Some(OriginKind::Envoy);
     }
-    if s.starts_with("nginx")
-        || matches!(
-            phrase,
-            Some(OriginPhrase::NginxFooter | OriginPhrase::AmazonLinuxNginx)
-        )
-    {
+    if s.starts_with("nginx") || s.starts_with("openresty") {
         return Some(OriginKind::Nginx);
     }
-    if s.starts_with("apache") || phrase == Some(OriginPhrase::ApacheUnavailable) {
+    if s.starts_with("apache") {
         return Some(OriginKind::Apache);
     }
-    if s.starts_with("microsoft-iis")
-        || s.starts_with("microsoft-httpapi")
-        || phrase == Some(OriginPhrase::IisUnavailable)
-    {
+    if s.starts_with("microsoft-iis") || s.starts_with("microsoft-httpapi") {
         return Some(OriginKind::Iis);
     }
-    if xml_code == Some("SlowDown") || phrase == Some(OriginPhrase::S3SlowDown) {
+    if xml_code == Some("SlowDown") {
         return Some(OriginKind::S3);
+    }
+    if let Some(kind) = phrase.and_then(|p| p.signature().kind) {
+        return Some(kind);
     }
     if !s.is_empty() && s != "cloudfront" {
         return Some(OriginKind::Other);
     }
-    if phrase == Some(OriginPhrase::ServiceTemporarilyUnavailable) {
-        // The ALB's own 503 page is nginx-style without the nginx footer (§8).
+    if matches!(
+        phrase,
+        Some(OriginPhrase::ServiceTemporarilyUnavailable | OriginPhrase::BadGatewayPage)
+    ) {
+        // The ALB's own 503 and 502 pages are nginx-style without the nginx footer (§8).
         return Some(OriginKind::ApplicationLoadBalancer);
+    }
+    if phrase == Some(OriginPhrase::GatewayTimeoutPage) {
+        return Some(OriginKind::Other);
     }
     None
 }
@@ -841,24 +1278,11 @@ pub mod names {
     pub const RETRY_AFTER: &str = "retry-after";
     pub const SERVER_TIMING: &str = "server-timing";
     pub const LOG_RESULT: &str = "x-edge-result-type";
+    pub const LOG_RESPONSE_RESULT: &str = "x-edge-response-result-type";
     pub const LOG_DETAILED: &str = "x-edge-detailed-result-type";
+    pub const DNS_CHECK: &str = "dns-check";
     pub const ORIGIN_HEADERS: &str = "origin-headers";
     pub const MARKERS: &str = "cloudfront-markers";
-}
-
-/// All pasted log result types (for evidence).
-pub fn log_results(s: &Signals<'_>) -> Vec<(&'static str, ResultType)> {
-    let mut v = Vec::new();
-    if let Some(t) = s.log_result {
-        v.push((names::LOG_RESULT, t));
-    }
-    if let Some(t) = s.log_response_result {
-        v.push(("x-edge-response-result-type", t));
-    }
-    if let Some(t) = s.log_detailed_result {
-        v.push((names::LOG_DETAILED, t));
-    }
-    v
 }
 
 #[cfg(test)]

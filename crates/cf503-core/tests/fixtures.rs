@@ -4,6 +4,7 @@
 
 use cf503_core::diagnose::InputQuality;
 use cf503_core::parse::{Input, parse_input};
+use cf503_core::signals::Through;
 use cf503_core::{Diagnosis, Observation, diagnose};
 
 // These tests also run compiled to wasm (Node and Chromium), where plain `#[test]` would be
@@ -29,7 +30,7 @@ static FIXTURES: &[(&str, &[u8])] = fixtures![
     "lambda_edge_invalid--invalid-json.http",
     "lambda_edge_throttled--page-contradicts-x-cache.http",
     "lambda_edge_throttled--throttled-page.http",
-    "not_cloudfront--plain-nginx.http",
+    "not_cloudfront--cloudflare-522.http",
     "origin_connect--502-attempted-connection.http",
     "origin_dns--pasted-log-fields.http",
     "origin_dns--server-timing-slow-dns.http",
@@ -39,6 +40,7 @@ static FIXTURES: &[(&str, &[u8])] = fixtures![
     "origin_overloaded--api-gateway.http",
     "origin_overloaded--curl-redirect-chain.http",
     "origin_overloaded--envoy-no-healthy-upstream.http",
+    "origin_overloaded--nginx-fetched-past-cloudfront.http",
     "origin_overloaded--nginx-limit-req.http",
     "origin_overloaded--s3-slowdown.http",
     "origin_overloaded--served-from-error-cache.http",
@@ -230,9 +232,24 @@ fn bare_status_is_thin_and_says_what_to_collect() {
 
 #[test]
 fn not_cloudfront_is_confident_with_headers() {
-    let (_, d) = load("not_cloudfront--plain-nginx.http");
+    let (_, d) = load("not_cloudfront--cloudflare-522.http");
     assert!(d.top().confidence >= 0.7);
-    assert!(!d.summary.through_cloudfront);
+    assert_eq!(d.summary.through_cloudfront, Through::No);
+}
+
+/// Whether the response passed through CloudFront is a fact beside the verdict: an origin's own
+/// page fetched past CloudFront is diagnosed as the origin's error.
+#[test]
+fn an_origin_page_without_cloudfront_marks_names_the_origin() {
+    let (_, d) = load("origin_overloaded--nginx-fetched-past-cloudfront.http");
+    assert_eq!(d.summary.through_cloudfront, Through::No);
+    assert_eq!(d.summary.origin_kind, Some("nginx"));
+    assert!(d.top().confidence >= 0.7, "{}", d.top().confidence);
+    assert!(
+        !d.findings
+            .iter()
+            .any(|f| f.cause.as_str() == "not_cloudfront")
+    );
 }
 
 #[test]

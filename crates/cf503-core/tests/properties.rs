@@ -68,7 +68,7 @@ proptest! {
             let _ = report::text(&d);
             let _ = report::markdown(&d);
             let json: serde_json::Value = serde_json::from_str(&report::json(&d)).unwrap();
-            prop_assert_eq!(json["schema_version"].as_u64(), Some(1));
+            prop_assert_eq!(json["schema_version"].as_u64(), Some(u64::from(report::SCHEMA_VERSION)));
         }
     }
 

@@ -166,7 +166,8 @@ impl fmt::Display for HarError {
 impl core::error::Error for ParseError {}
 impl core::error::Error for HarError {}
 
-/// Reads any supported input: a HAR file when it starts with `{`, a raw response otherwise.
+/// Reads any supported input: a HAR file when it starts with `{` (other JSON is an error body),
+/// a raw response, a header block, or the text of an error page alone.
 pub fn parse_input(bytes: &[u8]) -> Result<Input, ParseError> {
     let text = to_text(bytes)?;
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
@@ -174,7 +175,13 @@ pub fn parse_input(bytes: &[u8]) -> Result<Input, ParseError> {
         return Err(ParseError::Empty);
     }
     if trimmed.starts_with('{') {
-        return har::parse(trimmed).map(Input::Har);
+        return match har::parse(trimmed) {
+            // JSON that is no HAR file may be an error body (API Gateway's `{"message": …}`).
+            Err(ParseError::Har(HarError::NotHar)) if raw::looks_like_a_page(trimmed) => {
+                Ok(Input::Response(raw::page_only(trimmed)))
+            }
+            other => other.map(Input::Har),
+        };
     }
     raw::parse(trimmed).map(Input::Response)
 }

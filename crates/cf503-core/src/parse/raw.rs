@@ -125,6 +125,9 @@ pub fn parse(input: &str) -> Result<Observation, ParseError> {
                 current = Some(obs);
                 continue;
             }
+            if looks_like_a_page(input) {
+                return Ok(page_only(input));
+            }
             return Err(ParseError::NotAResponse {
                 line: line.number,
                 found: snippet(text),
@@ -144,11 +147,68 @@ pub fn parse(input: &str) -> Result<Observation, ParseError> {
             None => break,
         }
     }
-    let obs = current.ok_or(ParseError::Empty)?;
-    if obs.status().is_none() && obs.headers().is_empty() {
+    let mut obs = current.ok_or(ParseError::Empty)?;
+    if obs.status().is_none() && obs.headers().is_empty() && obs.page_text().is_none() {
         return Err(ParseError::Empty);
     }
+    // One `Name: value` line and nothing else is as often a sentence quoted from the page
+    // (`Error: "CloudFront wasn't able to connect to the origin."`) as a header: keep both.
+    if obs.source() == Some(Source::HeaderBlock)
+        && obs.headers().len() == 1
+        && obs.page_text().is_none()
+        && obs.status().is_none()
+        && input.trim().lines().count() == 1
+    {
+        obs.set_page_text(input.trim());
+    }
     Ok(obs)
+}
+
+/// Words that error pages (CloudFront's, origins', other CDNs') carry; a paste of the page text
+/// alone is read as such when it has one of them, or markup. Other text stays an error that
+/// says what to paste.
+const PAGE_WORDS: &[&str] = &[
+    "error",
+    "unavailable",
+    "timed out",
+    "time-out",
+    "timeout",
+    "could not",
+    "couldn't",
+    "wasn't able",
+    "failed",
+    "throttled",
+    "bad gateway",
+    "from cloudfront",
+    "request id",
+    "upstream",
+    "no server is available",
+    "reduce your request rate",
+    "lambda function",
+    "cloudfront function",
+    "invalid",
+    "exceeded",
+    "too many requests",
+];
+
+/// The part of a page searched for [`PAGE_WORDS`].
+const PAGE_WORD_SCAN: usize = 64 * 1024;
+
+pub(crate) fn looks_like_a_page(input: &str) -> bool {
+    let head = &input[..floor_char_boundary(input, PAGE_WORD_SCAN)];
+    if super::html::looks_like_markup(head) {
+        return true;
+    }
+    let lower = head.to_ascii_lowercase();
+    PAGE_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// A paste of the page alone (no status line, no headers): its body, and the text derived
+/// from it. The status, if the page states one, is read by the signals, not here.
+pub(crate) fn page_only(input: &str) -> Observation {
+    let mut obs = Observation::new(Source::PageText);
+    obs.attach_body(input, None);
+    obs
 }
 
 /// Reads header lines from `pos`; returns where parsing continues and the line number there.

@@ -7,7 +7,7 @@ use core::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{SCHEMA_VERSION, printable, to_pretty};
+use super::{DNS_SCHEMA_VERSION, printable, to_pretty};
 use crate::dns::{DnsFinding, DnsReport};
 
 /// One finding on one line: severity, id, summary, server.
@@ -142,11 +142,11 @@ pub fn dns_text(r: &DnsReport) -> String {
     o
 }
 
-/// The DNS report as JSON (schema `cf503.dns_report`, version [`SCHEMA_VERSION`]).
+/// The DNS report as JSON (schema `cf503.dns_report`, version [`DNS_SCHEMA_VERSION`]).
 pub fn dns_json_value(r: &DnsReport) -> Value {
     json!({
         "schema": "cf503.dns_report",
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": DNS_SCHEMA_VERSION,
         "origin": r.origin,
         "apex": r.apex,
         "parent": r.parent,

@@ -1,0 +1,388 @@
+//! Signals → facts → ranked findings.
+//!
+//! [`facts`] turns the signals of a response into facts (a result type, a page sentence, an
+//! origin's stock body, who answered…); the cited table in [`rules`] says which cause each fact
+//! speaks for or against and how strongly; [`score`] combines the evidence (noisy-OR for, product
+//! against; thin input capped); [`notes`] adds what is true whatever the cause; [`steps`] fills
+//! the catalogue's next steps with what was observed.
+
+mod facts;
+mod notes;
+pub mod rules;
+mod score;
+mod steps;
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::causes::CauseId;
+use crate::dns::{DnsReport, Severity as DnsSeverity};
+use crate::observation::Observation;
+use crate::signals::{CfPhrase, OriginKind, OriginPhrase, ResultType, Signals, Through, names};
+
+pub use steps::{PLACEHOLDERS, render_template};
+
+/// The most a finding can score when the input is thin.
+pub(crate) const THIN_CAP: f32 = 0.25;
+
+/// Evidence values longer than this are cut in reports.
+pub const VALUE_DISPLAY_LIMIT: usize = 200;
+
+/// One piece of evidence.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Evidence {
+    /// Which signal (`x-cache`, `server`, `page-text`, …).
+    pub signal: &'static str,
+    /// Its value as observed (redacted, shortened).
+    pub value: String,
+    /// For (`true`) or against (`false`) the cause.
+    pub supports: bool,
+    /// Weight in 0..1.
+    pub weight: f32,
+    /// Why it matters.
+    pub note: String,
+}
+
+/// One candidate cause.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Finding {
+    /// The cause.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "ser_cause"))]
+    pub cause: CauseId,
+    /// 0..1.
+    pub confidence: f32,
+    /// Evidence for and against.
+    pub evidence: Vec<Evidence>,
+    /// Next steps, tailored to what was observed.
+    pub steps: Vec<String>,
+}
+
+#[cfg(feature = "serde")]
+fn ser_cause<S: serde::Serializer>(c: &CauseId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.as_str())
+}
+
+#[cfg(feature = "serde")]
+fn ser_through<S: serde::Serializer>(t: &Through, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.as_str())
+}
+
+/// How much the input showed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum InputQuality {
+    /// A status code and little else: no confident verdict possible.
+    Thin,
+    /// Headers or page text, not both.
+    Partial,
+    /// Headers and page text, or a decisive signal.
+    Rich,
+}
+
+impl InputQuality {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputQuality::Thin => "thin",
+            InputQuality::Partial => "partial",
+            InputQuality::Rich => "rich",
+        }
+    }
+}
+
+/// A remark about the response that is not a cause (cached error, contradictions…).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Note {
+    /// Stable id.
+    pub id: &'static str,
+    /// Text.
+    pub text: String,
+}
+
+/// What was observed, in the form reports show it.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Summary {
+    /// Request URL (redacted).
+    pub url: Option<String>,
+    /// HTTP status.
+    pub status: Option<u16>,
+    /// Where the observation came from.
+    pub source: Option<&'static str>,
+    /// `cloudfront`, `origin` or `unknown`.
+    pub generated_by: &'static str,
+    /// Whether the response passed through CloudFront: yes, no, or the input cannot tell.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "ser_through"))]
+    pub through_cloudfront: Through,
+    /// What says so.
+    pub through_evidence: String,
+    /// `Server`.
+    pub server: Option<String>,
+    /// `X-Cache`.
+    pub x_cache: Option<String>,
+    /// The POP id as written.
+    pub pop: Option<String>,
+    /// Its three-letter code.
+    pub pop_code: Option<String>,
+    /// City and country of the POP.
+    pub pop_city: Option<String>,
+    /// Likely Lambda@Edge Region for the POP.
+    pub lambda_region: Option<&'static str>,
+    /// That Region's name.
+    pub lambda_region_name: Option<&'static str>,
+    /// `X-Amz-Cf-Id`.
+    pub request_id: Option<String>,
+    /// Origin kind (machine name).
+    pub origin_kind: Option<&'static str>,
+    /// Origin kind (label).
+    pub origin_label: Option<&'static str>,
+    /// Error-page reason line.
+    pub page_phrase: Option<&'static str>,
+    /// `Age` on the error.
+    pub age: Option<u64>,
+    /// `Retry-After`.
+    pub retry_after: Option<String>,
+    /// Pasted log result types.
+    pub log_result: Option<&'static str>,
+    /// Pasted detailed result type.
+    pub log_detailed_result: Option<&'static str>,
+    /// Server-Timing figures, in ms: dns, connect, upstream first byte.
+    pub timing_dns_ms: Option<u32>,
+    /// `cdn-upstream-connect`.
+    pub timing_connect_ms: Option<u32>,
+    /// `cdn-upstream-fbl`.
+    pub timing_upstream_fbl_ms: Option<u32>,
+    /// The `<Code>` of an XML error body (S3's `SlowDown`, the CloudFront API's codes).
+    pub xml_code: Option<String>,
+    /// Whether the body is a CloudFront API `<ErrorResponse>`.
+    pub cloudfront_api: bool,
+    /// Whether the status was read off the page text (no status line was given).
+    pub status_from_page: bool,
+    /// Whether CloudFront's own error page was seen.
+    pub cloudfront_page: bool,
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Self {
+            url: None,
+            status: None,
+            source: None,
+            generated_by: "unknown",
+            through_cloudfront: Through::Unknown,
+            through_evidence: String::new(),
+            server: None,
+            x_cache: None,
+            pop: None,
+            pop_code: None,
+            pop_city: None,
+            lambda_region: None,
+            lambda_region_name: None,
+            request_id: None,
+            origin_kind: None,
+            origin_label: None,
+            page_phrase: None,
+            age: None,
+            retry_after: None,
+            log_result: None,
+            log_detailed_result: None,
+            timing_dns_ms: None,
+            timing_connect_ms: None,
+            timing_upstream_fbl_ms: None,
+            xml_code: None,
+            cloudfront_api: false,
+            status_from_page: false,
+            cloudfront_page: false,
+        }
+    }
+}
+
+/// The verdict on one response.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Diagnosis {
+    /// What was observed.
+    pub summary: Summary,
+    /// How much the input showed.
+    pub input_quality: InputQuality,
+    /// What to collect for a better verdict (empty when nothing is missing).
+    pub collect: Vec<&'static str>,
+    /// Findings, most likely first; never empty.
+    pub findings: Vec<Finding>,
+    /// Remarks.
+    pub notes: Vec<Note>,
+    /// The DNS check of the origin, when one ran.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub dns: Option<alloc::boxed::Box<DnsReport>>,
+}
+
+impl Diagnosis {
+    /// The most likely finding.
+    pub fn top(&self) -> &Finding {
+        &self.findings[0]
+    }
+}
+
+const COLLECT_HEADERS: &str =
+    "the full response headers (`curl -si <url>`, or the browser's network panel)";
+const COLLECT_PAGE: &str = "the text of the error page";
+const COLLECT_LOGS: &str = "`x-edge-result-type` and `x-edge-detailed-result-type` for the request id, from CloudFront standard or real-time logs";
+const COLLECT_ORIGIN: &str =
+    "the origin domain (from the distribution's origin settings), for the DNS checks";
+
+/// Diagnoses one observation.
+pub fn diagnose(obs: &Observation) -> Diagnosis {
+    let sig = Signals::extract(obs);
+    diagnose_signals(obs, &sig, None)
+}
+
+/// Diagnoses one observation together with a DNS check of its origin: the DNS findings confirm
+/// or rule out `origin_dns`, and its steps name the failing server.
+pub fn diagnose_with_dns(obs: &Observation, dns: &DnsReport) -> Diagnosis {
+    let sig = Signals::extract(obs);
+    diagnose_signals(obs, &sig, Some(dns))
+}
+
+pub(crate) fn diagnose_signals(
+    obs: &Observation,
+    sig: &Signals<'_>,
+    dns: Option<&DnsReport>,
+) -> Diagnosis {
+    use CauseId::*;
+    let status = sig.status;
+    let observed = facts::collect(sig, dns);
+    let quality = quality(sig, &observed);
+    let mut evidence = score::evidence(&observed, status);
+    let notes = notes::notes(sig, &observed, &evidence);
+
+    let through = sig.through;
+    let mut collect = Vec::new();
+    if quality != InputQuality::Rich {
+        if sig.header_count < 3 {
+            collect.push(COLLECT_HEADERS);
+        }
+        if !sig.has_page_text {
+            collect.push(COLLECT_PAGE);
+        }
+        if through == Through::Yes && sig.log_detailed_result.is_none() {
+            collect.push(COLLECT_LOGS);
+        }
+    }
+    if quality == InputQuality::Thin {
+        evidence.extend(score::evidence(
+            &[facts::Observed::new(
+                rules::Fact::StatusOnly,
+                names::STATUS,
+                status_text(status),
+            )],
+            status,
+        ));
+    }
+    let mut findings = score::combine(evidence, quality);
+    if findings.is_empty() || quality == InputQuality::Thin {
+        findings.insert(0, score::unknown_finding(quality, status));
+    }
+    if findings[0].cause == Unknown && collect.is_empty() {
+        collect.push(COLLECT_HEADERS);
+    }
+    if through != Through::No && findings.iter().take(3).any(|f| f.cause == OriginDns) {
+        collect.push(COLLECT_ORIGIN);
+    }
+
+    let summary = summarise(obs, sig);
+    let ctx = steps::Context::new(&summary);
+    for f in &mut findings {
+        f.steps = steps::tailored_steps(f.cause, sig.origin_kind, &ctx);
+        if let (CauseId::OriginDns, Some(dns)) = (f.cause, dns) {
+            // The DNS check says which server fails and how: first things first.
+            let named: Vec<String> = dns
+                .findings
+                .iter()
+                .filter(|d| d.severity != DnsSeverity::Info)
+                .map(|d| match &d.server {
+                    Some(server) => {
+                        format!("DNS check ({}, {server}): {}", d.id.as_str(), d.summary)
+                    }
+                    None => format!("DNS check ({}): {}", d.id.as_str(), d.summary),
+                })
+                .collect();
+            f.steps.splice(0..0, named);
+        }
+    }
+    if dns.is_some() {
+        collect.retain(|c| *c != COLLECT_ORIGIN);
+    }
+    Diagnosis {
+        summary,
+        input_quality: quality,
+        collect,
+        findings,
+        notes,
+        dns: dns.map(|d| alloc::boxed::Box::new(d.clone())),
+    }
+}
+
+fn status_text(status: Option<u16>) -> String {
+    status.map_or_else(|| "none".into(), |s| s.to_string())
+}
+
+/// Rich: a decisive fact, or headers and page text. Thin: a status and at most one header.
+/// A page text alone is partial, never thin: a recognised page names its cause.
+fn quality(sig: &Signals<'_>, observed: &[facts::Observed]) -> InputQuality {
+    let decisive = observed.iter().any(|o| {
+        rules::rules_for(o.fact, sig.status)
+            .any(|r| r.stance == rules::Stance::For && r.weight >= rules::DECISIVE)
+    });
+    if decisive || (sig.header_count >= 3 && sig.has_page_text) {
+        InputQuality::Rich
+    } else if sig.header_count <= 1 && !sig.has_page_text {
+        InputQuality::Thin
+    } else {
+        InputQuality::Partial
+    }
+}
+
+fn summarise(obs: &Observation, sig: &Signals<'_>) -> Summary {
+    let loc = sig.pop.as_ref().and_then(|p| p.location());
+    Summary {
+        url: obs.url().map(ToString::to_string),
+        status: sig.status,
+        source: obs.source().map(|s| s.as_str()),
+        generated_by: sig.generated_by.as_str(),
+        through_cloudfront: sig.through,
+        through_evidence: sig.through_evidence(),
+        server: sig.server.map(score::shorten),
+        x_cache: sig.x_cache.map(score::shorten),
+        pop: sig.pop.as_ref().map(|p| score::shorten(p.raw)),
+        pop_code: sig.pop.as_ref().map(|p| p.code_str().to_string()),
+        pop_city: loc.map(|l| format!("{}, {}", l.city, l.country)),
+        lambda_region: loc.map(|l| l.nearest_region.code),
+        lambda_region_name: loc.map(|l| l.nearest_region.name),
+        request_id: sig.request_id.map(score::shorten),
+        origin_kind: sig.origin_kind.map(OriginKind::as_str),
+        origin_label: sig.origin_kind.map(OriginKind::label),
+        page_phrase: sig
+            .cf_phrase
+            .map(CfPhrase::text)
+            .or(sig.origin_phrase.map(OriginPhrase::text)),
+        age: sig.age,
+        retry_after: sig.retry_after.map(score::shorten),
+        log_result: sig.log_result.map(ResultType::as_str),
+        log_detailed_result: sig.log_detailed_result.map(ResultType::as_str),
+        timing_dns_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_dns_ms),
+        timing_connect_ms: sig
+            .server_timing
+            .as_ref()
+            .and_then(|s| s.upstream_connect_ms),
+        timing_upstream_fbl_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_fbl_ms),
+        xml_code: sig.xml_code.map(score::shorten),
+        cloudfront_api: sig.api_error.is_some(),
+        status_from_page: sig.status_from_page,
+        cloudfront_page: sig.cloudfront.error_page,
+    }
+}

@@ -1,0 +1,78 @@
+//! Remarks that are true whatever the cause: a cached error, Retry-After, what `X-Cache: Error`
+//! does not mean, a page contradicting X-Cache, DNS failures being 502 today.
+
+use alloc::format;
+use alloc::string::ToString;
+use alloc::vec::Vec;
+
+use super::facts::Observed;
+use super::rules::{self, Fact};
+use super::{Evidence, Note};
+use crate::causes::CauseId;
+use crate::signals::{Generator, ResultType, Signals};
+
+pub(crate) fn notes(
+    sig: &Signals<'_>,
+    observed: &[Observed],
+    evidence: &[(CauseId, Evidence)],
+) -> Vec<Note> {
+    let status = sig.status;
+    let mut notes = Vec::new();
+    if let (Some(age), true) = (sig.age, status.is_some_and(|s| s >= 400)) {
+        notes.push(Note {
+            id: "cached_error",
+            text: format!("This error was served from CloudFront's cache (Age: {age} s): the failure happened {age} s before this response, and the origin may already be fine. CloudFront caches origin 5xx for 10 s by default (error caching minimum TTL); fetch again after that before acting."),
+        });
+    }
+    if let Some(ra) = sig.retry_after {
+        notes.push(Note {
+            id: "retry_after",
+            text: format!("The response asks clients to retry after {ra} (Retry-After)."),
+        });
+    }
+    if sig.edge_result == Some(ResultType::Error) && sig.generated_by == Generator::Origin {
+        notes.push(Note { id: "x_cache_error", text: "`X-Cache: Error from cloudfront` only says the status is an error; it does not mean CloudFront generated it. Here the origin did.".to_string() });
+    }
+    // The page sentence and a result type naming different causes.
+    let page = observed.iter().find_map(|o| match o.fact {
+        Fact::Page(p) => Some(p),
+        _ => None,
+    });
+    if let (Some(x), Some(p)) = (sig.edge_result, page)
+        && let (Some(a), Some(b)) = (
+            rules::implied_cause(Fact::Result(x), status),
+            rules::implied_cause(Fact::Page(p), status),
+        )
+        && a != b
+    {
+        notes.push(Note {
+            id: "contradiction",
+            text: format!("The page text (\"{}\") and X-Cache ({}) point at different causes ({} vs {}); X-Cache is the more specific signal.", p.text(), x.as_str(), b.as_str(), a.as_str()),
+        });
+    }
+    if status == Some(502)
+        && evidence
+            .iter()
+            .any(|(c, e)| *c == CauseId::OriginDns && e.supports && e.weight >= rules::STRONG)
+    {
+        notes.push(Note { id: "dns_is_502", text: "CloudFront reports origin DNS failures as 502 today (they were 503 before 2019): the AWS 503 page no longer lists them.".to_string() });
+    }
+    if sig.status_from_page
+        && let Some(s) = status
+    {
+        notes.push(Note {
+            id: "status_from_page",
+            text: format!("No status line was given: the page itself says {s}."),
+        });
+    }
+    if status.is_some_and(|s| s < 400) {
+        notes.push(Note {
+            id: "not_an_error",
+            text: format!(
+                "The status is {}, not an error: this response is not a failure.",
+                status.unwrap_or_default()
+            ),
+        });
+    }
+    notes
+}
