@@ -83,6 +83,26 @@ test('paste flows give the fixture\'s cause', async () => {
   await page.close();
 });
 
+test('real pastes: the page text alone, an origin body alone, another CDN; "through CloudFront?" shown beside', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  // tests/fixtures/real: posted publicly, with `#!` lines naming the source and the cause.
+  const real = async (name) => (await readFile(path.join(fixtures, 'real', name), 'utf8')).replace(/^(#!.*\n)+/, '');
+  for (const [name, through] of [
+    ['lambda_edge_throttled--serverless-next-2544.txt', 'yes'],
+    ['origin_timeout--copr-4345-http3.txt', 'yes'],
+    ['origin_overloaded--terraform-next-js-289-api-gateway.txt', 'unknown'],
+    ['origin_overloaded--esi-902-alb-502.txt', 'unknown'],
+    ['not_cloudfront--gcli2api-354-cloudflare-524-html.txt', 'no'],
+  ]) {
+    await diagnose(page, { text: await real(name) });
+    assert.equal(await page.getAttribute('#verdict', 'data-cause'), name.split('--')[0], name);
+    assert.equal(await page.getAttribute('#verdict', 'data-through'), through, name);
+    assert.match(await page.textContent('#report'), new RegExp(`Through CloudFront${through}`), name);
+  }
+  await page.close();
+});
+
 test('the link to a diagnosis reproduces it from derived facts only', async () => {
   const page = await browser.newPage();
   await page.goto(base);
