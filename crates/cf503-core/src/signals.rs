@@ -372,6 +372,8 @@ pub enum OriginPhrase {
     VarnishBackendFetchFailed,
     ClassicElbAtCapacity,
     BadGatewayPage,
+    ServiceUnavailablePage,
+    InternalServerErrorPage,
     GatewayTimeoutPage,
 }
 
@@ -411,7 +413,12 @@ const fn sig(
 pub static ORIGIN_SIGNATURES: &[OriginSignature] = &[
     sig(
         OriginPhrase::S3SlowDown,
-        &["please reduce your request rate", "<code>slowdown</code>"],
+        // The REST API's XML, and the website endpoint's HTML list ("Code: SlowDown").
+        &[
+            "please reduce your request rate",
+            "<code>slowdown</code>",
+            "code: slowdown",
+        ],
         "Please reduce your request rate. (S3 SlowDown)",
         Some(OriginKind::S3),
         Some(503),
@@ -545,14 +552,17 @@ pub static ORIGIN_SIGNATURES: &[OriginSignature] = &[
     ),
     sig(
         OriginPhrase::S3ServiceUnavailable,
-        &["<code>serviceunavailable</code>"],
+        &[
+            "<code>serviceunavailable</code>",
+            "code: serviceunavailable",
+        ],
         "ServiceUnavailable (S3 XML error)",
         Some(OriginKind::S3),
         Some(503),
     ),
     sig(
         OriginPhrase::S3InternalError,
-        &["<code>internalerror</code>"],
+        &["<code>internalerror</code>", "code: internalerror"],
         "InternalError (S3 XML error)",
         Some(OriginKind::S3),
         Some(500),
@@ -572,6 +582,20 @@ pub static ORIGIN_SIGNATURES: &[OriginSignature] = &[
         "502 Bad Gateway",
         None,
         Some(502),
+    ),
+    sig(
+        OriginPhrase::ServiceUnavailablePage,
+        &["503 service unavailable"],
+        "503 Service Unavailable",
+        None,
+        Some(503),
+    ),
+    sig(
+        OriginPhrase::InternalServerErrorPage,
+        &["500 internal server error"],
+        "500 Internal Server Error",
+        None,
+        Some(500),
     ),
     sig(
         OriginPhrase::GatewayTimeoutPage,
@@ -969,7 +993,7 @@ impl<'a> Signals<'a> {
         let server_lower = server.map(str::to_ascii_lowercase).unwrap_or_default();
         let other_cdn = other_cdn(obs, &server_lower, page);
         // Another CDN's own page (its heading words, its footer) says nothing about an origin.
-        let origin_phrase = if error_page || other_cdn.is_some() {
+        let origin_phrase = if error_page || cf_phrase.is_some() || other_cdn.is_some() {
             None
         } else {
             origin_phrase_in(page, &json_page)
@@ -1226,7 +1250,14 @@ fn origin_kind(
         // The ALB's own 503 and 502 pages are nginx-style without the nginx footer (§8).
         return Some(OriginKind::ApplicationLoadBalancer);
     }
-    if phrase == Some(OriginPhrase::GatewayTimeoutPage) {
+    if matches!(
+        phrase,
+        Some(
+            OriginPhrase::GatewayTimeoutPage
+                | OriginPhrase::ServiceUnavailablePage
+                | OriginPhrase::InternalServerErrorPage
+        )
+    ) {
         return Some(OriginKind::Other);
     }
     None
