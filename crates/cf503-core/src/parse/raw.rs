@@ -238,7 +238,10 @@ fn read_headers(
                     set_status_from_header(obs, value);
                 }
             } else {
-                if name.eq_ignore_ascii_case("status") && obs.status().is_none() {
+                // `status`, and `sc-status` as pasted from CloudFront logs (Athena, the log file).
+                if (name.eq_ignore_ascii_case("status") || name.eq_ignore_ascii_case("sc-status"))
+                    && obs.status().is_none()
+                {
                     set_status_from_header(obs, value);
                 }
                 obs.push_header(name, value);
@@ -343,6 +346,39 @@ mod tests {
         let o = parse(input).unwrap();
         assert_eq!(o.status(), Some(503));
         assert_eq!(o.headers().get("server"), Some("CloudFront"));
+    }
+
+    #[test]
+    fn the_page_alone() {
+        let o = parse("503 ERROR\nThe request could not be satisfied.\nThe Lambda function associated with the CloudFront distribution was throttled.").unwrap();
+        assert_eq!(o.source(), Some(Source::PageText));
+        assert_eq!(
+            o.status(),
+            None,
+            "the signals read the status off the page, not the parser"
+        );
+        assert!(o.page_text().unwrap().contains("was throttled"));
+        let o = parse("<html><body><h1>503 Service Unavailable</h1>\nNo server is available to handle this request.\n</body></html>").unwrap();
+        assert_eq!(
+            o.page_text(),
+            Some("503 Service Unavailable\nNo server is available to handle this request.")
+        );
+    }
+
+    #[test]
+    fn one_name_value_line_is_also_page_text() {
+        let o = parse("Error: \"CloudFront wasn't able to connect to the origin.\"").unwrap();
+        assert_eq!(o.headers().len(), 1);
+        assert!(o.page_text().unwrap().contains("wasn't able to connect"));
+        // Two header lines are a header block, nothing more.
+        let o = parse("x-cache: Error from cloudfront\nserver: CloudFront").unwrap();
+        assert_eq!(o.page_text(), None);
+    }
+
+    #[test]
+    fn log_field_status() {
+        let o = parse("sc-status: 502\nx-edge-detailed-result-type: OriginDnsError").unwrap();
+        assert_eq!(o.status(), Some(502));
     }
 
     #[test]
