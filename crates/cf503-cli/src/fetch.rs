@@ -21,7 +21,7 @@ pub struct FetchError {
 /// Fetches `url`.
 pub fn fetch(url: &str, timeout: Duration) -> Result<Observation, FetchError> {
     let fail = |reason: String| FetchError {
-        url: url.to_string(),
+        url: cf503_core::redact::url(url).into_owned(),
         reason,
     };
     let agent = ureq::Agent::config_builder()

@@ -203,7 +203,12 @@ fn main() -> ExitCode {
             ExitCode::from(exit::OK)
         }
         Err(e) => {
-            eprintln!("cf503: {e}");
+            // One line people paste into tickets: no secret (a URL's signature, a quoted
+            // line), no terminal escape (a file name).
+            eprintln!(
+                "cf503: {}",
+                cf503_core::redact::for_terminal(&e.to_string())
+            );
             ExitCode::from(e.exit_code())
         }
     }
@@ -371,7 +376,8 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
         && har.failing.is_empty()
     {
         eprintln!(
-            "cf503: {name}: none of the {} entries failed (no 5xx, no CloudFront-generated 4xx)",
+            "cf503: {}: none of the {} entries failed (no 5xx, no CloudFront-generated 4xx)",
+            cf503_core::redact::for_terminal(&name),
             har.total_entries
         );
     }

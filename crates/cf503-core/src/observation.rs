@@ -78,20 +78,6 @@ impl Headers {
         self.0.push((name.to_string(), value.into_owned()));
     }
 
-    /// Appends a continuation line (obsolete line folding) to the last header.
-    pub(crate) fn continue_last(&mut self, more: &str) {
-        if let Some((name, value)) = self.0.pop() {
-            let mut joined = value;
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(more.trim());
-            // Redact again: the secret may only have become recognisable with the new part.
-            let joined = redact::header_value(&name, &joined).into_owned();
-            self.0.push((name, joined));
-        }
-    }
-
     /// The first value of `name`, compared case-insensitively.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -231,11 +217,6 @@ impl Observation {
     /// Appends a response header (redacted when it can carry a secret).
     pub fn push_header(&mut self, name: &str, value: &str) {
         self.headers.push(name, value);
-    }
-
-    /// Mutable access for parsers that fold continuation lines.
-    pub(crate) fn headers_mut(&mut self) -> &mut Headers {
-        &mut self.headers
     }
 
     /// Sets the page's visible text (what a person reads on the error page).

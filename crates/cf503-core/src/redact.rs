@@ -28,6 +28,9 @@ const SECRET_HEADERS: &[&str] = &[
 /// Substrings that make a header name secret (compared lower-case).
 const SECRET_NAME_PARTS: &[&str] = &[
     "token",
+    "jwt",
+    "oidc",
+    "assertion",
     "secret",
     "session",
     "passw",
@@ -38,34 +41,47 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "auth",
 ];
 
-/// Query (and fragment) parameter names whose value is secret, compared case-insensitively.
-const SECRET_PARAMS: &[&str] = &[
-    "x-amz-signature",
-    "x-amz-credential",
-    "x-amz-security-token",
-    "x-goog-signature",
-    "x-goog-credential",
-    "signature",
-    "policy",
-    "key-pair-id",
-    "sig",
-    "token",
-    "access_token",
-    "id_token",
-    "refresh_token",
-    "code",
-    "auth",
-    "key",
-    "apikey",
-    "api_key",
-    "password",
-    "passwd",
+/// Parameter names are compared normalised: percent-decoded, lower-case, without `-`, `_`
+/// and `.` (so `X%2DAmz%2DSignature`, `x_amz_signature` and `X-Amz-Signature` are one name).
+/// A name is secret when it contains one of these parts…
+const SECRET_PARAM_PARTS: &[&str] = &[
     "session",
-    "sessionid",
-    "jwt",
+    "sessid",
+    "token",
     "secret",
-    "client_secret",
+    "passw",
+    "pwd",
+    "signature",
+    "credential",
+    "auth",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "jwt",
+    "accessid",
+    "assertion",
+    "samlresponse",
 ];
+
+/// … or is one of these (too short to match as parts) …
+const SECRET_PARAM_NAMES: &[&str] = &[
+    "sig",
+    "key",
+    "code",
+    "pass",
+    "policy",
+    "keypairid",
+    "sid",
+    "otp",
+    "ticket",
+    "nonce",
+];
+
+/// … or ends with one of these (`subscription-key`, `authcode`, `x-goog-sig`).
+const SECRET_PARAM_SUFFIXES: &[&str] = &["key", "code", "sig"];
+
+/// Nested URLs and encoded query strings are looked into this deep.
+const NESTING_LIMIT: usize = 3;
 
 /// Whether the whole value of header `name` must be hidden.
 pub fn is_secret_header(name: &str) -> bool {
@@ -76,12 +92,47 @@ pub fn is_secret_header(name: &str) -> bool {
     SECRET_HEADERS.contains(&lower.as_str()) || SECRET_NAME_PARTS.iter().any(|p| lower.contains(p))
 }
 
+/// The normalised form of a parameter name (see [`SECRET_PARAM_PARTS`]).
+fn normalise_name(name: &str) -> String {
+    let decoded = percent_decode(name);
+    decoded
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn is_secret_param(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_PARAMS.contains(&lower.as_str())
-        || ["token", "secret", "signature", "password", "credential"]
-            .iter()
-            .any(|p| lower.contains(p))
+    let n = normalise_name(name);
+    !n.is_empty()
+        && (SECRET_PARAM_PARTS.iter().any(|p| n.contains(p))
+            || SECRET_PARAM_NAMES.contains(&n.as_str())
+            || SECRET_PARAM_SUFFIXES.iter().any(|s| n.ends_with(s)))
+}
+
+/// `%XX` escapes decoded (invalid ones kept as written; the result is lossy UTF-8).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return String::from(s);
+    }
+    let b = s.as_bytes();
+    let mut out = alloc::vec::Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| (*c as char).to_digit(16)),
+                b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The value of header `name`, with secrets replaced.
@@ -148,43 +199,102 @@ fn redact_set_cookie(value: &str) -> String {
     out
 }
 
-/// A URL with user-info and secret query/fragment parameters replaced.
+/// A URL with user-info and secret query/fragment parameters replaced (nested URLs too).
 pub fn url(url: &str) -> Cow<'_, str> {
-    // user:password@ in the authority.
-    let stripped = match url.find("://") {
-        Some(scheme_end) => {
-            let rest = &url[scheme_end + 3..];
-            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            match rest[..authority_end].rfind('@') {
-                Some(at) => {
-                    let mut s = String::with_capacity(url.len());
-                    s.push_str(&url[..scheme_end + 3]);
-                    s.push_str(REDACTED);
-                    s.push_str(&rest[at..]);
-                    Cow::Owned(s)
-                }
-                None => Cow::Borrowed(url),
-            }
-        }
-        None => Cow::Borrowed(url),
+    text(url)
+}
+
+/// Free text (a header value, page text, a URL, an error message) with secrets replaced:
+/// every `name=value` (also `name = value`, `name="value"`, `"name": "value"`) whose normalised
+/// name is secret, wherever it stands; user-info in any URL; and values that look like
+/// credentials whatever their name (JWTs `eyJ….eyJ…`, AWS access key ids `AKIA…`/`ASIA…`).
+/// Nested URLs and percent-encoded query strings are looked into. Linear in the input.
+pub fn text(input: &str) -> Cow<'_, str> {
+    redact_nested(input, 0)
+}
+
+fn redact_nested(input: &str, depth: usize) -> Cow<'_, str> {
+    let a = assignments(input, depth);
+    let b = match userinfo(&a) {
+        Cow::Borrowed(_) => a,
+        Cow::Owned(s) => Cow::Owned(s),
     };
-    match text(&stripped) {
-        Cow::Borrowed(_) => stripped,
+    match shapes(&b) {
+        Cow::Borrowed(_) => b,
         Cow::Owned(s) => Cow::Owned(s),
     }
 }
 
-/// Free text (a header value, page text, a URL) with every `name=value` whose name is a secret
-/// parameter replaced, wherever it stands (after `?`, `&`, `#`, `;`, a space or at the start).
-pub fn text(input: &str) -> Cow<'_, str> {
+/// Text for a terminal or a one-line error message: redacted, and with control characters
+/// (escape sequences, bidi overrides) replaced, so a file name or URL cannot drive the terminal.
+pub fn for_terminal(input: &str) -> String {
+    text(input)
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Builds the output lazily: nothing is allocated when nothing is redacted.
+struct Rewriter<'a> {
+    input: &'a str,
+    out: Option<String>,
+    copied: usize,
+}
+
+impl<'a> Rewriter<'a> {
+    fn new(input: &'a str) -> Self {
+        Self {
+            input,
+            out: None,
+            copied: 0,
+        }
+    }
+    /// Replaces `input[from..to]` by `with`.
+    fn replace(&mut self, from: usize, to: usize, with: &str) {
+        let o = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(self.input.len()));
+        o.push_str(&self.input[self.copied..from]);
+        o.push_str(with);
+        self.copied = to;
+    }
+    fn finish(self) -> Cow<'a, str> {
+        match self.out {
+            None => Cow::Borrowed(self.input),
+            Some(mut o) => {
+                o.push_str(&self.input[self.copied..]);
+                Cow::Owned(o)
+            }
+        }
+    }
+}
+
+fn assignments(input: &str, depth: usize) -> Cow<'_, str> {
     let bytes = input.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
+    let mut w = Rewriter::new(input);
     let mut i = 0;
-    while let Some(off) = memchr_eq(&bytes[i..]) {
-        let eq = i + off;
-        // The parameter name runs back from '=' over name characters.
-        let mut start = eq;
+    while let Some(off) = bytes[i..].iter().position(|&c| c == b'=' || c == b':') {
+        let sep = i + off;
+        let is_colon = bytes[sep] == b':';
+        // The name runs back from the separator (over spaces first: `password = x`), and may be
+        // quoted (`"access_token": "x"`, the only form in which `:` counts).
+        let mut name_end = sep;
+        while name_end > i && bytes[name_end - 1] == b' ' {
+            name_end -= 1;
+        }
+        let quoted_name = name_end > 0 && bytes[name_end - 1] == b'"';
+        if is_colon && !quoted_name {
+            i = sep + 1;
+            continue;
+        }
+        let name_end = name_end - usize::from(quoted_name);
+        let mut start = name_end;
         while start > 0 && is_param_char(bytes[start - 1]) {
             start -= 1;
         }
@@ -203,34 +313,151 @@ pub fn text(input: &str) -> Cow<'_, str> {
                     | b'('
                     | b'<'
                     | b'>'
+                    | b'{'
+                    | b'/'
             );
-        let mut end = eq + 1;
-        while end < bytes.len() && !is_value_end(bytes[end]) {
-            end += 1;
+        if start == name_end || !boundary_ok {
+            i = sep + 1;
+            continue;
         }
-        if start < eq && boundary_ok && end > eq + 1 && is_secret_param(&input[start..eq]) {
-            let o = out.get_or_insert_with(|| String::with_capacity(input.len()));
-            o.push_str(&input[copied..=eq]);
-            o.push_str(REDACTED);
-            copied = end;
+        // The value: after spaces, up to its closing quote or to a value end.
+        let mut vstart = sep + 1;
+        while vstart < bytes.len() && bytes[vstart] == b' ' {
+            vstart += 1;
         }
-        i = end.max(eq + 1);
+        let quote = bytes
+            .get(vstart)
+            .copied()
+            .filter(|q| *q == b'"' || *q == b'\'');
+        let value_from = vstart + usize::from(quote.is_some());
+        let secret = is_secret_param(&input[start..name_end]);
+        if secret {
+            let end = match quote {
+                Some(q) => bytes[value_from..]
+                    .iter()
+                    .position(|&c| c == q)
+                    .map_or(bytes.len(), |p| value_from + p),
+                None => value_end(bytes, value_from),
+            };
+            if end > value_from {
+                w.replace(value_from, end, REDACTED);
+            }
+            i = end.max(sep + 1);
+            continue;
+        }
+        // Not secret: an encoded nested URL or query string is decoded and looked into; any
+        // other value is scanned on from here, so `?next=https://…?code=…` is found as well.
+        if depth < NESTING_LIMIT && looks_encoded(&bytes[value_from..]) {
+            let end = value_end(bytes, value_from);
+            let decoded = percent_decode(&input[value_from..end]);
+            if let Cow::Owned(r) = redact_nested(&decoded, depth + 1) {
+                w.replace(value_from, end, &r);
+            }
+            i = end.max(sep + 1);
+            continue;
+        }
+        i = sep + 1;
     }
-    match out {
-        None => Cow::Borrowed(input),
-        Some(mut o) => {
-            o.push_str(&input[copied..]);
-            Cow::Owned(o)
-        }
-    }
+    w.finish()
 }
 
-fn memchr_eq(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'=')
+/// Whether a value starts like a percent-encoded URL or query string. Looks at a bounded
+/// prefix only, so scanning stays linear however many `=` the text holds.
+fn looks_encoded(v: &[u8]) -> bool {
+    const PREFIX: usize = 64;
+    let head: alloc::vec::Vec<u8> = v
+        .iter()
+        .take(PREFIX)
+        .take_while(|&&c| !is_value_end(c))
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    head.starts_with(b"http%3a")
+        || head.starts_with(b"https%3a")
+        || head.starts_with(b"%2f")
+        || head.windows(3).any(|w| w == b"%3f" || w == b"%3d")
+}
+
+fn value_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&c| is_value_end(c))
+        .map_or(bytes.len(), |p| from + p)
+}
+
+/// `scheme://user:password@host`: the user-info of every URL in the text.
+fn userinfo(input: &str) -> Cow<'_, str> {
+    let bytes = input.as_bytes();
+    let mut w = Rewriter::new(input);
+    let mut i = 0;
+    while let Some(off) = find(&bytes[i..], b"://") {
+        let auth_start = i + off + 3;
+        let auth_end = bytes[auth_start..]
+            .iter()
+            .position(|&c| {
+                matches!(
+                    c,
+                    b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'<' | b'>'
+                )
+            })
+            .map_or(bytes.len(), |p| auth_start + p);
+        if let Some(at) = bytes[auth_start..auth_end].iter().rposition(|&c| c == b'@') {
+            w.replace(auth_start, auth_start + at, REDACTED);
+        }
+        i = auth_end.max(auth_start);
+    }
+    w.finish()
+}
+
+/// Credentials recognised by their shape, whatever name they stand under.
+fn shapes(input: &str) -> Cow<'_, str> {
+    let bytes = input.as_bytes();
+    let mut w = Rewriter::new(input);
+    let mut i = 0;
+    while i + 4 <= bytes.len() {
+        let at_word_start = i == 0 || !is_token_char(bytes[i - 1]);
+        let rest = &bytes[i..];
+        if at_word_start && (rest.starts_with(b"eyJ")) {
+            // A JWT: three base64url parts, the first two JSON objects (`eyJ` = `{"`).
+            let end = i + rest
+                .iter()
+                .position(|&c| !(is_token_char(c) || c == b'.'))
+                .unwrap_or(rest.len());
+            let token = &input[i..end];
+            let parts: alloc::vec::Vec<&str> = token.split('.').collect();
+            if parts.len() >= 2 && parts[1].starts_with("eyJ") && parts[0].len() >= 10 {
+                w.replace(i, end, REDACTED);
+            }
+            i = end.max(i + 1);
+            continue;
+        }
+        if at_word_start && (rest.starts_with(b"AKIA") || rest.starts_with(b"ASIA")) {
+            // An AWS access key id: four letters and sixteen upper-case letters or digits.
+            let len = rest
+                .iter()
+                .take(21)
+                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                .count();
+            if len == 20 {
+                w.replace(i, i + 20, REDACTED);
+                i += 20;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    w.finish()
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn is_param_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'%')
 }
 
 fn is_value_end(b: u8) -> bool {
@@ -282,10 +509,98 @@ mod tests {
         assert_eq!(header_value("Server", "CloudFront"), "CloudFront");
     }
 
+    /// The audit's misses (audit-2026-12 §1, §5, §6), one line each.
+    #[test]
+    fn audit_2026_12_secret_shapes() {
+        for (input, leak) in [
+            ("https://x/p?session_id=S3CR3T", "S3CR3T"),
+            ("https://x/p?PHPSESSID=S3CR3T", "S3CR3T"),
+            ("https://x/p;jsessionid=S3CR3T?a=1", "S3CR3T"),
+            ("https://x/v1?api-key=akLK52a", "akLK52a"),
+            ("https://x/v1?x-api-key=akLK52b", "akLK52b"),
+            ("https://x/v1?subscription-key=akLK52c", "akLK52c"),
+            ("https://x/v1?access_key=akLK52d", "akLK52d"),
+            ("https://x/login?pwd=hunter2", "hunter2"),
+            ("https://x/login?pass=hunter2", "hunter2"),
+            ("https://x/?next=https://y/cb?code=OAUTHCODE", "OAUTHCODE"),
+            (
+                "https://x/?next=https%3A%2F%2Fy%2Fcb%3Ftoken%3DENCTOKEN",
+                "ENCTOKEN",
+            ),
+            ("https://x/?next=https://bob:hunter2@y/", "hunter2"),
+            (
+                "https://x/u/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl/p",
+                "eyJzdWIiOiIxMjM0In0",
+            ),
+            (
+                "https://b.s3.amazonaws.com/k?X%2DAmz%2DSignature=pctLK43sig",
+                "pctLK43sig",
+            ),
+            (
+                "https://b.s3.amazonaws.com/k?X%2DAmz%2DCredential=AKIALK43QWERTYUIOPAS",
+                "AKIALK43QWERTYUIOPAS",
+            ),
+            (
+                "https://b.s3.amazonaws.com/k?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1",
+                "AKIAIOSFODNN7EXAMPLE",
+            ),
+            (
+                "https://storage.googleapis.com/b/o?GoogleAccessId=svc@p.iam&Expires=1",
+                "svc@p.iam",
+            ),
+            ("token=\"quoLK25\"", "quoLK25"),
+            ("password = spaLK26", "spaLK26"),
+            ("{\"access_token\": \"jsonLK27\"}", "jsonLK27"),
+            (
+                "0; url=https://x/?X-Amz-Credential=AKIALK11QWERTYUIOPAS",
+                "AKIALK11",
+            ),
+            (
+                "https://admin:hunter2LK10@internal.example.com/app",
+                "hunter2LK10",
+            ),
+            (
+                "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "wJalrXUtnFEMI",
+            ),
+            (
+                "key id ASIAIOSFODNN7EXAMPLE in text",
+                "ASIAIOSFODNN7EXAMPLE",
+            ),
+        ] {
+            let r = text(input);
+            assert!(!r.contains(leak), "{input} -> {r}");
+        }
+        assert_eq!(
+            header_value(
+                "x-amzn-oidc-data",
+                "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiIxIn0.sig"
+            ),
+            REDACTED
+        );
+    }
+
+    #[test]
+    fn terminal_text_is_redacted_and_inert() {
+        let t = for_terminal(
+            "cannot fetch http://admin:pw@x/?X-Amz-Signature=abc: \u{1b}]0;pwned\u{7}",
+        );
+        assert!(
+            !t.contains("pw@") && !t.contains("abc") && !t.contains('\u{1b}'),
+            "{t}"
+        );
+    }
+
     #[test]
     fn text_keeps_unrelated_assignments() {
+        assert_eq!(
+            text("status=503 pop=IAD89-C1 Server: CloudFront"),
+            "status=503 pop=IAD89-C1 Server: CloudFront"
+        );
         assert_eq!(text("a=b c=d"), "a=b c=d");
         assert_eq!(text("see token=abc;"), "see token=[redacted];");
-        assert_eq!(text("mykey=abc"), "mykey=abc");
+        assert_eq!(text("design=abc&page=2"), "design=abc&page=2");
+        // By policy, not by list: a name ending in `key` is hidden, whatever comes before.
+        assert_eq!(text("mykey=abc"), "mykey=[redacted]");
     }
 }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use core::net::IpAddr;
 
 use super::check::{Check, Failure, Outcome, Purpose, QueryState, Target};
-use super::wire::{Ede, RType, Response, RrData};
+use super::wire::{self, Ede, RType, Response, RrData};
 
 /// Stable ids of DNS findings (never renamed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -231,8 +231,14 @@ fn response(q: &QueryState) -> Option<&Response> {
     }
 }
 
+/// The addresses of the question's name (through its CNAME chain): records owned by other
+/// names are ignored.
 fn addresses_in(r: &Response) -> Vec<IpAddr> {
-    r.answers
+    let Some((qname, _)) = &r.question else {
+        return Vec::new();
+    };
+    wire::answer_chain(r, qname)
+        .1
         .iter()
         .filter_map(|rr| match rr.data {
             RrData::A(a) => Some(IpAddr::V4(a)),
@@ -318,12 +324,11 @@ impl DnsReport {
             let Some(o) = &q.outcome else { continue };
             let r = response(q);
             if let (Some(r), false, true) = (r, q.flags.cd, resolver_of(q) == primary) {
-                for rr in &r.answers {
-                    if let RrData::Cname(t) = &rr.data {
-                        let link = format!("{} → {t}", rr.name);
-                        if !cname_chain.contains(&link) {
-                            cname_chain.push(link);
-                        }
+                let qname = r.question.as_ref().map_or("", |(n, _)| n.as_str());
+                for (owner, target) in wire::answer_chain(r, qname).0 {
+                    let link = format!("{owner} → {target}");
+                    if !cname_chain.contains(&link) {
+                        cname_chain.push(link);
                     }
                 }
                 for a in addresses_in(r) {

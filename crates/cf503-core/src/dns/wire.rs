@@ -14,7 +14,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use hickory_proto::ProtoError;
 use hickory_proto::op::{Edns, Message, MessageType, OpCode, Query};
 use hickory_proto::rr::rdata::opt::{EdnsCode, EdnsOption};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use hickory_proto::serialize::binary::DecodeError;
 
 /// The EDNS buffer size we advertise (the DNS Flag Day 2020 value: no IP fragmentation).
@@ -399,6 +399,42 @@ fn convert(r: &Record) -> Rr {
     }
 }
 
+fn is_in(r: &Record) -> bool {
+    r.dns_class == DNSClass::IN
+}
+
+/// The CNAME links from `qname` (each owned by the previous target) and the addresses owned by
+/// the chain's last name: records in the answer that belong to another name are ignored, so a
+/// stray record cannot fake an alias or an address.
+pub fn answer_chain<'r>(r: &'r Response, qname: &str) -> (Vec<(&'r str, &'r str)>, Vec<Rr>) {
+    /// CNAME chains longer than this are not followed (resolvers stop at 8–16).
+    const MAX_LINKS: usize = 16;
+    let mut links: Vec<(&str, &str)> = Vec::new();
+    let mut current: &str = qname;
+    let owner = |rr: &Rr, name: &str| rr.name.eq_ignore_ascii_case(name);
+    while links.len() < MAX_LINKS {
+        let next = r.answers.iter().find_map(|rr| match &rr.data {
+            RrData::Cname(t) if owner(rr, current) => Some((rr.name.as_str(), t.as_str())),
+            _ => None,
+        });
+        match next {
+            Some(link) if !links.contains(&link) => {
+                links.push(link);
+                current = link.1;
+            }
+            _ => break,
+        }
+    }
+    let final_name = current;
+    let addresses = r
+        .answers
+        .iter()
+        .filter(|rr| matches!(rr.data, RrData::A(_) | RrData::Aaaa(_)) && owner(rr, final_name))
+        .cloned()
+        .collect();
+    (links, addresses)
+}
+
 /// Decodes any DNS message.
 pub fn decode(bytes: &[u8]) -> Result<Response, WireError> {
     if bytes.len() > MAX_MESSAGE {
@@ -424,16 +460,29 @@ pub fn decode(bytes: &[u8]) -> Result<Response, WireError> {
         tc: md.truncation,
         ra: md.recursion_available,
         ad: md.authentic_data,
+        // Only class IN counts: a question or a record of another class (CH, HS, …) answers
+        // nothing we asked.
         question: msg
             .queries
             .first()
+            .filter(|q| q.query_class == DNSClass::IN)
             .map(|q| (lower(q.name()), u16::from(q.query_type()))),
-        answers: msg.answers.iter().map(convert).collect(),
-        authority: msg.authorities.iter().map(convert).collect(),
+        answers: msg
+            .answers
+            .iter()
+            .filter(|r| is_in(r))
+            .map(convert)
+            .collect(),
+        authority: msg
+            .authorities
+            .iter()
+            .filter(|r| is_in(r))
+            .map(convert)
+            .collect(),
         additional: msg
             .additionals
             .iter()
-            .filter(|r| r.record_type() != RecordType::OPT)
+            .filter(|r| r.record_type() != RecordType::OPT && is_in(r))
             .map(convert)
             .collect(),
         ede,
@@ -482,6 +531,46 @@ pub(crate) mod tests {
     use alloc::vec;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Audit 2026-12 §7: records owned by other names are not the answer.
+    #[test]
+    fn stray_records_are_not_the_answer() {
+        let mut cname = Vec::new();
+        push_name(&mut cname, "lb.example.net");
+        let mut evil = Vec::new();
+        push_name(&mut evil, "d999evil.cloudfront.net");
+        let b = response_bytes(
+            7,
+            0x8180,
+            "www.example.test",
+            1,
+            &[
+                ("stray.example.test", 5, evil),
+                ("www.example.test", 5, cname),
+                ("lb.example.net", 1, vec![192, 0, 2, 10]),
+                ("other.example.test", 1, vec![10, 9, 9, 9]),
+            ],
+        );
+        let Verdict::Accept(r) = check_response(7, &q("www.example.test", RType::A), &b) else {
+            panic!()
+        };
+        let (links, addrs) = answer_chain(&r, "www.example.test.");
+        assert_eq!(links, vec![("www.example.test.", "lb.example.net.")]);
+        assert_eq!(addrs.len(), 1);
+        assert_eq!(addrs[0].to_string(), "lb.example.net. A 192.0.2.10");
+    }
+
+    #[test]
+    fn other_classes_are_not_answers() {
+        let mut b = response_bytes(7, 0x8180, "www.example.test", 1, &[]);
+        // The question's class (after the name and the type) set to CH (3).
+        let n = b.len();
+        b[n - 1] = 3;
+        assert!(matches!(
+            check_response(7, &q("www.example.test", RType::A), &b),
+            Verdict::Reject(WireError::Mismatch("question"))
+        ));
+    }
 
     pub(crate) fn q(name: &str, rtype: RType) -> Question {
         Question {

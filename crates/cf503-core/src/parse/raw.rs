@@ -21,11 +21,13 @@ fn line_at(input: &str, pos: usize, number: usize) -> Option<Line<'_>> {
         return None;
     }
     let rest = &input[pos..];
-    let (len, eol) = match rest.find('\n') {
+    // LF, CRLF, and a lone CR (old Mac pastes, some copy paths) all end a line.
+    let (len, eol) = match rest.find(['\n', '\r']) {
+        Some(n) if rest[n..].starts_with("\r\n") => (n, 2),
         Some(n) => (n, 1),
         None => (rest.len(), 0),
     };
-    let text = rest[..len].strip_suffix('\r').unwrap_or(&rest[..len]);
+    let text = &rest[..len];
     Some(Line {
         text,
         start: pos,
@@ -84,7 +86,8 @@ fn is_tchar(b: u8) -> bool {
 fn split_header(line: &str) -> Option<(&str, &str)> {
     let search_from = usize::from(line.starts_with(':'));
     let colon = line[search_from..].find(':')? + search_from;
-    let name = &line[..colon];
+    // `name : value`, as some SDKs log headers.
+    let name = line[..colon].trim_end_matches(' ');
     let bare = name.strip_prefix(':').unwrap_or(name);
     if bare.is_empty() || !bare.bytes().all(is_tchar) {
         return None;
@@ -219,8 +222,16 @@ fn read_headers(
     verbose: bool,
     obs: &mut Observation,
 ) -> (usize, usize) {
-    // Set when the previous line was `name:` with nothing after it (devtools puts the value on
-    // the next line).
+    // The header being read: continuation lines (obsolete folding, or devtools' value on the
+    // line after `name:`) are joined to it before it is redacted and stored, once, so the time
+    // stays linear however many lines a value is folded over.
+    let mut pending: Option<(&str, String)> = None;
+    let flush = |obs: &mut Observation, pending: &mut Option<(&str, String)>| {
+        if let Some((name, value)) = pending.take() {
+            obs.push_header(name, &value);
+        }
+    };
+    // Set when the previous line was `name:` with nothing after it.
     let mut awaiting_value = false;
     while let Some(line) = line_at(input, pos, number) {
         let Some(text) = clean(line.text, verbose) else {
@@ -229,10 +240,12 @@ fn read_headers(
             continue;
         };
         if text.trim().is_empty() {
+            flush(obs, &mut pending);
             return (line.next, number + 1);
         }
         let folded = text.starts_with([' ', '\t']);
         if let (false, Some((name, value))) = (folded, split_header(text)) {
+            flush(obs, &mut pending);
             if let Some(pseudo) = name.strip_prefix(':') {
                 if pseudo.eq_ignore_ascii_case("status") {
                     set_status_from_header(obs, value);
@@ -244,19 +257,26 @@ fn read_headers(
                 {
                     set_status_from_header(obs, value);
                 }
-                obs.push_header(name, value);
+                pending = Some((name, String::from(value)));
             }
             awaiting_value = value.is_empty();
-        } else if (folded || awaiting_value) && !obs.headers().is_empty() {
-            obs.headers_mut().continue_last(text);
+        } else if (folded || awaiting_value)
+            && let Some((_, value)) = pending.as_mut()
+        {
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            value.push_str(text.trim());
             awaiting_value = false;
         } else {
             // Not a header: the block ended without a blank line.
+            flush(obs, &mut pending);
             return (line.start, number);
         }
         pos = line.next;
         number += 1;
     }
+    flush(obs, &mut pending);
     (input.len(), number)
 }
 
@@ -291,7 +311,11 @@ fn find_next_response(input: &str, from: usize, verbose: bool) -> Option<usize> 
     None
 }
 
+/// The start of a rejected line for the error message: redacted first (people paste error
+/// messages into tickets), then cut, with control characters shown as `?`.
 fn snippet(line: &str) -> String {
+    let redacted = crate::redact::text(line);
+    let line = redacted.as_ref();
     let cut = floor_char_boundary(line, 60);
     let mut s: String = line[..cut]
         .chars()
