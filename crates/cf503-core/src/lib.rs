@@ -106,9 +106,9 @@ impl Analysis {
                     .map(|(entry, diagnosis)| report::HarItem { entry, diagnosis })
                     .collect();
                 match format {
-                    report::Format::Text => report::har_text(har.total_entries, &items),
-                    report::Format::Markdown => report::har_markdown(har.total_entries, &items),
-                    report::Format::Json => report::har_json(har.total_entries, &items),
+                    report::Format::Text => report::har_text(har, &items),
+                    report::Format::Markdown => report::har_markdown(har, &items),
+                    report::Format::Json => report::har_json(har, &items),
                 }
             }
         }

@@ -229,3 +229,37 @@ fn deserialised_observations_are_redacted() {
         "lambda_edge_throttled"
     );
 }
+
+/// Audit 2026-12 §11: one bad header entry no longer makes the whole file unreadable.
+#[test]
+fn a_lone_surrogate_or_one_bad_entry_does_not_sink_the_har_file() {
+    let one = br#"{"log":{"entries":[{"response":{"status":503,"headers":[{"name":"Server","value":"Cloud\ud800Front"},{"name":"X-Cache","value":"LambdaLimitExceeded from cloudfront"}]}}]}}"#;
+    let Ok(Analysis::Har { har, diagnoses }) = analyze(one) else {
+        panic!("a lone surrogate made the file unreadable")
+    };
+    assert_eq!(har.failing.len(), 1);
+    assert_eq!(diagnoses[0].top().cause.as_str(), "lambda_edge_throttled");
+    assert!(
+        har.failing[0]
+            .observation
+            .headers()
+            .get("server")
+            .unwrap()
+            .contains('\u{fffd}')
+    );
+
+    let mixed = br#"{"log":{"entries":[{"response":{"status":503,"headers":7}},{"response":{"status":503,"headers":[{"name":"X-Cache","value":"LambdaExecutionError from cloudfront"}]}}]}}"#;
+    let Ok(a @ Analysis::Har { .. }) = analyze(mixed) else {
+        panic!()
+    };
+    let Analysis::Har { har, .. } = &a else {
+        unreachable!()
+    };
+    assert_eq!((har.failing.len(), har.unreadable), (1, 1));
+    assert!(
+        a.render(report::Format::Text)
+            .contains("1 failing entries could not be read")
+    );
+    let json: serde_json::Value = serde_json::from_str(&a.render(report::Format::Json)).unwrap();
+    assert_eq!(json["unreadable_entries"], 1);
+}

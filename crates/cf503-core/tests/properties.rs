@@ -236,3 +236,44 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+/// What CommonMark makes of a Markdown report: the text of every event that is not code.
+fn prose_of(markdown: &str) -> (String, usize) {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut prose = String::new();
+    let mut links_or_html = 0;
+    for e in Parser::new(markdown) {
+        match e {
+            Event::Text(t) => prose.push_str(&t),
+            Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                links_or_html += 1;
+            }
+            _ => {}
+        }
+    }
+    (prose, links_or_html)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Audit 2026-12 §8: a hostile `Server` (back-ticks, brackets, angle brackets, a URL) never
+    /// leaves its code span: no link or HTML appears, and the URL is nowhere in the prose.
+    #[test]
+    fn hostile_values_stay_in_code_spans(
+        before in "[`\\[\\]<>()!* a-z]{0,12}",
+        after in "[`\\[\\]<>()!* a-z]{0,12}",
+    ) {
+        let server = format!("nginx{before}https://evil.example/reset{after}");
+        let input = format!("HTTP/1.1 503 x\r\nServer: {server}\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\n\r\n");
+        let Ok(Input::Response(obs)) = parse_input(input.as_bytes()) else {
+            return Err(TestCaseError::fail("did not parse"));
+        };
+        let md = report::markdown(&diagnose(&obs));
+        let (prose, links_or_html) = prose_of(&md);
+        prop_assert_eq!(links_or_html, 0, "{}", md);
+        prop_assert!(!prose.contains("evil.example"), "{}", md);
+    }
+}

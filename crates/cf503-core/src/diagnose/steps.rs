@@ -58,7 +58,13 @@ fn fill(template: &str, ctx: &Context<'_>) -> Option<String> {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let close = rest[open..].find('}')? + open;
-        out.push_str(ctx.get(&rest[open + 1..close])?);
+        // Templates mark commands and names with back-ticks; an observed value (a `Server`
+        // header) must not close or open such a span, so its back-ticks become quotes.
+        out.extend(
+            ctx.get(&rest[open + 1..close])?
+                .chars()
+                .map(|c| if c == '`' { '\'' } else { c }),
+        );
         rest = &rest[close + 1..];
     }
     out.push_str(rest);

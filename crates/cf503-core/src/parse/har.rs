@@ -37,6 +37,12 @@ pub struct Har {
     pub total_entries: usize,
     /// Entries whose response failed (see [`signals::is_failing`]), in file order.
     pub failing: Vec<HarEntry>,
+    /// Failing entries that could not be read (a malformed header list, say), skipped so the
+    /// rest of the file is still diagnosed: how many, and the first one's error.
+    pub unreadable: usize,
+    /// The first unreadable entry's error.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub first_unreadable: Option<HarError>,
 }
 
 /// One entry of `log.entries`; also a single entry pasted on its own ("Copy as HAR" of one
@@ -105,29 +111,94 @@ pub fn parse(input: &str) -> Result<Har, ParseError> {
         };
     };
     let total_entries = entries.len();
-    let mut failing = Vec::new();
+    let mut har = Har {
+        total_entries,
+        failing: Vec::new(),
+        unreadable: 0,
+        first_unreadable: None,
+    };
     for (index, span) in entries.into_iter().enumerate() {
         // Successful responses are skipped without decoding anything else.
         if span.status.is_none_or(|s| s < 400) {
             continue;
         }
         let text = &input[span.start..span.end];
-        let entry: Entry<'_> = serde_json::from_str(text).map_err(|e| {
-            ParseError::Har(HarError::BadEntry {
-                index,
-                what: "the entry is not a valid HAR entry",
-                detail: alloc::format!("{e}"),
+        // A lone UTF-16 surrogate escape (`\ud800`) is valid JSON syntax that serde refuses:
+        // replaced by U+FFFD, the entry is read like any other.
+        let repaired = repair_lone_surrogates(text);
+        let text = repaired.as_deref().unwrap_or(text);
+        let read = serde_json::from_str::<Entry<'_>>(text)
+            .map_err(|e| {
+                ParseError::Har(HarError::BadEntry {
+                    index,
+                    what: "the entry is not a valid HAR entry",
+                    detail: alloc::format!("{e}"),
+                })
             })
-        })?;
-        push_if_failing(&mut failing, index, entry)?;
+            .and_then(|entry| push_if_failing(&mut har.failing, index, entry));
+        if let Err(ParseError::Har(e)) = read {
+            har.unreadable += 1;
+            har.first_unreadable.get_or_insert(e);
+        }
     }
-    Ok(Har {
-        total_entries,
-        failing,
+    // Nothing readable to diagnose: the reason is the answer.
+    if har.failing.is_empty()
+        && let Some(e) = har.first_unreadable.take()
+    {
+        return Err(ParseError::Har(e));
+    }
+    Ok(har)
+}
+
+/// `text` with every lone surrogate escape (`\uD800`–`\uDFFF` not forming a pair) replaced by
+/// `\uFFFD`; `None` when there is none.
+fn repair_lone_surrogates(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let hex = |at: usize| -> Option<u16> {
+        let digits = text.get(at..at + 4)?;
+        u16::from_str_radix(digits, 16).ok()
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b[i + 1] != b'u' {
+            i += 2;
+            continue;
+        }
+        let Some(unit) = hex(i + 2) else {
+            i += 2;
+            continue;
+        };
+        let paired = (0xD800..0xDC00).contains(&unit)
+            && b.get(i + 6) == Some(&b'\\')
+            && b.get(i + 7) == Some(&b'u')
+            && hex(i + 8).is_some_and(|low| (0xDC00..0xE000).contains(&low));
+        if paired {
+            i += 12;
+        } else if (0xD800..0xE000).contains(&unit) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[copied..i]);
+            o.push_str("\\ufffd");
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    out.map(|mut o| {
+        o.push_str(&text[copied..]);
+        o
     })
 }
 
 fn parse_single(input: &str) -> Result<Har, ParseError> {
+    let repaired = repair_lone_surrogates(input);
+    let input = repaired.as_deref().unwrap_or(input);
     let entry: Entry<'_> =
         serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
     let mut failing = Vec::new();
@@ -135,6 +206,8 @@ fn parse_single(input: &str) -> Result<Har, ParseError> {
     Ok(Har {
         total_entries: 1,
         failing,
+        unreadable: 0,
+        first_unreadable: None,
     })
 }
 

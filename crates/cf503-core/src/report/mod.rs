@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::causes::CauseId;
 use crate::diagnose::{Diagnosis, Finding, InputQuality, render_template};
-use crate::parse::HarEntry;
+use crate::parse::{Har, HarEntry};
 use crate::signals::Through;
 
 /// Version of the JSON report schemas (`cf503.report`, `cf503.har_report`). Bump on any
@@ -481,7 +481,7 @@ pub fn json_value(d: &Diagnosis) -> Value {
 }
 
 /// The JSON report for a HAR file: its failing entries, each diagnosed.
-pub fn har_json_value(total_entries: usize, items: &[HarItem<'_>]) -> Value {
+pub fn har_json_value(har: &Har, items: &[HarItem<'_>]) -> Value {
     let entries: Vec<Value> = items
         .iter()
         .map(|it| {
@@ -495,8 +495,10 @@ pub fn har_json_value(total_entries: usize, items: &[HarItem<'_>]) -> Value {
     json!({
         "schema": "cf503.har_report",
         "schema_version": SCHEMA_VERSION,
-        "total_entries": total_entries,
+        "total_entries": har.total_entries,
         "failing_entries": items.len(),
+        "unreadable_entries": har.unreadable,
+        "first_unreadable": har.first_unreadable.as_ref().map(ToString::to_string),
         "entries": entries,
     })
 }
@@ -507,8 +509,8 @@ pub fn json(d: &Diagnosis) -> String {
 }
 
 /// Pretty JSON text for a HAR report.
-pub fn har_json(total_entries: usize, items: &[HarItem<'_>]) -> String {
-    to_pretty(&har_json_value(total_entries, items))
+pub fn har_json(har: &Har, items: &[HarItem<'_>]) -> String {
+    to_pretty(&har_json_value(har, items))
 }
 
 fn to_pretty(v: &Value) -> String {
@@ -516,21 +518,31 @@ fn to_pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-fn har_header(total: usize, items: &[HarItem<'_>]) -> String {
-    format!(
-        "HAR file: {total} entries, {} failing{}",
+fn har_header(har: &Har, items: &[HarItem<'_>]) -> String {
+    let mut s = format!(
+        "HAR file: {} entries, {} failing{}",
+        har.total_entries,
         items.len(),
         if items.is_empty() {
             " (nothing to diagnose)"
         } else {
             ""
         }
-    )
+    );
+    if let Some(e) = &har.first_unreadable {
+        let _ = write!(
+            s,
+            "; {} failing entries could not be read and were skipped (the first: {})",
+            har.unreadable,
+            crate::redact::for_terminal(&e.to_string())
+        );
+    }
+    s
 }
 
 /// Terminal text for a HAR file: a line per failing entry, then each diagnosis.
-pub fn har_text(total: usize, items: &[HarItem<'_>]) -> String {
-    let mut o = har_header(total, items);
+pub fn har_text(har: &Har, items: &[HarItem<'_>]) -> String {
+    let mut o = har_header(har, items);
     o.push('\n');
     for it in items {
         let top = it.diagnosis.top();
@@ -555,8 +567,8 @@ pub fn har_text(total: usize, items: &[HarItem<'_>]) -> String {
 }
 
 /// Markdown for a HAR file.
-pub fn har_markdown(total: usize, items: &[HarItem<'_>]) -> String {
-    let mut o = format!("# {}\n\n", har_header(total, items));
+pub fn har_markdown(har: &Har, items: &[HarItem<'_>]) -> String {
+    let mut o = format!("# {}\n\n", md_text(&har_header(har, items)));
     for it in items {
         let _ = writeln!(
             o,
