@@ -131,7 +131,14 @@ pub struct Observation {
     page_text: Option<String>,
     body: Option<String>,
     source: Option<Source>,
+    /// Header lines past [`MAX_HEADERS`]: counted, not kept.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    headers_dropped: usize,
 }
+
+/// Headers kept per response. Real responses have a few dozen; a flood of them is hostile
+/// input, and memory must stay a small multiple of what is worth reading.
+pub const MAX_HEADERS: usize = 10_000;
 
 /// The wire form of an [`Observation`], turned into one through its setters.
 #[cfg(feature = "serde")]
@@ -214,9 +221,19 @@ impl Observation {
         self.http_version = Some(version.to_string());
     }
 
-    /// Appends a response header (redacted when it can carry a secret).
+    /// Appends a response header (redacted when it can carry a secret); past [`MAX_HEADERS`]
+    /// it is only counted ([`Observation::headers_dropped`]).
     pub fn push_header(&mut self, name: &str, value: &str) {
+        if self.headers.len() >= MAX_HEADERS {
+            self.headers_dropped += 1;
+            return;
+        }
         self.headers.push(name, value);
+    }
+
+    /// Header lines past [`MAX_HEADERS`], counted but not kept.
+    pub fn headers_dropped(&self) -> usize {
+        self.headers_dropped
     }
 
     /// Sets the page's visible text (what a person reads on the error page).

@@ -106,7 +106,12 @@ fn a_million_header_lines() {
     let Ok(Input::Response(obs)) = parse_input(s.as_bytes()) else {
         panic!()
     };
-    assert_eq!(obs.headers().len(), 1_000_000);
+    // Audit 2026-12 §4: memory stays bounded; the rest are counted.
+    assert_eq!(obs.headers().len(), cf503_core::observation::MAX_HEADERS);
+    assert_eq!(
+        obs.headers_dropped(),
+        1_000_000 - cf503_core::observation::MAX_HEADERS
+    );
 }
 
 #[test]
@@ -170,7 +175,12 @@ fn fifty_megabyte_har() {
         panic!()
     };
     assert_eq!(har.total_entries, n);
-    assert_eq!(har.failing.len(), (0..n).filter(|i| i % 1000 == 7).count());
+    // The failures are identical: kept once, with the count.
+    assert_eq!(har.failing.len(), 1);
+    assert_eq!(
+        har.failing[0].repeats,
+        (0..n).filter(|i| i % 1000 == 7).count()
+    );
     assert!(
         diagnoses
             .iter()
@@ -262,4 +272,47 @@ fn a_lone_surrogate_or_one_bad_entry_does_not_sink_the_har_file() {
     );
     let json: serde_json::Value = serde_json::from_str(&a.render(report::Format::Json)).unwrap();
     assert_eq!(json["unreadable_entries"], 1);
+}
+
+/// Audit 2026-12 §4: thousands of failing entries (a load test's HAR) stay bounded: identical
+/// ones are grouped, distinct ones past the cap are counted, and the JSON stays small.
+#[test]
+fn many_failing_har_entries_are_grouped_and_capped() {
+    let mut s = String::from(r#"{"log":{"entries":["#);
+    for i in 0..20_000 {
+        if i > 0 {
+            s.push(',');
+        }
+        // Every 10th entry is a distinct failure (its own Server value); the rest repeat one.
+        let server = if i % 10 == 0 {
+            format!("origin-{i}")
+        } else {
+            "CloudFront".into()
+        };
+        s.push_str(&format!(
+            r#"{{"request":{{"url":"https://x/{i}"}},"response":{{"status":503,"headers":[{{"name":"Server","value":"{server}"}},{{"name":"X-Amz-Cf-Id","value":"id{i}=="}},{{"name":"X-Cache","value":"Error from cloudfront"}}]}}}}"#
+        ));
+    }
+    s.push_str("]}}");
+    let Ok(a @ Analysis::Har { .. }) = analyze(s.as_bytes()) else {
+        panic!()
+    };
+    let Analysis::Har { har, .. } = &a else {
+        unreachable!()
+    };
+    assert_eq!(
+        har.failing.len(),
+        cf503_core::parse::har::MAX_DISTINCT_FAILURES
+    );
+    assert_eq!(har.failing[0].repeats, 1);
+    assert_eq!(
+        har.failing[1].repeats, 18_000,
+        "the repeated CloudFront failure"
+    );
+    assert_eq!(
+        har.summarised,
+        2_000 - (cf503_core::parse::har::MAX_DISTINCT_FAILURES - 1)
+    );
+    let json = a.render(report::Format::Json);
+    assert!(json.len() < 4 * 1024 * 1024, "{} bytes", json.len());
 }

@@ -232,8 +232,15 @@ proptest! {
             .filter(|(_, (s, server, _, _))| *s >= 500 || (*s >= 400 && *server == "CloudFront"))
             .map(|(i, _)| i)
             .collect();
-        let got: Vec<usize> = har.failing.iter().map(|e| e.index).collect();
+        // Identical failures are kept once, the others listed in `same_as`.
+        let mut got: Vec<usize> = har
+            .failing
+            .iter()
+            .flat_map(|e| core::iter::once(e.index).chain(e.same_as.iter().copied()))
+            .collect();
+        got.sort_unstable();
         prop_assert_eq!(got, want);
+        prop_assert!(har.failing.iter().all(|e| e.repeats == 1 + e.same_as.len()));
     }
 }
 

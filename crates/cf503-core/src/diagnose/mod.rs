@@ -258,7 +258,7 @@ pub(crate) fn diagnose_signals(
     let observed = facts::collect(sig, dns);
     let quality = quality(sig, &observed);
     let mut evidence = score::evidence(&observed, status);
-    let notes = notes::notes(sig, &observed, &evidence);
+    let notes = notes::notes(obs, sig, &observed, &evidence);
 
     let through = sig.through;
     let mut collect = Vec::new();

@@ -12,6 +12,7 @@ use crate::causes::CauseId;
 use crate::signals::{Generator, ResultType, Signals};
 
 pub(crate) fn notes(
+    obs: &crate::Observation,
     sig: &Signals<'_>,
     observed: &[Observed],
     evidence: &[(CauseId, Evidence)],
@@ -63,6 +64,16 @@ pub(crate) fn notes(
         notes.push(Note {
             id: "status_from_page",
             text: format!("No status line was given: the page itself says {s}."),
+        });
+    }
+    if obs.headers_dropped() > 0 {
+        notes.push(Note {
+            id: "headers_capped",
+            text: format!(
+                "{} header lines past the first {} were counted, not read.",
+                obs.headers_dropped(),
+                crate::observation::MAX_HEADERS
+            ),
         });
     }
     if status.is_some_and(|s| s < 400) {

@@ -23,6 +23,12 @@ use crate::signals;
 pub struct HarEntry {
     /// Position in `log.entries`, from 0.
     pub index: usize,
+    /// How many failing entries of the file this one stands for (itself included): identical
+    /// failures (same status, headers and page, apart from per-request values such as the date
+    /// or the request id) are kept once.
+    pub repeats: usize,
+    /// Positions of the first few of the other entries it stands for.
+    pub same_as: Vec<usize>,
     /// `startedDateTime` as written.
     pub started: Option<String>,
     /// The response, as observed.
@@ -40,6 +46,8 @@ pub struct Har {
     /// Failing entries that could not be read (a malformed header list, say), skipped so the
     /// rest of the file is still diagnosed: how many, and the first one's error.
     pub unreadable: usize,
+    /// Failing entries past [`MAX_DISTINCT_FAILURES`] distinct ones: counted, not kept.
+    pub summarised: usize,
     /// The first unreadable entry's error.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub first_unreadable: Option<HarError>,
@@ -115,8 +123,10 @@ pub fn parse(input: &str) -> Result<Har, ParseError> {
         total_entries,
         failing: Vec::new(),
         unreadable: 0,
+        summarised: 0,
         first_unreadable: None,
     };
+    let mut groups = Groups::default();
     for (index, span) in entries.into_iter().enumerate() {
         // Successful responses are skipped without decoding anything else.
         if span.status.is_none_or(|s| s < 400) {
@@ -135,7 +145,7 @@ pub fn parse(input: &str) -> Result<Har, ParseError> {
                     detail: alloc::format!("{e}"),
                 })
             })
-            .and_then(|entry| push_if_failing(&mut har.failing, index, entry));
+            .and_then(|entry| push_if_failing(&mut har, &mut groups, index, entry));
         if let Err(ParseError::Har(e)) = read {
             har.unreadable += 1;
             har.first_unreadable.get_or_insert(e);
@@ -201,18 +211,77 @@ fn parse_single(input: &str) -> Result<Har, ParseError> {
     let input = repaired.as_deref().unwrap_or(input);
     let entry: Entry<'_> =
         serde_json::from_str(input).map_err(|e| ParseError::Har(json_error(&e)))?;
-    let mut failing = Vec::new();
-    push_if_failing(&mut failing, 0, entry)?;
-    Ok(Har {
+    let mut har = Har {
         total_entries: 1,
-        failing,
-        unreadable: 0,
-        first_unreadable: None,
-    })
+        ..Har::default()
+    };
+    push_if_failing(&mut har, &mut Groups::default(), 0, entry)?;
+    Ok(har)
+}
+
+/// Distinct failures kept from one file; more are counted in [`Har::summarised`]. A HAR file
+/// of one failing page has a handful; thousands are a load test, and memory must stay bounded.
+pub const MAX_DISTINCT_FAILURES: usize = 200;
+
+/// Other entries listed by position in [`HarEntry::same_as`], at most.
+const SAME_AS_LIMIT: usize = 20;
+
+/// Headers that differ between otherwise identical failures.
+const PER_REQUEST_HEADERS: &[&str] = &[
+    "date",
+    "age",
+    "x-amz-cf-id",
+    "x-amzn-requestid",
+    "x-amzn-trace-id",
+    "x-amz-request-id",
+    "x-amz-id-2",
+    "x-amz-apigw-id",
+    "apigw-requestid",
+    "content-length",
+    "set-cookie",
+    "etag",
+    "expires",
+    "last-modified",
+];
+
+/// The identity of a failure, for grouping: a hash of its status, its headers but the
+/// per-request ones, and its page text.
+#[derive(Default)]
+struct Groups {
+    keys: Vec<u64>,
+}
+
+fn failure_key(obs: &Observation) -> u64 {
+    // FNV-1a: small, no_std, deterministic; a collision only merges two failures' counts.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(&obs.status().unwrap_or(0).to_be_bytes());
+    for (name, value) in obs.headers().iter() {
+        if !PER_REQUEST_HEADERS
+            .iter()
+            .any(|p| name.eq_ignore_ascii_case(p))
+        {
+            eat(name.to_ascii_lowercase().as_bytes());
+            eat(value.as_bytes());
+        }
+    }
+    let page = obs.page_text().unwrap_or("");
+    // The request id on CloudFront's page differs for every request.
+    let page = page.split("Request ID:").next().unwrap_or(page);
+    eat(page.as_bytes());
+    h
 }
 
 fn push_if_failing(
-    failing: &mut Vec<HarEntry>,
+    har: &mut Har,
+    groups: &mut Groups,
     index: usize,
     entry: Entry<'_>,
 ) -> Result<(), ParseError> {
@@ -226,12 +295,27 @@ fn push_if_failing(
         return Ok(());
     }
     let observation = observe(entry.request, response, status, index)?;
-    if signals::is_failing(&observation) {
-        failing.push(HarEntry {
+    if !signals::is_failing(&observation) {
+        return Ok(());
+    }
+    let key = failure_key(&observation);
+    if let Some(g) = groups.keys.iter().position(|k| *k == key) {
+        let kept = &mut har.failing[g];
+        kept.repeats += 1;
+        if kept.same_as.len() < SAME_AS_LIMIT {
+            kept.same_as.push(index);
+        }
+    } else if har.failing.len() < MAX_DISTINCT_FAILURES {
+        groups.keys.push(key);
+        har.failing.push(HarEntry {
             index,
+            repeats: 1,
+            same_as: Vec::new(),
             started: entry.started.map(Cow::into_owned),
             observation,
         });
+    } else {
+        har.summarised += 1;
     }
     Ok(())
 }

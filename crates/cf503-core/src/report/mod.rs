@@ -487,6 +487,8 @@ pub fn har_json_value(har: &Har, items: &[HarItem<'_>]) -> Value {
         .map(|it| {
             let mut m = serde_json::Map::new();
             m.insert("index".into(), json!(it.entry.index));
+            m.insert("repeats".into(), json!(it.entry.repeats));
+            m.insert("same_as".into(), json!(it.entry.same_as));
             m.insert("started".into(), json!(it.entry.started));
             m.extend(diagnosis_fields(it.diagnosis));
             Value::Object(m)
@@ -498,6 +500,7 @@ pub fn har_json_value(har: &Har, items: &[HarItem<'_>]) -> Value {
         "total_entries": har.total_entries,
         "failing_entries": items.len(),
         "unreadable_entries": har.unreadable,
+        "summarised_entries": har.summarised,
         "first_unreadable": har.first_unreadable.as_ref().map(ToString::to_string),
         "entries": entries,
     })
@@ -529,6 +532,24 @@ fn har_header(har: &Har, items: &[HarItem<'_>]) -> String {
             ""
         }
     );
+    let repeated: usize = items
+        .iter()
+        .map(|it| it.entry.repeats.saturating_sub(1))
+        .sum();
+    if repeated > 0 {
+        let _ = write!(
+            s,
+            "; {repeated} identical failures grouped with the entry they repeat"
+        );
+    }
+    if har.summarised > 0 {
+        let _ = write!(
+            s,
+            "; {} more failing entries past the first {} distinct ones counted, not diagnosed",
+            har.summarised,
+            crate::parse::har::MAX_DISTINCT_FAILURES
+        );
+    }
     if let Some(e) = &har.first_unreadable {
         let _ = write!(
             s,
@@ -548,7 +569,7 @@ pub fn har_text(har: &Har, items: &[HarItem<'_>]) -> String {
         let top = it.diagnosis.top();
         let _ = writeln!(
             o,
-            "  #{:<4} {} {:<26} {}  {}",
+            "  #{:<4} {} {:<26} {}  {}{}",
             it.entry.index,
             it.diagnosis
                 .summary
@@ -556,7 +577,12 @@ pub fn har_text(har: &Har, items: &[HarItem<'_>]) -> String {
                 .map_or_else(|| "---".to_string(), |s| s.to_string()),
             top.cause.as_str(),
             pct(top.confidence),
-            printable(it.diagnosis.summary.url.as_deref().unwrap_or("-"), false)
+            printable(it.diagnosis.summary.url.as_deref().unwrap_or("-"), false),
+            if it.entry.repeats > 1 {
+                format!("  (×{})", it.entry.repeats)
+            } else {
+                String::new()
+            }
         );
     }
     for it in items {
