@@ -291,23 +291,32 @@ fn check_dns_over(
     };
     let mut check = Check::new(domain, config, random_seed())
         .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
-    let cap = std::time::Duration::from_millis(
-        config.resolver_timeout_ms.max(config.server_timeout_ms) + 500,
-    );
-    transport::run(&mut check, endpoints, cap);
+    // A thread outlives its attempt by at most this much (the core decides the time-out).
+    let slack = 500;
+    let caps = transport::AttemptCaps {
+        resolver: std::time::Duration::from_millis(config.resolver_timeout_ms + slack),
+        server: std::time::Duration::from_millis(config.server_timeout_ms + slack),
+    };
+    transport::run(&mut check, endpoints, caps);
     Ok(DnsReport::from_check(&check))
 }
 
 fn check(args: &CheckArgs) -> Result<(), CliError> {
-    let obs = fetch::fetch(
-        &args.url,
-        std::time::Duration::from_secs(args.timeout.max(1)),
-    )?;
-    let d = match &args.origin {
-        Some(origin) => {
-            let (_, dns) = check_dns(origin, args.resolver.as_deref(), 15)?;
-            cf503_core::diagnose::diagnose_with_dns(&obs, &dns)
-        }
+    let timeout = args.timeout.max(1);
+    // The fetch and the origin's DNS check run side by side, each bounded by --timeout, so the
+    // whole command is.
+    let (obs, dns) = std::thread::scope(|s| {
+        let dns = args
+            .origin
+            .as_deref()
+            .map(|origin| s.spawn(move || check_dns(origin, args.resolver.as_deref(), timeout)));
+        let obs = fetch::fetch(&args.url, std::time::Duration::from_secs(timeout));
+        let dns = dns.map(|h| h.join().expect("the DNS check does not panic"));
+        (obs, dns)
+    });
+    let obs = obs?;
+    let d = match dns {
+        Some(dns) => cf503_core::diagnose::diagnose_with_dns(&obs, &dns?.1),
         None => cf503_core::diagnose(&obs),
     };
     let mut out = if args.json {

@@ -2,8 +2,10 @@
 //! fallback on truncation. Decisions (time-outs, retries, what an answer means) stay in the core.
 //!
 //! Concurrency without an async runtime: one short-lived thread per query attempt, blocking on a
-//! connected socket; results come back over a channel to the loop that owns the check. A check
-//! sends a few dozen queries, so threads are cheap here and keep the code plain.
+//! connected socket; results come back over a channel to the loop that owns the check. The core
+//! keeps at most [`MAX_IN_FLIGHT`](cf503_core::dns::check::MAX_IN_FLIGHT) attempts in flight and a
+//! thread outlives its attempt by at most half a second, so a check holds a few dozen threads at
+//! most, whatever the zone names.
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
@@ -36,8 +38,17 @@ pub enum Endpoints {
 
 type Outcome = (u32, Result<Vec<u8>, Failure>);
 
+/// How long a thread may wait for an answer, by target (a little over the core's time-outs).
+#[derive(Clone, Copy, Debug)]
+pub struct AttemptCaps {
+    /// For a recursive resolver.
+    pub resolver: Duration,
+    /// For an authoritative server.
+    pub server: Duration,
+}
+
 /// Runs the check to the end.
-pub fn run(check: &mut Check, endpoints: Endpoints, attempt_cap: Duration) {
+pub fn run(check: &mut Check, endpoints: Endpoints, caps: AttemptCaps) {
     let (tx, rx) = mpsc::channel::<Outcome>();
     let start = Instant::now();
     let now = || start.elapsed().as_millis() as u64;
@@ -51,6 +62,10 @@ pub fn run(check: &mut Check, endpoints: Endpoints, attempt_cap: Duration) {
             let tx = tx.clone();
             let endpoints = endpoints.clone();
             let post_only = Arc::clone(&post_only);
+            let attempt_cap = match t.target {
+                Target::Resolver(_) => caps.resolver,
+                Target::Server(_) => caps.server,
+            };
             std::thread::spawn(move || {
                 let result = match (&endpoints, t.target) {
                     (Endpoints::Udp { resolver, .. }, Target::Resolver(_)) => {

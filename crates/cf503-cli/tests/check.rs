@@ -190,3 +190,39 @@ fn unreachable_refused_tls_and_timeout_are_reported() {
     let out = cf503(&["check", "not a url"]);
     assert_eq!(out.status.code(), Some(3));
 }
+
+/// `--timeout` bounds the whole check, the origin's DNS check included (it had a fixed 15 s):
+/// here the resolver never answers.
+#[test]
+fn timeout_bounds_the_dns_check_too() {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let resolver = silent.local_addr().unwrap().to_string();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/responses/origin_overloaded--alb-no-targets.http");
+    let (port, server) = serve(wire_response(fixture.to_str().unwrap()), 1);
+    let started = std::time::Instant::now();
+    let out = cf503(&[
+        "check",
+        &format!("http://127.0.0.1:{port}/"),
+        "--timeout",
+        "2",
+        "--origin",
+        "www.example.test",
+        "--resolver",
+        &resolver,
+        "--json",
+    ]);
+    let took = started.elapsed();
+    server.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // 2 s, plus process start and the half second a transport thread may outlive its attempt.
+    assert!(took < std::time::Duration::from_millis(4_500), "{took:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["dns"]["schema"], "cf503.dns_report");
+    drop(silent);
+}

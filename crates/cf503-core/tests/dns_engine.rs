@@ -456,3 +456,130 @@ fn several_resolvers_are_compared_and_a_broken_one_is_skipped() {
     assert_eq!(r.apex.as_deref(), Some("example.test."));
     assert_eq!(r.addresses, [IpAddr::V4(Ipv4Addr::new(3, 5, 0, 10))]);
 }
+
+/// Audit 2026-12 §3: a zone naming 100 name servers with 30 addresses each, every one silent,
+/// does not make the check flood them: name servers, addresses per server and queries in flight
+/// are bounded, and the bound is reported.
+#[test]
+fn fan_out_is_bounded_whatever_the_zone_names() {
+    use cf503_core::dns::check::{MAX_ADDRESSES_PER_SERVER, MAX_IN_FLIGHT, MAX_NAME_SERVERS};
+    let respond = |t: &Transmit| -> Option<Vec<u8>> {
+        let Target::Resolver(_) = t.target else {
+            return None; // every name server is silent
+        };
+        let q = &t.question;
+        let mut m = Message::new(t.id, MessageType::Response, OpCode::Query);
+        m.metadata.recursion_available = true;
+        let rtype = match q.rtype {
+            RType::A => RecordType::A,
+            RType::Aaaa => RecordType::AAAA,
+            RType::Ns => RecordType::NS,
+            RType::Soa => RecordType::SOA,
+            RType::Cname => RecordType::CNAME,
+        };
+        m.add_query(Query::query(name(&q.name), rtype));
+        let soa = |zone: &str| {
+            let soa = SOA::new(
+                name("ns0.example.test."),
+                name("h.example.test."),
+                1,
+                1,
+                1,
+                1,
+                1,
+            );
+            Record::from_rdata(name(zone), 300, RData::SOA(soa))
+        };
+        match (q.name.as_str(), q.rtype) {
+            ("example.test." | "test.", RType::Soa) => m.add_answer(soa(&q.name)),
+            ("www.example.test.", RType::A) => {
+                let a = A(Ipv4Addr::new(3, 5, 0, 10));
+                m.add_answer(Record::from_rdata(name(&q.name), 300, RData::A(a)))
+            }
+            ("example.test.", RType::Ns) => {
+                for i in 0..100 {
+                    let ns = NS(name(&format!("ns{i}.example.test.")));
+                    m.add_answer(Record::from_rdata(
+                        name("example.test."),
+                        300,
+                        RData::NS(ns),
+                    ));
+                }
+                &mut m
+            }
+            (ns, RType::A) if ns.starts_with("ns") => {
+                let i: u8 = ns[2..ns.find('.').unwrap()].parse().unwrap();
+                for j in 0..30 {
+                    let a = A(Ipv4Addr::new(127, 2, i, j));
+                    m.add_answer(Record::from_rdata(name(ns), 300, RData::A(a)));
+                }
+                &mut m
+            }
+            _ => m.add_authority(soa("example.test.")),
+        };
+        Some(m.to_vec().unwrap())
+    };
+    let mut check = Check::new("www.example.test", Config::default(), 7).unwrap();
+    let mut now = 1_000u64;
+    let mut answers: Vec<(u32, u64, Vec<u8>)> = Vec::new();
+    let mut sent_to_servers = std::collections::BTreeSet::new();
+    let mut transmits = 0usize;
+    let mut outstanding: BTreeMap<u32, u64> = BTreeMap::new();
+    let mut peak = 0;
+    for _ in 0..100_000 {
+        while let Some(t) = check.poll_transmit(now) {
+            transmits += 1;
+            if let Target::Server(ip) = t.target {
+                sent_to_servers.insert(ip);
+            }
+            outstanding.insert(t.token, now);
+            if let Some(bytes) = respond(&t) {
+                answers.push((t.token, now + RTT, bytes));
+            }
+        }
+        // What the check still waits for: sent, neither answered nor past its time-out.
+        outstanding.retain(|_, sent| now < *sent + Config::default().server_timeout_ms);
+        peak = peak.max(outstanding.len());
+        if check.is_done() {
+            break;
+        }
+        let next = [answers.iter().map(|a| a.1).min(), check.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+            .expect("a pending event");
+        now = next;
+        let (due, later): (Vec<_>, Vec<_>) = answers.into_iter().partition(|a| a.1 <= now);
+        answers = later;
+        for (token, _, bytes) in due {
+            outstanding.remove(&token);
+            check.handle_answer(token, &bytes, now);
+        }
+        check.handle_timeout(now);
+    }
+    assert!(check.is_done());
+    println!(
+        "fan-out: {transmits} queries, {} server addresses, peak {peak} in flight",
+        sent_to_servers.len()
+    );
+    assert!(
+        sent_to_servers.len() <= MAX_NAME_SERVERS * MAX_ADDRESSES_PER_SERVER,
+        "{} server addresses asked",
+        sent_to_servers.len()
+    );
+    assert!(peak <= MAX_IN_FLIGHT, "{peak} queries in flight");
+    assert!(transmits < 1_000, "{transmits} queries sent");
+    let report = DnsReport::from_check(&check);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.id.as_str() == "fan_out_capped"),
+        "{:?}",
+        report
+            .findings
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+    );
+}

@@ -216,6 +216,23 @@ pub(crate) struct QueryState {
     pub depth: u8,
 }
 
+/// Name servers whose addresses are asked for, at most (the root zone has 13). A zone owner
+/// chooses its NS set and their addresses: the check must not send what they ask it to.
+pub const MAX_NAME_SERVERS: usize = 13;
+/// Addresses asked directly per name server, at most.
+pub const MAX_ADDRESSES_PER_SERVER: usize = 4;
+/// Queries in flight at once, at most (transports hold one thread or fetch per query).
+pub const MAX_IN_FLIGHT: usize = 24;
+
+/// A bound the check reached (each is reported as a finding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cap {
+    /// More name servers than [`MAX_NAME_SERVERS`]: the rest were not asked.
+    NameServers,
+    /// A name server with more addresses than [`MAX_ADDRESSES_PER_SERVER`].
+    AddressesPerServer,
+}
+
 /// The check.
 #[derive(Debug)]
 pub struct Check {
@@ -242,6 +259,10 @@ pub struct Check {
     pub(crate) delegation: Option<(String, Vec<String>)>,
     /// Failures of resolvers on planning questions that then went to the next resolver.
     pub(crate) resolver_failures: Vec<(u8, Failure)>,
+    /// Addresses queried per name server.
+    ns_addresses: BTreeMap<String, BTreeSet<IpAddr>>,
+    /// The bounds reached, with what was left out.
+    pub(crate) capped: BTreeMap<Cap, usize>,
 }
 
 impl Check {
@@ -267,6 +288,8 @@ impl Check {
             addr_seen: BTreeSet::new(),
             delegation: None,
             resolver_failures: Vec::new(),
+            ns_addresses: BTreeMap::new(),
+            capped: BTreeMap::new(),
         };
         // Without a zone apex to find, nothing is planned after the first round.
         c.apex_decided = c.config.resolver_view_only;
@@ -405,6 +428,19 @@ impl Check {
         if self.finished_at.is_some() {
             return None;
         }
+        // Bounded fan-out: the next query waits until one in flight is answered or times out.
+        // (An expired attempt keeps its token, so a late answer still counts, but not its slot.)
+        let in_flight = self
+            .tokens
+            .values()
+            .filter(|&&i| {
+                let q = &self.queries[i];
+                q.outcome.is_none() && q.deadline.is_some_and(|d| now < d)
+            })
+            .count();
+        if in_flight >= MAX_IN_FLIGHT {
+            return None;
+        }
         let i = self.queue.pop_front()?;
         let id = self.next_id();
         let token = self.next_token;
@@ -447,10 +483,13 @@ impl Check {
             return None;
         }
         let overall = self.start.map(|s| s + self.config.deadline_ms);
+        // Attempts waiting in the queue (a retry behind the in-flight bound) have an expired
+        // deadline that says nothing: they go out when a slot frees.
         self.queries
             .iter()
-            .filter(|q| q.outcome.is_none())
-            .filter_map(|q| q.deadline)
+            .enumerate()
+            .filter(|(i, q)| q.outcome.is_none() && !self.queue.contains(i))
+            .filter_map(|(_, q)| q.deadline)
             .chain(overall)
             .min()
     }
@@ -544,6 +583,10 @@ impl Check {
 
     /// A name server's addresses, asked once per name whatever named it.
     fn plan_ns_address(&mut self, ns: String, depth: u8) {
+        if !self.ns_seen.contains(&ns) && self.ns_seen.len() >= MAX_NAME_SERVERS {
+            *self.capped.entry(Cap::NameServers).or_default() += 1;
+            return;
+        }
         if self.ns_seen.insert(ns.clone()) {
             for rtype in [RType::A, RType::Aaaa] {
                 self.add(
@@ -677,6 +720,14 @@ impl Check {
             let apex_now = self.apex.clone().unwrap_or_default();
             let origin = self.origin.clone();
             for (ns, addr, depth) in new_addr {
+                let known = self.ns_addresses.entry(ns.clone()).or_default();
+                if !known.contains(&addr) {
+                    if known.len() >= MAX_ADDRESSES_PER_SERVER {
+                        *self.capped.entry(Cap::AddressesPerServer).or_default() += 1;
+                        continue;
+                    }
+                    known.insert(addr);
+                }
                 let target = Target::Server(addr);
                 if zone_servers.contains(&ns)
                     && self.addr_seen.insert((false, addr, apex_now.clone()))

@@ -30,6 +30,9 @@ pub enum DnsFindingId {
     DanglingCname,
     NoAddress,
     PrivateAddress,
+    /// The zone names more servers, or a server more addresses, than the check asks: the rest
+    /// were left out (a bound against zones that would turn the check into a flood).
+    FanOutCapped,
 }
 
 impl DnsFindingId {
@@ -51,6 +54,7 @@ impl DnsFindingId {
             DnsFindingId::NoAddress => "no_address",
             DnsFindingId::PrivateAddress => "private_address",
             DnsFindingId::ResolverError => "resolver_error",
+            DnsFindingId::FanOutCapped => "fan_out_capped",
         }
     }
 }
@@ -459,6 +463,19 @@ impl DnsReport {
                 evidence: Vec::new(),
             });
             findings.dedup_by_key(|f| f.id);
+        }
+        for (cap, left_out) in &c.capped {
+            use super::check::{Cap, MAX_ADDRESSES_PER_SERVER, MAX_NAME_SERVERS};
+            findings.push(DnsFinding {
+                id: DnsFindingId::FanOutCapped,
+                severity: Severity::Warning,
+                server: None,
+                summary: match cap {
+                    Cap::NameServers => format!("The zone names more than {MAX_NAME_SERVERS} name servers; {left_out} more were not asked (a bound of the check). A zone rarely needs more than 4–8."),
+                    Cap::AddressesPerServer => format!("A name server has more than {MAX_ADDRESSES_PER_SERVER} addresses; {left_out} more were not asked (a bound of the check)."),
+                },
+                evidence: Vec::new(),
+            });
         }
         if findings.iter().all(|f| f.severity == Severity::Info) {
             findings.insert(
