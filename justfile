@@ -46,9 +46,13 @@ no-std:
 bench: setup
     scripts/bench.sh
 
-# Run a fuzz target (raw, har, html, input) for SECONDS (needs the nightly toolchain)
+# Run a fuzz target (raw, har, html, input, redact, dns-answer, doh-body) for SECONDS (nightly)
 fuzz target="input" seconds="60":
     scripts/fuzz.sh {{target}} {{seconds}}
+
+# Run every fuzz target for SECONDS each; prints execs and crashes per target
+fuzz-all seconds="60":
+    scripts/fuzz.sh --all {{seconds}}
 
 fmt:
     cargo fmt --all

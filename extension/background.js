@@ -8,7 +8,7 @@
 // keeps no state of its own (storage.session survives restarts) and registers its listeners
 // synchronously at start (MV3 wakes it only for listeners registered then). The wasm glue is
 // imported statically: import() is not allowed in a service worker.
-import init, { keepable_response } from './pkg/cf503_wasm.js';
+import init, { keepable_response, redact_url } from './pkg/cf503_wasm.js';
 import { api, loadSettings } from './settings.js';
 
 let engine = null;
@@ -45,7 +45,8 @@ async function record(details) {
   }
   await api.storage.session.set({
     [tabKey(details.tabId)]: {
-      url: details.url,
+      // Redacted like the headers: a signed URL's signature never reaches storage.
+      url: redact_url(details.url),
       status: kept.status,
       headers: kept.headers,
       time: Date.now(),

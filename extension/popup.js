@@ -1,7 +1,7 @@
 // The popup: reads the failing tab (activeTab, granted by the click), hands what it read to the
 // engine and shows the web page's report view. Every decision comes from cf503-core: which of
 // the page's answers to believe, the cause, the DNS findings.
-import init, { diagnose_capture, check_dns, check_alias } from './pkg/cf503_wasm.js';
+import init, { diagnose_capture, check_dns, check_alias, redact_url } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
 import { api, loadSettings, rememberedOrigin, rememberOrigin } from './settings.js';
 
@@ -75,6 +75,10 @@ async function main() {
   // The DNS checks need nothing from the tab: they start now, beside reading it.
   const dns = settings.dnsChecks ? startDns(origin) : null;
   capture = await reading;
+  // The stored capture applies when it is this page's: its URL is redacted, compare like with like.
+  const stored = capture.stored;
+  delete capture.stored;
+  if (stored && stored.url === redact_url(tab.url)) capture.passive = { status: stored.status, headers: stored.headers };
   $('status').textContent = capture.passive ? 'Captured by watch mode' : 'Read at the click';
   last = diagnose_capture(capture);
   $('result').hidden = false;
@@ -93,7 +97,8 @@ async function readCapture(tab) {
   const stored = await api.storage.session.get(`tab:${tab.id}`).catch(() => ({}));
   const passive = stored[`tab:${tab.id}`];
   const c = { url: tab.url };
-  if (passive && passive.url === tab.url) c.passive = { status: passive.status, headers: passive.headers };
+  // Compared with the tab's URL once the engine is up (the stored URL is redacted).
+  if (passive) c.stored = passive;
   try {
     const [injection] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] });
     Object.assign(c, injection?.result ?? {});

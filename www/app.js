@@ -18,8 +18,23 @@ let last = null;
 // list the user saved here, then the defaults.
 const params = new URLSearchParams(location.search);
 const saved = (() => { try { return JSON.parse(localStorage.getItem('cf503.resolvers') ?? 'null'); } catch { return null; } })();
-const initial = params.getAll('doh').length ? params.getAll('doh') : (Array.isArray(saved) && saved.length ? saved : DEFAULT_RESOLVERS);
-$('resolvers-input').value = initial.join('\n');
+const own = Array.isArray(saved) && saved.length ? saved : DEFAULT_RESOLVERS;
+const fromLink = params.getAll('doh');
+$('resolvers-input').value = (fromLink.length ? fromLink : own).join('\n');
+// A link must not silently choose where the origin name goes: say so, and ask first.
+let resolversConfirmed = fromLink.length === 0;
+if (fromLink.length) {
+  $('doh-link-list').textContent = fromLink.join(', ');
+  $('doh-link-notice').hidden = false;
+  $('settings').open = true;
+}
+const settle = (useLink) => {
+  if (!useLink) $('resolvers-input').value = own.join('\n');
+  resolversConfirmed = true;
+  $('doh-link-notice').hidden = true;
+};
+$('doh-link-accept').addEventListener('click', () => settle(true));
+$('doh-link-reject').addEventListener('click', () => settle(false));
 
 function resolvers() {
   const list = $('resolvers-input').value.split('\n').map((s) => s.trim()).filter(Boolean);
@@ -91,7 +106,9 @@ $('form').addEventListener('submit', async (event) => {
   $('result').hidden = false;
   renderReport(verdict, $('report'), result.report);
   updatePermalink(result);
-  if (origin && $('dns-checks').checked) {
+  if (origin && $('dns-checks').checked && !resolversConfirmed) {
+    showError('DNS checks not run: this link chose the resolvers; accept them or use yours (above) before the origin name is sent anywhere.');
+  } else if (origin && $('dns-checks').checked) {
     try {
       const dns = await check_dns(origin, resolvers(), 4000, (partial) => renderDns($('dns'), partial));
       last = diagnose_input_with_dns(input, entry, dns);

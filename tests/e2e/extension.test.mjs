@@ -107,7 +107,8 @@ test('watch mode: the original failure is kept, survives a service-worker restar
     assert.equal(await inWorker(ext, () => chrome.webRequest.onHeadersReceived.hasListeners()), true);
     const page = await ext.context.newPage();
     // The first answer is the failure; every later one (the popup's re-fetch) is a 200.
-    const url = `${site.base}flaky/lambda_edge_execution--serverless-next.http`;
+    // A signed URL: its signature must not reach storage (audit 2026-12 §6).
+    const url = `${site.base}flaky/lambda_edge_execution--serverless-next.http?X-Amz-Signature=s3cr3tsig&v=1`;
     await page.goto(url);
     const tabId = await tabIdOf(ext, url);
     let kept;
@@ -117,6 +118,7 @@ test('watch mode: the original failure is kept, survives a service-worker restar
     }
     assert.ok(kept, 'the failing response was not kept');
     assert.equal(kept.status, 503);
+    assert.ok(!kept.url.includes('s3cr3tsig'), kept.url);
     assert.equal(await inWorker(ext, (id) => chrome.action.getBadgeText({ tabId: id }), tabId), '503');
 
     // Stop the service worker between the failure and the click.

@@ -54,7 +54,9 @@ after(async () => {
   server?.close();
 });
 
-async function diagnose(page, { text, origin = '', dns = false }) {
+async function diagnose(page, { text, origin = '', dns = false, acceptLinkResolvers = true }) {
+  // A ?doh= link asks before the origin name goes to its resolvers (audit 2026-12 §12).
+  if (acceptLinkResolvers && await page.isVisible('#doh-link-accept')) await page.click('#doh-link-accept');
   await page.fill('#response-input', text);
   await page.fill('#origin-input', origin);
   await page.setChecked('#dns-checks', dns);
@@ -201,6 +203,29 @@ test('DNS checks through DoH: one lame server, servers timing out, a hanging and
   assert.equal(await page.locator('[data-dns="ok"]').count(), 1);
   await diagnose(page, { text, origin: 'www.bogus.example.test', dns: true });
   assert.equal(await page.locator('[data-dns="dnssec_bogus"]').count(), 1);
+  await page.close();
+});
+
+test('resolvers chosen by a link are shown and asked about before the origin name is sent', async () => {
+  const page = await browser.newPage();
+  const asked = [];
+  page.on('request', (r) => { if (r.url().startsWith(DOH)) asked.push(r.url()); });
+  await page.goto(`${base}?doh=${encodeURIComponent(DOH)}`);
+  assert.ok(await page.isVisible('#doh-link-notice'));
+  assert.equal(await page.textContent('#doh-link-list'), DOH);
+  const text = await fixture('origin_dns--pasted-log-fields.http');
+  await diagnose(page, { text, origin: 'www.example.test', dns: true, acceptLinkResolvers: false });
+  assert.match(await page.textContent('#error'), /this link chose the resolvers/);
+  assert.equal(asked.length, 0, 'nothing may reach the link\'s resolver before the user agrees');
+  await page.click('#doh-link-accept');
+  assert.ok(!(await page.isVisible('#doh-link-notice')));
+  await diagnose(page, { text, origin: 'www.example.test', dns: true });
+  assert.ok(asked.length > 0);
+  assert.ok(await page.locator('[data-dns]').count() > 0);
+  // "Use my resolvers" puts the page's own list back.
+  await page.goto(`${base}?doh=${encodeURIComponent('https://attacker.example/dns-query')}`);
+  await page.click('#doh-link-reject');
+  assert.ok(!(await page.inputValue('#resolvers-input')).includes('attacker.example'));
   await page.close();
 });
 

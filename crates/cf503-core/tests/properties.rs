@@ -284,3 +284,124 @@ proptest! {
         prop_assert!(!prose.contains("evil.example"), "{}", md);
     }
 }
+
+/// A secret-bearing parameter name as people write them: a sensitive part, other words around
+/// it, any separator and case, sometimes percent-encoded.
+fn sensitive_name() -> impl Strategy<Value = String> {
+    let part = prop_oneof![
+        Just("session"),
+        Just("sessid"),
+        Just("token"),
+        Just("secret"),
+        Just("password"),
+        Just("passwd"),
+        Just("pwd"),
+        Just("signature"),
+        Just("credential"),
+        Just("auth"),
+        Just("apikey"),
+        Just("api-key"),
+        Just("access_key"),
+        Just("accesskeyid"),
+        Just("jwt"),
+        Just("key"),
+        Just("code"),
+        Just("sig"),
+    ];
+    let word = prop_oneof![
+        Just(""),
+        Just("x"),
+        Just("user"),
+        Just("amz"),
+        Just("client"),
+        Just("oauth")
+    ];
+    let sep = prop_oneof![Just(""), Just("-"), Just("_"), Just(".")];
+    (
+        word.clone(),
+        sep.clone(),
+        part,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(before, sep, part, upper, encode)| {
+            let mut name = if before.is_empty() {
+                part.to_string()
+            } else {
+                format!("{before}{sep}{part}")
+            };
+            if upper {
+                name = name.to_uppercase();
+            }
+            if encode {
+                name = name.replace('-', "%2D").replace('_', "%5F");
+            }
+            name
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Audit 2026-12 §1 and §6: secrets under generated names and shapes, in every position
+    /// (query, fragment, nested URL plain and encoded, user-info, JWT in the path, header values,
+    /// page text, HAR request fields), reach no report, no shared link and nothing watch mode
+    /// stores.
+    #[test]
+    fn secrets_under_generated_names_reach_nothing(
+        names in prop::collection::vec(sensitive_name(), 6),
+        secrets in prop::collection::vec("Zq[A-Za-z0-9]{14,24}", 9),
+        as_har in any::<bool>(),
+    ) {
+        let (n, s) = (&names, &secrets);
+        let jwt = format!("eyJhbGciOiJIUzI1NiJ9.eyJ{}.sig", s[6]);
+        let url = format!(
+            "https://www.example.com/u/{jwt}/p?{}={}&next=https://idp.example/cb?{}={}&r=https%3A%2F%2Fx.example%2F%3F{}%3D{}#{}={}",
+            n[0], s[0], n[1], s[1], n[2], s[2], n[3], s[3]
+        );
+        let headers = vec![
+            ("Server".to_string(), "CloudFront".to_string()),
+            ("Via".to_string(), "1.1 a.cloudfront.net (CloudFront)".to_string()),
+            ("X-Cache".to_string(), "LambdaExecutionError from cloudfront".to_string()),
+            ("Location".to_string(), format!("https://a.example/?{}={}", n[4], s[4])),
+            ("Content-Location".to_string(), format!("https://admin:{}@internal.example/app", s[5])),
+            ("Refresh".to_string(), format!("0; url=https://a.example/?{}=\"{}\"", n[5], s[7])),
+            ("x-amzn-oidc-data".to_string(), jwt.clone()),
+        ];
+        let page = format!("<p>{} = {} and AKIA{}</p>", n[0], s[8], "IOSFODNN7EXAMPLE");
+        let input = if as_har {
+            let hs: Vec<serde_json::Value> = headers.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v})).collect();
+            serde_json::json!({"log": {"entries": [{"request": {"url": url},
+                "response": {"status": 503, "headers": hs, "content": {"mimeType": "text/html", "text": page}}}]}}).to_string()
+        } else {
+            let mut raw = String::from("HTTP/2 503\r\n");
+            for (k, v) in &headers {
+                raw.push_str(&format!("{k}: {v}\r\n"));
+            }
+            raw + &format!("\r\n{page}<a href=\"{url}\">x</a>")
+        };
+        let analysis = analyze(input.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut outputs: Vec<String> = [report::Format::Text, report::Format::Markdown, report::Format::Json]
+            .into_iter()
+            .map(|f| analysis.render(f))
+            .collect();
+        match &analysis {
+            Analysis::Response(r) => {
+                outputs.push(cf503_core::share::fragment(&r.1));
+                // Everything the observation holds, as a front end could show it.
+                outputs.push(format!("{:?}", r.0));
+            }
+            Analysis::Har { har, diagnoses } => {
+                outputs.extend(diagnoses.iter().map(cf503_core::share::fragment));
+                outputs.push(format!("{:?}", har.failing));
+            }
+            other => return Err(TestCaseError::fail(format!("unexpected {other:?}"))),
+        }
+        outputs.push(format!("{:?}", cf503_core::capture::keepable(503, &headers)));
+        for out in &outputs {
+            for secret in s.iter().chain([&"AKIAIOSFODNN7EXAMPLE".to_string()]) {
+                prop_assert!(!out.contains(secret.as_str()), "{} leaked ({:?}):\n{}", secret, names, out);
+            }
+        }
+    }
+}

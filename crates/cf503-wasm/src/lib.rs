@@ -133,6 +133,14 @@ pub fn keepable_response(status: u16, headers: JsValue) -> Result<JsValue, JsErr
     }
 }
 
+/// A URL with its secrets redacted by the core's policy (signed-URL parameters, tokens, session
+/// ids, user-info, nested URLs): what watch mode stores, and what a stored capture is compared
+/// with.
+#[wasm_bindgen]
+pub fn redact_url(url: &str) -> String {
+    cf503_core::redact::url(url).into_owned()
+}
+
 /// Diagnoses a shared link's fragment (`v=1&status=…`, with or without `#`). Returns
 /// `{report, markdown, share}`; throws when it is not a cf503 link.
 #[wasm_bindgen]
