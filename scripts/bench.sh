@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `just bench`: prints cf503's figures. Benchmarks, not tests: nothing here passes or fails on
 # speed; it reports.
-#   1. criterion: parse+diagnose per second for typical responses; HAR parsing of a small file.
+#   1. criterion: parse+diagnose per second for typical responses; HAR parsing of a small file;
+#      MB/s on the shapes of hostile input the README's "Limits" are about.
 #   2. `cf503 explain --json` on a generated 100 MB HAR against
 #      `jq '[.log.entries[] | select(.response.status >= 500)]'` on the same file.
 #   3. `cf503 dns` against dig by hand, 4 name servers with a fixed RTT (scripts/bench-dns.sh).
@@ -15,7 +16,7 @@ if ! command -v jq >/dev/null; then
 fi
 
 echo "== 1. diagnosis speed (criterion)"
-cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.txt | grep -E '^(diagnose|har)/|time:|thrpt:'
+cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.txt | grep -E '^(diagnose|har|hostile)/|time:|thrpt:'
 
 echo
 echo "== 2. HAR throughput: cf503 explain --json vs jq, 100 MB HAR"
