@@ -36,7 +36,8 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Observation, FetchError> {
         .call()
         .map_err(|e| fail(describe(&e, timeout)))?;
     let mut obs = Observation::new(Source::Fetched);
-    obs.set_url(url);
+    // After redirects, the URL that answered is the one diagnosed (audit 2026-12 F12).
+    obs.set_url(&ureq::ResponseExt::get_uri(&resp).to_string());
     let status = resp.status();
     obs.set_status(status.as_u16(), status.canonical_reason());
     obs.set_http_version(match resp.version() {

@@ -226,3 +226,26 @@ fn timeout_bounds_the_dns_check_too() {
     assert_eq!(v["dns"]["schema"], "cf503.dns_report");
     drop(silent);
 }
+
+/// Audit 2026-12 F12: after redirects the report names the URL that answered.
+#[test]
+fn the_report_names_the_url_that_answered() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/responses/origin_overloaded--alb-no-targets.http");
+    let (to, last) = serve(wire_response(fixture.to_str().unwrap()), 1);
+    let redirect = format!(
+        "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{to}/final\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    let (from, first) = serve(redirect.into_bytes(), 1);
+    let out = cf503(&["check", &format!("http://127.0.0.1:{from}/start"), "--json"]);
+    first.join().unwrap();
+    last.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["url"], format!("http://127.0.0.1:{to}/final"));
+}

@@ -212,3 +212,39 @@ fn usage_errors_and_help() {
     let out = cf503(&[], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Audit 2026-12 §5 and §10: the one-line errors people paste into tickets carry no secret and
+/// no terminal escape.
+#[test]
+fn stderr_is_redacted_and_inert() {
+    let out = cf503(
+        &[
+            "check",
+            "--timeout",
+            "2",
+            "http://admin:hunter2@127.0.0.1:1/x?X-Amz-Signature=abcsig",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("hunter2") && !err.contains("abcsig"), "{err}");
+
+    let out = cf503(
+        &["explain", "-"],
+        Some(b"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("wJalrXUtnFEMI"), "{err}");
+
+    let dir = std::env::temp_dir().join(format!("cf503-evil-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let evil = dir.join("evil\u{1b}]0;pwned\u{7}.txt");
+    std::fs::write(&evil, "hello\n").unwrap();
+    let out = cf503(&["explain", evil.to_str().unwrap()], None);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("pwned"), "the name is still shown: {err:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

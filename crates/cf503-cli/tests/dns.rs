@@ -409,6 +409,8 @@ fn doh_server_answering_html_or_502_gets_a_clear_error() {
     let v = dns_over_doh("www.example.test", &url);
     let f = &v["findings"][0];
     assert_eq!(f["severity"], "error");
+    // A broken resolver, not a time-out (audit 2026-12 D8).
+    assert_eq!(f["id"], "resolver_error");
     assert!(
         f["summary"]
             .as_str()

@@ -316,3 +316,35 @@ fn many_failing_har_entries_are_grouped_and_capped() {
     let json = a.render(report::Format::Json);
     assert!(json.len() < 4 * 1024 * 1024, "{} bytes", json.len());
 }
+
+/// Audit 2026-12 §2: folded (continuation) header lines were quadratic (50 KB took 6 s, 250 KB
+/// over a minute). A megabyte of them now parses like any megabyte.
+#[test]
+fn a_megabyte_of_folded_header_lines() {
+    let cf = "HTTP/1.1 503 Service Unavailable\r\nServer: CloudFront\r\nX-Cache: Error from cloudfront\r\n";
+    for (first, fold) in [
+        ("Set-Cookie: a=b\r\n", " ;c\r\n"),
+        ("X-Long: a\r\n", " bbbbbbbbbbbbbbbb\r\n"),
+    ] {
+        let mut s = format!("{cf}{first}");
+        while s.len() < 1024 * 1024 {
+            s.push_str(fold);
+        }
+        s.push_str("\r\n");
+        let Ok(Input::Response(obs)) = parse_input(s.as_bytes()) else {
+            panic!()
+        };
+        assert_eq!(obs.headers().len(), 3, "{first}");
+    }
+}
+
+/// Audit 2026-12 §9: CR-only line endings (and a lone CR) lost every header silently.
+#[test]
+fn cr_only_line_endings_keep_the_headers() {
+    let input = b"HTTP/1.1 503 Service Unavailable\rServer: CloudFront\rX-Cache: LambdaLimitExceeded from cloudfront\r\r<h1>503</h1>";
+    let Ok(Analysis::Response(b)) = analyze(input) else {
+        panic!()
+    };
+    assert_eq!(b.0.headers().len(), 2);
+    assert_eq!(b.1.top().cause.as_str(), "lambda_edge_throttled");
+}

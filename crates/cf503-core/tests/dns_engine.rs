@@ -583,3 +583,30 @@ fn fan_out_is_bounded_whatever_the_zone_names() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Audit 2026-12 D12: only the DoH media type itself is a DNS answer, parameters aside.
+#[test]
+fn doh_answers_need_the_dns_message_media_type() {
+    let config = Config {
+        can_target_servers: false,
+        ..Config::default()
+    };
+    let mut check = Check::new("www.example.test", config, 3).unwrap();
+    let t = check.poll_transmit(0).unwrap();
+    let mut m = Message::new(t.id, MessageType::Response, OpCode::Query);
+    let rtype = match t.question.rtype {
+        RType::A => RecordType::A,
+        RType::Aaaa => RecordType::AAAA,
+        RType::Ns => RecordType::NS,
+        RType::Soa => RecordType::SOA,
+        RType::Cname => RecordType::CNAME,
+    };
+    m.add_query(Query::query(name(&t.question.name), rtype));
+    let body = m.to_vec().unwrap();
+    let judge =
+        |ct: &str| cf503_core::dns::judge_doh("https://r.example/dns-query", &t, 200, ct, &body);
+    assert!(judge("application/dns-message").is_ok());
+    assert!(judge("Application/DNS-Message; charset=binary").is_ok());
+    assert!(judge("application/dns-messagefoo").is_err());
+    assert!(judge("text/html").is_err());
+}

@@ -112,7 +112,10 @@ pub fn judge_doh(
         return Err(Failure::Http(status));
     }
     let ct = content_type.trim().to_ascii_lowercase();
-    if !ct.starts_with("application/dns-message") {
+    // The media type itself, parameters aside (`application/dns-message; charset=…` is fine,
+    // `application/dns-messagefoo` is not).
+    let media_type = ct.split(';').next().unwrap_or("").trim();
+    if media_type != "application/dns-message" {
         return Err(Failure::NotDns(alloc::format!(
             "{url} answered with content-type {ct:?}, not application/dns-message (is it a DoH endpoint?)"
         )));

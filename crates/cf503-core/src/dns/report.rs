@@ -561,11 +561,20 @@ fn resolver_findings<'a>(
         v
     };
     match &a.outcome {
-        Some(Outcome::Failed(f)) => out.push(DnsFinding {
+        // Silence is a time-out; anything else (an HTML page, an HTTP error, a refused
+        // connection) is the resolver failing, not the origin's DNS (audit 2026-12 D8).
+        Some(Outcome::Failed(f @ Failure::Timeout)) => out.push(DnsFinding {
             id: Id::Timeout,
             severity: Severity::Error,
             server: Some("resolver".into()),
             summary: format!("The resolver gave no answer for {origin} ({f})."),
+            evidence: ev(a),
+        }),
+        Some(Outcome::Failed(f)) => out.push(DnsFinding {
+            id: Id::ResolverError,
+            severity: Severity::Error,
+            server: Some("resolver".into()),
+            summary: format!("The resolver failed ({f}), so {origin} could not be checked; use another resolver."),
             evidence: ev(a),
         }),
         Some(Outcome::Answer(r)) => match r.rcode {

@@ -518,7 +518,28 @@ pub fn har_json(har: &Har, items: &[HarItem<'_>]) -> String {
 
 fn to_pretty(v: &Value) -> String {
     // Serialising a Value cannot fail (string keys, finite numbers).
-    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    let json =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    escape_invisible(json)
+}
+
+/// JSON leaves C1 controls (U+0080–U+009F, e.g. U+009B, a terminal's CSI) and bidi overrides
+/// raw in strings; a terminal or editor showing the report would act on them. They only occur
+/// inside strings, so they are written as `\uXXXX` escapes: the same JSON value, inert text.
+fn escape_invisible(json: String) -> String {
+    let invisible = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !json.chars().any(invisible) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if invisible(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn har_header(har: &Har, items: &[HarItem<'_>]) -> String {
@@ -620,6 +641,19 @@ mod tests {
         assert_eq!(md_code("a`b"), "``a`b``");
         assert_eq!(md_code("a|b"), "`a\\|b`");
         assert_eq!(md_code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn json_escapes_c1_controls_and_bidi_overrides() {
+        let v = json!({"server": "a\u{9b}2Jb\u{202e}c"});
+        let out = to_pretty(&v);
+        assert!(
+            !out.contains('\u{9b}') && !out.contains('\u{202e}'),
+            "{out}"
+        );
+        assert!(out.contains("\\u009b") && out.contains("\\u202e"), "{out}");
+        let back: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]
