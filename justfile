@@ -54,8 +54,22 @@ fuzz target="input" seconds="60":
 fuzz-all seconds="60":
     scripts/fuzz.sh --all {{seconds}}
 
+# The quick tier for the edit-test loop: fmt, clippy, unit, property, fixture and corpus tests.
+# No root, no browsers, no DNS servers (the CLI's DNS tests need the harness: `just test`).
+check:
+    cargo fmt --all -- --check
+    just lint-native
+    cargo test -p cf503-core --all-features
+    cargo test -p cf503-cli --test cli --test check
+
 fmt:
     cargo fmt --all
 
-lint:
+# The clippy passes of `just test`: native, the core with every feature, and the wasm builds
+lint: lint-native
+    cargo clippy -p cf503-wasm --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -p cf503-core --target wasm32-unknown-unknown --no-default-features --features serde --lib --tests -- -D warnings
+
+lint-native:
     cargo clippy --all-targets -- -D warnings
+    cargo clippy -p cf503-core --all-targets --all-features -- -D warnings

@@ -1,10 +1,10 @@
 //! Signals → facts → ranked findings.
 //!
-//! [`facts`] turns the signals of a response into facts (a result type, a page sentence, an
+//! `facts` turns the signals of a response into facts (a result type, a page sentence, an
 //! origin's stock body, who answered…); the cited table in [`rules`] says which cause each fact
-//! speaks for or against and how strongly; [`score`] combines the evidence (noisy-OR for, product
-//! against; thin input capped); [`notes`] adds what is true whatever the cause; [`steps`] fills
-//! the catalogue's next steps with what was observed.
+//! speaks for or against and how strongly; `score` combines the evidence (noisy-OR for, product
+//! against; thin input capped); `notes` adds what is true whatever the cause; `steps` fills the
+//! catalogue's next steps with what was observed.
 
 mod facts;
 mod notes;

@@ -4,7 +4,7 @@
 //! mapping from a result type (or a page sentence, or an origin body) to a cause is written twice.
 //!
 //! Weights are named so rows read as prose; a cause's confidence combines its rows (see
-//! [`super::score`]).
+//! `diagnose::score`).
 
 use crate::causes::CauseId;
 use crate::signals::{CfPhrase, OriginPhrase, ResultType};
