@@ -272,11 +272,31 @@ fn check_dns(
     Ok((resolver, report))
 }
 
-/// Runs the core's DNS check of `domain` over a transport.
+/// Runs the core's DNS check of `domain` over a transport; when its CNAME chain leads into
+/// another zone and servers can be asked directly, that zone is checked the same way, within the
+/// same deadline.
 fn check_dns_over(
     domain: &str,
     endpoints: transport::Endpoints,
     deadline_s: u64,
+) -> Result<cf503_core::dns::DnsReport, CliError> {
+    let started = std::time::Instant::now();
+    let deadline_ms = deadline_s.max(1) * 1000;
+    let direct = matches!(endpoints, transport::Endpoints::Udp { .. });
+    let mut report = run_check(domain, endpoints.clone(), deadline_ms)?;
+    if direct && let Some(target) = report.cname_target_outside_zone() {
+        let left = deadline_ms.saturating_sub(started.elapsed().as_millis() as u64);
+        if left >= 1000 {
+            report.join_cname_target(run_check(&target, endpoints, left)?);
+        }
+    }
+    Ok(report)
+}
+
+fn run_check(
+    domain: &str,
+    endpoints: transport::Endpoints,
+    deadline_ms: u64,
 ) -> Result<cf503_core::dns::DnsReport, CliError> {
     use cf503_core::dns::{Check, Config, DnsReport};
     let resolvers = match &endpoints {
@@ -286,7 +306,7 @@ fn check_dns_over(
     let config = Config {
         can_target_servers: matches!(endpoints, transport::Endpoints::Udp { .. }),
         resolvers,
-        deadline_ms: deadline_s.max(1) * 1000,
+        deadline_ms,
         ..Config::default()
     };
     let mut check = Check::new(domain, config, random_seed())

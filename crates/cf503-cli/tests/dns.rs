@@ -232,6 +232,15 @@ fn cname_chain_into_another_zone() {
         serde_json::json!(["chain.example.test. → www.other.test."])
     );
     assert_eq!(v["addresses"], serde_json::json!(["3.5.0.50"]));
+    // The target's own zone is checked too, its servers asked one by one.
+    let t = &v["cname_target"];
+    assert_eq!(t["origin"], "www.other.test.");
+    assert_eq!(t["apex"], "other.test.");
+    assert!(
+        t["servers"].as_array().is_some_and(|s| !s.is_empty()),
+        "{t}"
+    );
+    assert!(v["dns"].is_null() && v["cname_target"]["cname_target"].is_null());
 }
 
 #[test]

@@ -180,6 +180,9 @@ pub struct DnsReport {
     pub depth: u8,
     /// Wall time, ms.
     pub elapsed_ms: Option<u64>,
+    /// The check of the CNAME chain's last name, when it lies in another zone: that zone's
+    /// servers asked one by one, as for the origin ([`DnsReport::join_cname_target`]).
+    pub cname_target: Option<alloc::boxed::Box<DnsReport>>,
 }
 
 fn outcome_word(o: &Outcome) -> String {
@@ -516,7 +519,45 @@ impl DnsReport {
             queries: c.queries.iter().map(|q| usize::from(q.attempts)).sum(),
             depth: c.depth(),
             elapsed_ms: c.elapsed_ms(),
+            cname_target: None,
         }
+    }
+
+    /// The last name of the CNAME chain when it lies outside the origin's zone: CloudFront
+    /// resolves it through that other zone's servers, which deserve the same check. A transport
+    /// that can ask servers runs a check of it and joins it with [`DnsReport::join_cname_target`].
+    pub fn cname_target_outside_zone(&self) -> Option<String> {
+        let target = self.cname_chain.last()?.rsplit(" → ").next()?.to_string();
+        let apex = self.apex.as_deref()?;
+        let inside = target == apex || target.ends_with(&format!(".{apex}"));
+        (!inside && target != self.origin).then_some(target)
+    }
+
+    /// Joins the check of the CNAME target: its warnings and errors become findings of this
+    /// report (named after the target), and the report keeps it whole for display.
+    pub fn join_cname_target(&mut self, target: DnsReport) {
+        let mut added = false;
+        for f in target
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+        {
+            added = true;
+            self.findings.push(DnsFinding {
+                id: f.id,
+                severity: f.severity,
+                server: f.server.clone(),
+                summary: format!("CNAME target {}: {}", target.origin, f.summary),
+                evidence: f.evidence.clone(),
+            });
+        }
+        if added {
+            self.findings.retain(|f| f.id != DnsFindingId::Ok);
+            self.findings
+                .sort_by_key(|f| core::cmp::Reverse(f.severity));
+        }
+        self.queries += target.queries;
+        self.cname_target = Some(alloc::boxed::Box::new(target));
     }
 
     /// The most severe finding.
@@ -923,5 +964,80 @@ fn server_findings(
         for f in out.iter_mut().filter(|f| f.id == Id::Timeout) {
             f.severity = Severity::Error;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn report(origin: &str, apex: &str, chain: &[&str], findings: Vec<DnsFinding>) -> DnsReport {
+        DnsReport {
+            origin: origin.into(),
+            apex: Some(apex.into()),
+            parent: None,
+            cname_chain: chain.iter().map(|s| String::from(*s)).collect(),
+            addresses: Vec::new(),
+            direct: true,
+            servers: Vec::new(),
+            resolver: Vec::new(),
+            findings,
+            queries: 10,
+            depth: 3,
+            elapsed_ms: None,
+            cname_target: None,
+        }
+    }
+
+    fn finding(id: DnsFindingId, severity: Severity) -> DnsFinding {
+        DnsFinding {
+            id,
+            severity,
+            server: Some("ns1.other.test. (192.0.2.1)".into()),
+            summary: "it fails".into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Audit follow-up (issue 10): a CNAME into another zone gets that zone checked too.
+    #[test]
+    fn a_cname_target_in_another_zone_is_checked_and_joined() {
+        let mut r = report(
+            "www.example.test.",
+            "example.test.",
+            &["www.example.test. → lb.other.test."],
+            vec![finding(DnsFindingId::Ok, Severity::Info)],
+        );
+        assert_eq!(
+            r.cname_target_outside_zone().as_deref(),
+            Some("lb.other.test.")
+        );
+        let inside = report(
+            "a.example.test.",
+            "example.test.",
+            &["a.example.test. → b.example.test."],
+            Vec::new(),
+        );
+        assert_eq!(inside.cname_target_outside_zone(), None);
+
+        let target = report(
+            "lb.other.test.",
+            "other.test.",
+            &[],
+            vec![finding(DnsFindingId::LameDelegation, Severity::Warning)],
+        );
+        r.join_cname_target(target);
+        assert_eq!(r.findings.len(), 1, "the origin is no longer simply ok");
+        assert_eq!(r.findings[0].id, DnsFindingId::LameDelegation);
+        assert!(
+            r.findings[0]
+                .summary
+                .starts_with("CNAME target lb.other.test.:")
+        );
+        assert_eq!(r.queries, 20);
+        assert!(r.cname_target.is_some());
     }
 }

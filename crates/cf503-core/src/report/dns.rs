@@ -190,6 +190,7 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
         "queries": r.queries,
         "depth": r.depth,
         "elapsed_ms": r.elapsed_ms,
+        "cname_target": r.cname_target.as_deref().map(dns_json_value),
     })
 }
 
