@@ -22,6 +22,8 @@ pub enum Source {
     HeaderBlock,
     /// Only the page: its text as the browser shows it, or its body (HTML, JSON, XML).
     PageText,
+    /// A record of a CloudFront standard log, pasted with its `#Fields:` line.
+    LogRecord,
     /// An entry of a HAR file.
     Har,
     /// Captured by the browser extension.
@@ -39,6 +41,7 @@ impl Source {
             Source::RawResponse => "raw_response",
             Source::HeaderBlock => "header_block",
             Source::PageText => "page_text",
+            Source::LogRecord => "log_record",
             Source::Har => "har",
             Source::Browser => "browser",
             Source::Fetched => "fetched",

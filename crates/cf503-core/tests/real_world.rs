@@ -42,6 +42,7 @@ static CORPUS: &[(&str, &str)] = corpus![
     "origin_connect--elfinder-3367.txt",
     "origin_connect--hebo-416-failed-to-contact.txt",
     "origin_connect--privatkopiera-8.txt",
+    "origin_invalid_response--image-handler-442-log-record.txt",
     "origin_overloaded--esi-902-alb-502.txt",
     "origin_overloaded--galaxy-cloudlaunch-222-openresty.txt",
     "origin_overloaded--nextcloud-15045-slowdown-xml.txt",

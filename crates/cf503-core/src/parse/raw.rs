@@ -4,6 +4,7 @@
 //! `:status` pseudo-header, `name:` and value on separate lines).
 
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use super::ParseError;
 use crate::observation::{Observation, Source, floor_char_boundary};
@@ -95,9 +96,67 @@ fn split_header(line: &str) -> Option<(&str, &str)> {
     Some((name, line[colon + 1..].trim()))
 }
 
+/// CloudFront log fields a pasted log record is read for (the rest are not response facts).
+const LOG_FIELDS: &[&str] = &[
+    "x-edge-location",
+    "x-edge-request-id",
+    "x-edge-result-type",
+    "x-edge-response-result-type",
+    "x-edge-detailed-result-type",
+    "sc-content-type",
+    "x-host-header",
+];
+
+/// A pasted piece of a CloudFront standard log (W3C: a `#Fields:` line, then records separated
+/// by tabs): the first failing record (5xx, else the first record) as an observation whose
+/// headers are its log fields, so the same result-type rules read it as they read `X-Cache`.
+fn log_record(input: &str) -> Option<Observation> {
+    let fields_line = input
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("#Fields:"))?;
+    let fields: Vec<&str> = fields_line.split_whitespace().collect();
+    let records = input
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| {
+            if l.contains('\t') {
+                l.split('\t').collect::<Vec<_>>()
+            } else {
+                l.split_whitespace().collect()
+            }
+        })
+        .filter(|values| values.len() == fields.len());
+    let status_at = fields.iter().position(|f| *f == "sc-status")?;
+    let mut first = None;
+    for values in records {
+        let failing = values[status_at].starts_with('5');
+        if failing || first.is_none() {
+            first = Some(values);
+        }
+        if failing {
+            break;
+        }
+    }
+    let values = first?;
+    let mut obs = Observation::new(Source::LogRecord);
+    if let Ok(status) = values[status_at].parse::<u16>() {
+        obs.set_status(status, None);
+    }
+    for (name, value) in fields.iter().zip(&values) {
+        if LOG_FIELDS.contains(name) && *value != "-" {
+            obs.push_header(name, value);
+        }
+    }
+    Some(obs)
+}
+
 /// Parses a raw response or header block. The input must already be text.
 pub fn parse(input: &str) -> Result<Observation, ParseError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    if let Some(obs) = log_record(input) {
+        return Ok(obs);
+    }
     let verbose = input.starts_with("< HTTP/") || input.contains("\n< HTTP/");
     let mut current: Option<Observation> = None;
     let mut pos = 0;
@@ -403,6 +462,19 @@ mod tests {
     fn log_field_status() {
         let o = parse("sc-status: 502\nx-edge-detailed-result-type: OriginDnsError").unwrap();
         assert_eq!(o.status(), Some(502));
+    }
+
+    #[test]
+    fn a_pasted_log_record() {
+        let input = "#Version: 1.0\n#Fields: date time x-edge-location sc-status x-edge-result-type x-edge-detailed-result-type\n2023-02-08\t15:29:13\tIAD55-P5\t200\tHit\tHit\n2023-02-08\t15:29:14\tSEA19-C1\t502\tError\tOriginDnsError\n";
+        let o = parse(input).unwrap();
+        assert_eq!(o.source(), Some(Source::LogRecord));
+        assert_eq!(o.status(), Some(502), "the first failing record");
+        assert_eq!(
+            o.headers().get("x-edge-detailed-result-type"),
+            Some("OriginDnsError")
+        );
+        assert_eq!(o.headers().get("x-edge-location"), Some("SEA19-C1"));
     }
 
     #[test]
