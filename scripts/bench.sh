@@ -54,6 +54,21 @@ printf 'jq select:       %.3f s  (%.0f MB/s, best of 3)\n' "$jqt" "$(echo "$mb /
 printf 'speed-up:        %.1fx (goal: at least 10x)\n' "$(echo "$jqt / $cf" | bc -l)"
 
 echo
+echo "== 2b. cf503 logs: a generated 100 MB standard log, plain and gzip, against zcat alone"
+cargo build -q --release -p cf503-core --example gen_log
+log=bench-data/log-100mb.log
+[ -f "$log" ] || ./target/release/examples/gen_log "$log" 100
+[ -f "$log.gz" ] || gzip -k -6 "$log"
+lmb=$(echo "$(stat -c %s "$log") / 1048576" | bc -l)
+lp=$(best 3 ./target/release/cf503 logs --json "$log")
+lg=$(best 3 ./target/release/cf503 logs --json "$log.gz")
+zc=$(best 3 sh -c "zcat '$log.gz' >/dev/null")
+printf 'cf503 logs, plain: %.3f s  (%.0f MB/s of log)\n' "$lp" "$(echo "$lmb / $lp" | bc -l)"
+printf 'cf503 logs, gzip:  %.3f s  (%.0f MB/s of log)\n' "$lg" "$(echo "$lmb / $lg" | bc -l)"
+printf 'zcat alone:        %.3f s  (%.0f MB/s of log)\n' "$zc" "$(echo "$lmb / $zc" | bc -l)"
+/usr/bin/time -f 'peak memory, gzip: %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
+
+echo
 echo "== 3. DNS check wall time vs the manual dig procedure"
 scripts/bench-dns.sh 50
 

@@ -2,6 +2,7 @@
 //! `cf503-core`.
 
 mod fetch;
+mod logs;
 mod transport;
 
 use std::io::{self, Write};
@@ -64,6 +65,40 @@ enum Command {
     /// Fetch a URL and diagnose the response (with --origin, also check the origin's DNS)
     #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
+    /// Read CloudFront access logs (files, folders, .gz, -) and count their 5xx by cause, minute,
+    /// edge location and path
+    #[command(after_help = LOGS_AFTER_HELP)]
+    Logs(LogsArgs),
+}
+
+const LOGS_AFTER_HELP: &str = "\
+Standard logs (legacy and v2 W3C) are read by each file's #Fields line; real-time logs have no
+header: give their field order with --fields. Folders (as `aws s3 sync` writes them) are read
+recursively; .gz files are decompressed. Each error's cause comes from the same rules as a
+response's X-Cache.
+
+Exit status: 0 a report was printed; 1 it could not be written; 2 a file could not be read or a
+file held no record of a known log format.
+
+Examples:
+  cf503 logs ./cf-logs/                     # a folder from `aws s3 sync s3://bucket/prefix ./cf-logs`
+  cf503 logs --status 503 --json E2ABC.2026-11-26-05.*.gz
+  cf503 logs --fields timestamp,c-ip,sc-status,x-edge-location,x-edge-detailed-result-type - < kinesis.tsv";
+
+#[derive(Args, Debug)]
+struct LogsArgs {
+    /// Log files or folders (`-` for standard input)
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<std::path::PathBuf>,
+    /// Which errors to count: 5xx (default) or one status, e.g. 503
+    #[arg(long, default_value = "5xx", value_name = "5xx|STATUS")]
+    status: String,
+    /// Field order of header-less (real-time) records, comma-separated
+    #[arg(long, value_name = "FIELD,...")]
+    fields: Option<String>,
+    /// JSON (schema cf503.logs_report)
+    #[arg(long)]
+    json: bool,
 }
 
 const CHECK_AFTER_HELP: &str = "\
@@ -196,6 +231,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain(&args),
         Command::Dns(args) => dns(&args),
         Command::Check(args) => check(&args),
+        Command::Logs(args) => logs::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),

@@ -34,6 +34,7 @@ pub mod capture;
 pub mod causes;
 pub mod diagnose;
 pub mod dns;
+pub mod logs;
 pub mod observation;
 pub mod parse;
 pub mod pops;

@@ -628,7 +628,9 @@ pub fn har_markdown(har: &Har, items: &[HarItem<'_>]) -> String {
 }
 
 mod dns;
+mod logs;
 pub use dns::{dns_json, dns_json_value, dns_text};
+pub use logs::{LOGS_SCHEMA_VERSION, logs_json, logs_json_value, logs_text};
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,282 @@
+//! `cf503 logs` on real and generated CloudFront logs: every count checked.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FIELDS_33: &str = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
+
+fn cf503(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cf503"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// One 33-field record.
+fn record(
+    minute: u32,
+    pop: &str,
+    status: u16,
+    rt: &str,
+    drt: &str,
+    path: &str,
+    id: usize,
+) -> String {
+    let f = [
+        "2026-11-26".to_string(),
+        format!("05:{minute:02}:17"),
+        pop.into(),
+        "900".into(),
+        "192.0.2.10".into(),
+        "GET".into(),
+        "d111111abcdef8.cloudfront.net".into(),
+        path.into(),
+        status.to_string(),
+        "-".into(),
+        "Mozilla/5.0%2520(X11)".into(),
+        "-".into(),
+        "-".into(),
+        rt.into(),
+        format!("req{id}=="),
+        "www.example.com".into(),
+        "https".into(),
+        "400".into(),
+        "0.102".into(),
+        "-".into(),
+        "TLSv1.3".into(),
+        "TLS_AES_128_GCM_SHA256".into(),
+        rt.into(),
+        "HTTP/2.0".into(),
+        "-".into(),
+        "-".into(),
+        "443".into(),
+        "0.102".into(),
+        drt.into(),
+        "text/html".into(),
+        "507".into(),
+        "-".into(),
+        "-".into(),
+    ];
+    f.join("\t")
+}
+
+/// A burst with known counts: 30 origin DNS errors at SEA19 (minutes 1–3), 20 Lambda throttles
+/// at FRA56 (minute 2), 10 origin 503s at IAD89 (minute 3), and 40 hits that are not errors.
+fn burst(dir: &Path) -> Vec<PathBuf> {
+    let mut lines = Vec::new();
+    let mut id = 0;
+    let mut push =
+        |n: usize, minute: u32, pop: &str, status: u16, rt: &str, drt: &str, path: &str| {
+            for _ in 0..n {
+                id += 1;
+                lines.push(record(minute, pop, status, rt, drt, path, id));
+            }
+        };
+    for m in 1..=3 {
+        push(
+            10,
+            m,
+            "SEA19-C1",
+            502,
+            "Error",
+            "OriginDnsError",
+            "/api/items",
+        );
+    }
+    push(
+        20,
+        2,
+        "FRA56-P1",
+        503,
+        "LambdaLimitExceeded",
+        "LambdaLimitExceeded",
+        "/",
+    );
+    push(10, 3, "IAD89-C1", 503, "Error", "Error", "/img/a%2520b.png");
+    push(40, 2, "LAX1", 200, "Hit", "Hit", "/");
+    let (a, b) = lines.split_at(lines.len() / 2);
+    let header = format!("#Version: 1.0\r\n#Fields: {FIELDS_33}\r\n");
+    let plain = dir.join("E2EXAMPLE.2026-11-26-05.a");
+    std::fs::write(&plain, format!("{header}{}\r\n", a.join("\r\n"))).unwrap();
+    let sub = dir.join("2026/11/26");
+    std::fs::create_dir_all(&sub).unwrap();
+    let gz = sub.join("E2EXAMPLE.2026-11-26-05.b.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(format!("{header}{}\r\n", b.join("\r\n")).as_bytes())
+        .unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    vec![plain, gz]
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cf503-logs-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn count(v: &serde_json::Value, cause: &str) -> u64 {
+    v["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cause"] == cause)
+        .map_or(0, |c| c["count"].as_u64().unwrap())
+}
+
+#[test]
+fn a_burst_by_cause_minute_edge_location_and_path() {
+    let dir = temp("burst");
+    burst(&dir);
+    // A folder as `aws s3 sync` leaves it: read recursively, the gzip file decompressed.
+    let v = json(&cf503(&["logs", "--json", dir.to_str().unwrap()]));
+    assert_eq!(v["schema"], "cf503.logs_report");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["files"], 2);
+    assert_eq!(
+        (v["records"].as_u64(), v["errors"].as_u64()),
+        (Some(100), Some(60))
+    );
+    assert_eq!(v["skipped_lines"], 0);
+    assert_eq!(count(&v, "origin_dns"), 30);
+    assert_eq!(count(&v, "lambda_edge_throttled"), 20);
+    assert_eq!(
+        count(&v, "origin_overloaded"),
+        10,
+        "Error on a 5xx: the origin's own error"
+    );
+    assert_eq!(v["first_error_minute"], "2026-11-26 05:01");
+    assert_eq!(v["last_error_minute"], "2026-11-26 05:03");
+    assert_eq!(v["incident_window"]["peak_per_minute"], 30);
+    let minute2 = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["minute"] == "2026-11-26 05:02")
+        .unwrap();
+    assert_eq!(minute2["counts"]["lambda_edge_throttled"], 20);
+    assert_eq!(minute2["counts"]["origin_dns"], 10);
+    let fra = v["edge_locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pop"] == "FRA56-P1")
+        .unwrap();
+    assert_eq!(fra["lambda_edge_region"], "eu-central-1");
+    assert_eq!(fra["counts"]["lambda_edge_throttled"], 20);
+    assert_eq!(v["top_paths"][0]["path"], "/api/items");
+    assert!(
+        v["top_paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["path"] == "/img/a%20b.png"),
+        "decoded once"
+    );
+    let throttled = v["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cause"] == "lambda_edge_throttled")
+        .unwrap();
+    assert_eq!(throttled["sample_request_ids"].as_array().unwrap().len(), 3);
+
+    // --status picks one status; the text report draws the timeline.
+    let v = json(&cf503(&[
+        "logs",
+        "--json",
+        "--status",
+        "503",
+        dir.to_str().unwrap(),
+    ]));
+    assert_eq!(v["errors"], 30);
+    let text = String::from_utf8(cf503(&["logs", dir.to_str().unwrap()]).stdout).unwrap();
+    assert!(text.contains("Timeline (UTC, a bar a minute)"), "{text}");
+    assert!(text.contains("Frankfurt"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_real_26_field_sample_and_a_cut_gzip_stream() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/logs/aws-samples-2018-cloudfront-access-logs.gz");
+    let v = json(&cf503(&[
+        "logs",
+        "--json",
+        "--status",
+        "200",
+        sample.to_str().unwrap(),
+    ]));
+    assert_eq!(v["records"], 66);
+    assert_eq!(v["skipped_lines"], 0);
+
+    // A download cut short: what arrived is counted, and stderr says so.
+    let dir = temp("cut");
+    let lines: Vec<String> = (0..20_000)
+        .map(|i| {
+            record(
+                1,
+                "SEA19-C1",
+                502,
+                "Error",
+                "OriginDnsError",
+                &format!("/p{i}"),
+                i,
+            )
+        })
+        .collect();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(format!("#Fields: {FIELDS_33}\n{}\n", lines.join("\n")).as_bytes())
+        .unwrap();
+    let gz = enc.finish().unwrap();
+    let cut = dir.join("cut.gz");
+    std::fs::write(&cut, &gz[..gz.len() * 2 / 3]).unwrap();
+    let out = cf503(&["logs", "--json", cut.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ends early"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    let read = v["records"].as_u64().unwrap();
+    assert!(read > 1_000 && read < 20_000, "{read} records");
+    assert_eq!(count(&v, "origin_dns"), read);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn real_time_records_and_unknown_formats() {
+    let dir = temp("rt");
+    let rt = dir.join("kinesis.tsv");
+    std::fs::write(&rt, "1764133200.123\t192.0.2.1\t503\tFRA56-P1\tCapacityExceeded\n1764133261.5\t192.0.2.2\t503\tFRA56-P1\tCapacityExceeded\n").unwrap();
+    let v = json(&cf503(&[
+        "logs",
+        "--json",
+        "--fields",
+        "timestamp,c-ip,sc-status,x-edge-location,x-edge-detailed-result-type",
+        rt.to_str().unwrap(),
+    ]));
+    assert_eq!(count(&v, "edge_capacity"), 2);
+    assert_eq!(v["timeline"].as_array().unwrap().len(), 2);
+
+    // Without --fields, a header-less file is no known format: a clear error, exit 2.
+    let out = cf503(&["logs", rt.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("#Fields"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
