@@ -18,3 +18,10 @@ need_wasm_target setup
 # The DNS test harness (tests/dns/harness.sh): real servers from Debian's packages.
 need_commands setup knotd:knot keymgr:knot nsd:nsd unbound:unbound dnsdist:dnsdist \
     dig:bind9-dnsutils curl:curl python3:python3
+
+# The real SQL engines the logs tests run cf503's generated SQL on (tests/logs/sql_check.py):
+# DuckDB, and sqlglot for the Athena/Trino dialects. From PyPI, pinned.
+if ! python3 -c 'import duckdb, sqlglot' 2>/dev/null; then
+    echo "setup: pip install duckdb sqlglot"
+    python3 -m pip install -q --disable-pip-version-check duckdb==1.4.1 sqlglot==30.31.0
+fi

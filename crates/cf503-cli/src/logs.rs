@@ -14,6 +14,9 @@ use crate::{CliError, LogsArgs, write_out};
 const CHUNK: usize = 256 * 1024;
 
 pub fn run(args: &LogsArgs) -> Result<(), CliError> {
+    if let Some(dialect) = &args.sql {
+        return sql(args, dialect);
+    }
     let filter = match args.status.trim() {
         "5xx" | "5XX" => StatusFilter::ServerErrors,
         s => StatusFilter::Exactly(
@@ -156,4 +159,41 @@ fn read_one(
     reader.finish(|r| summary.add(&r, filter));
     summary.skipped = reader.skipped.lines;
     Ok((summary, reader.saw_fields))
+}
+
+/// `--sql athena|duckdb`: the classification as SQL, generated from the core's rules.
+fn sql(args: &LogsArgs, dialect: &str) -> Result<(), CliError> {
+    use cf503_core::sql::{Dialect, athena_ddl, by_cause_query, duckdb_source};
+    let out = match dialect {
+        "athena" => format!(
+            "{}\n-- Errors by cause, minute and edge location on the legacy table (on the v2 table,\n-- cast sc_status to int).\n{};\n",
+            athena_ddl(&args.location),
+            by_cause_query(Dialect::Athena, "cloudfront_standard_logs")
+        ),
+        "duckdb" => {
+            let glob = match args.paths.as_slice() {
+                [one] => one.display().to_string(),
+                [] => "*.gz".to_string(),
+                many => {
+                    return Err(CliError::Usage(format!(
+                        "--sql duckdb takes one PATH or glob (quote it), not {}",
+                        many.len()
+                    )));
+                }
+            };
+            if glob.contains('\'') {
+                return Err(CliError::Usage("--sql duckdb: a PATH with a quote".into()));
+            }
+            format!(
+                "{};\n",
+                by_cause_query(Dialect::DuckDb, &duckdb_source(&glob))
+            )
+        }
+        other => {
+            return Err(CliError::Usage(format!(
+                "--sql {other:?}: give athena or duckdb"
+            )));
+        }
+    };
+    write_out(&out)
 }

@@ -87,9 +87,20 @@ Examples:
 
 #[derive(Args, Debug)]
 struct LogsArgs {
-    /// Log files or folders (`-` for standard input)
-    #[arg(value_name = "PATH", required = true)]
+    /// Log files or folders (`-` for standard input); with --sql duckdb, the files to query
+    #[arg(value_name = "PATH", required_unless_present = "sql")]
     paths: Vec<std::path::PathBuf>,
+    /// Print SQL instead: the table DDL and a by-cause query for Athena, or a by-cause query
+    /// for DuckDB over the PATHs (the same classification as cf503 logs)
+    #[arg(long, value_name = "athena|duckdb")]
+    sql: Option<String>,
+    /// With --sql athena: the S3 location of the logs
+    #[arg(
+        long,
+        value_name = "S3-URL",
+        default_value = "s3://YOUR-LOG-BUCKET/PREFIX/"
+    )]
+    location: String,
     /// Which errors to count: 5xx (default) or one status, e.g. 503
     #[arg(long, default_value = "5xx", value_name = "5xx|STATUS")]
     status: String,

@@ -280,3 +280,62 @@ fn real_time_records_and_unknown_formats() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn sql_check(mode: &str, sql: &[u8]) -> String {
+    let dir = temp(&format!("sql-{mode}"));
+    let file = dir.join("q.sql");
+    std::fs::write(&file, sql).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/logs/sql_check.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(mode)
+        .arg(&file)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{mode}: {}\n(duckdb and sqlglot come from scripts/setup.sh)",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The SQL for DuckDB, generated from the same rules, run by the real DuckDB engine on the same
+/// files, counts the same causes as `cf503 logs`; the Athena SQL parses in Athena's dialects.
+#[test]
+fn duckdb_counts_what_cf503_logs_counts_and_the_athena_sql_parses() {
+    let dir = temp("duckdb");
+    let files = burst(&dir);
+    // One folder, one glob: the plain file and the gzip one side by side.
+    let flat = dir.join("flat");
+    std::fs::create_dir_all(&flat).unwrap();
+    std::fs::copy(&files[0], flat.join("a.log")).unwrap();
+    std::fs::copy(&files[1], flat.join("b.log.gz")).unwrap();
+    let glob = format!("{}/*", flat.display());
+    let ours = json(&cf503(&["logs", "--json", flat.to_str().unwrap()]));
+    let sql = cf503(&["logs", "--sql", "duckdb", &glob]);
+    assert_eq!(sql.status.code(), Some(0));
+    let theirs: serde_json::Value =
+        serde_json::from_str(&sql_check("duckdb", &sql.stdout)).unwrap();
+    let ours: serde_json::Map<String, serde_json::Value> = ours["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["cause"].as_str().unwrap().to_string(), c["count"].clone()))
+        .collect();
+    assert_eq!(serde_json::Value::Object(ours), theirs);
+
+    let athena = cf503(&[
+        "logs",
+        "--sql",
+        "athena",
+        "--location",
+        "s3://logs.example/cf/",
+    ]);
+    assert_eq!(athena.status.code(), Some(0));
+    let text = String::from_utf8(athena.stdout.clone()).unwrap();
+    assert!(text.contains("'projection.hour.range' = '00,23'"), "{text}");
+    assert_eq!(sql_check("athena", &athena.stdout).trim(), "ok");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -42,6 +42,7 @@ pub mod redact;
 pub mod report;
 pub mod share;
 pub mod signals;
+pub mod sql;
 
 pub use causes::CauseId;
 pub use diagnose::{Diagnosis, Finding, diagnose};
