@@ -66,6 +66,9 @@ zc=$(best 3 sh -c "zcat '$log.gz' >/dev/null")
 printf 'cf503 logs, plain: %.3f s  (%.0f MB/s of log)\n' "$lp" "$(echo "$lmb / $lp" | bc -l)"
 printf 'cf503 logs, gzip:  %.3f s  (%.0f MB/s of log)\n' "$lg" "$(echo "$lmb / $lg" | bc -l)"
 printf 'zcat alone:        %.3f s  (%.0f MB/s of log)\n' "$zc" "$(echo "$lmb / $zc" | bc -l)"
+./target/release/cf503 logs --sql duckdb "$log.gz" > bench-data/by-cause.sql
+dd=$(best 3 python3 tests/logs/sql_check.py duckdb bench-data/by-cause.sql)
+printf 'DuckDB, same query: %.3f s  (%.0f MB/s of log; the SQL cf503 generates, gzip input)\n' "$dd" "$(echo "$lmb / $dd" | bc -l)"
 /usr/bin/time -f 'peak memory, gzip: %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
 
 echo

@@ -2,8 +2,9 @@
 //! and a mergeable summary (cause × minute × edge location × path).
 //!
 //! The reader takes the field list from each file's `#Fields:` line (standard logs, every
-//! generation: 18, 26, 33, 35 fields; standard logging v2 in W3C form), or from the caller for
-//! records without a header (real-time logs, in their configured field order). Values are
+//! generation: 18, 26, 33, 35 fields; standard logging v2 in W3C form), from each record's keys
+//! (standard logging v2 as JSON lines), or from the caller for records without a header
+//! (real-time logs, in their configured field order). Values are
 //! tab-separated (space-separated when a line has no tab), `-` is empty, paths are URL-decoded
 //! once. Lines that do not fit are counted with their line numbers and skipped, never fatal.
 //!
@@ -198,6 +199,10 @@ impl Reader {
         if text.starts_with('#') {
             return; // #Version and other directives
         }
+        if text.trim_start().starts_with('{') {
+            self.json_line(text, out);
+            return;
+        }
         let Some(c) = self.columns else {
             self.skip();
             return;
@@ -239,6 +244,58 @@ impl Reader {
             request_id: get(c.request_id),
         };
         out(record);
+    }
+}
+
+impl Reader {
+    /// Standard logging v2 as JSON lines (CloudWatch Logs, Firehose): one object a record, its
+    /// keys the field names, any subset and order.
+    fn json_line(&mut self, text: &str, out: &mut impl FnMut(Record<'_>)) {
+        let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(text)
+        else {
+            self.skip();
+            return;
+        };
+        self.saw_fields = true;
+        let get = |k: &str| {
+            m.get(k)
+                .and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .filter(|v| !v.is_empty() && *v != "-")
+        };
+        let status = m.get("sc-status").and_then(|v| match v {
+            serde_json::Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            serde_json::Value::String(s) => s.parse().ok(),
+            _ => None,
+        });
+        let minute = match (
+            get("date"),
+            get("time"),
+            get("timestamp").or(get("timestamp(ms)")),
+        ) {
+            (Some(d), Some(t), _) if d.len() == 10 && t.len() >= 5 => {
+                Some(alloc::format!("{d} {}", &t[..5]))
+            }
+            (_, _, Some(ts)) if m.contains_key("timestamp(ms)") => {
+                epoch_minute(&alloc::format!("{}", ts.parse::<u64>().unwrap_or(0) / 1000))
+            }
+            (_, _, Some(ts)) => epoch_minute(ts),
+            _ => None,
+        };
+        out(Record {
+            minute,
+            when: get("date").or(get("timestamp")),
+            pop: get("x-edge-location"),
+            status,
+            result: get("x-edge-result-type").and_then(ResultType::parse),
+            response_result: get("x-edge-response-result-type").and_then(ResultType::parse),
+            detailed: get("x-edge-detailed-result-type").and_then(ResultType::parse),
+            path: get("cs-uri-stem").map(percent_decode_once),
+            host: get("cs(Host)").or(get("cs-host")).or(get("x-host-header")),
+            request_id: get("x-edge-request-id"),
+        });
     }
 }
 
@@ -625,6 +682,18 @@ mod tests {
             Some(CauseId::CloudFrontFunctionError)
         );
         assert_eq!(classify(Some(200), t("Hit"), None, None), None);
+    }
+
+    #[test]
+    fn standard_logging_v2_json_lines() {
+        let lines = "{\"timestamp(ms)\":\"1764133200123\",\"x-edge-location\":\"SOF50-P2\",\"sc-status\":\"503\",\"x-edge-result-type\":\"FunctionThrottledError\",\"cs-uri-stem\":\"/\"}\n{\"date\":\"2026-11-26\",\"time\":\"05:00:01\",\"sc-status\":502,\"x-edge-detailed-result-type\":\"OriginDnsError\"}\n{not json\n";
+        let mut r = Reader::new();
+        let s = summarise(lines.as_bytes(), &mut r, StatusFilter::ServerErrors);
+        assert_eq!((s.records, s.errors, s.skipped), (2, 2, 1));
+        assert_eq!(s.by_cause.get(&CauseId::CloudFrontFunctionError), Some(&1));
+        assert_eq!(s.by_cause.get(&CauseId::OriginDns), Some(&1));
+        assert_eq!(s.first_minute.as_deref(), Some("2025-11-26 05:00"));
+        assert!(r.saw_fields);
     }
 
     #[test]

@@ -61,9 +61,7 @@ fn status_condition(s: StatusIs) -> String {
         StatusIs::Any => String::new(),
         StatusIs::Is(x) => format!("sc_status = {x}"),
         StatusIs::Not(x) => format!("sc_status <> {x}"),
-        StatusIs::OtherServerError([]) => {
-            String::from("sc_status BETWEEN 500 AND 599")
-        }
+        StatusIs::OtherServerError([]) => String::from("sc_status BETWEEN 500 AND 599"),
         StatusIs::OtherServerError(except) => format!(
             "sc_status BETWEEN 500 AND 599 AND sc_status NOT IN ({})",
             except
