@@ -302,27 +302,7 @@ impl Reader {
 /// `%XX` decoded once: CloudFront encodes values once, so a `%2520` in the log was `%20` in the
 /// request, and shows as such.
 fn percent_decode_once(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).and_then(|c| (*c as char).to_digit(16)),
-                b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::redact::percent_decode(s)
 }
 
 /// The UTC minute of an epoch timestamp in seconds (`1767225600.123`).

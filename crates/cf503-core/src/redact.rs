@@ -110,8 +110,8 @@ fn is_secret_param(name: &str) -> bool {
             || SECRET_PARAM_SUFFIXES.iter().any(|s| n.ends_with(s)))
 }
 
-/// `%XX` escapes decoded (invalid ones kept as written; the result is lossy UTF-8).
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes decoded once (invalid ones kept as written; the result is lossy UTF-8).
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return String::from(s);
     }

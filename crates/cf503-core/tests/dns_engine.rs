@@ -16,6 +16,17 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const RTT: u64 = 20;
 
+/// hickory's record type for the check's.
+fn record_type(t: RType) -> RecordType {
+    match t {
+        RType::A => RecordType::A,
+        RType::Aaaa => RecordType::AAAA,
+        RType::Ns => RecordType::NS,
+        RType::Soa => RecordType::SOA,
+        RType::Cname => RecordType::CNAME,
+    }
+}
+
 fn name(s: &str) -> Name {
     Name::from_ascii(s).unwrap()
 }
@@ -68,13 +79,7 @@ impl World {
         let q = &t.question;
         let mut m = Message::new(t.id, MessageType::Response, OpCode::Query);
         m.metadata.recursion_desired = t.flags.rd;
-        let rtype = match q.rtype {
-            RType::A => RecordType::A,
-            RType::Aaaa => RecordType::AAAA,
-            RType::Ns => RecordType::NS,
-            RType::Soa => RecordType::SOA,
-            RType::Cname => RecordType::CNAME,
-        };
+        let rtype = record_type(q.rtype);
         m.add_query(Query::query(name(&q.name), rtype));
         let soa = |zone: &str, serial: u32| {
             Record::from_rdata(
@@ -470,13 +475,7 @@ fn fan_out_is_bounded_whatever_the_zone_names() {
         let q = &t.question;
         let mut m = Message::new(t.id, MessageType::Response, OpCode::Query);
         m.metadata.recursion_available = true;
-        let rtype = match q.rtype {
-            RType::A => RecordType::A,
-            RType::Aaaa => RecordType::AAAA,
-            RType::Ns => RecordType::NS,
-            RType::Soa => RecordType::SOA,
-            RType::Cname => RecordType::CNAME,
-        };
+        let rtype = record_type(q.rtype);
         m.add_query(Query::query(name(&q.name), rtype));
         let soa = |zone: &str| {
             let soa = SOA::new(
@@ -594,13 +593,7 @@ fn doh_answers_need_the_dns_message_media_type() {
     let mut check = Check::new("www.example.test", config, 3).unwrap();
     let t = check.poll_transmit(0).unwrap();
     let mut m = Message::new(t.id, MessageType::Response, OpCode::Query);
-    let rtype = match t.question.rtype {
-        RType::A => RecordType::A,
-        RType::Aaaa => RecordType::AAAA,
-        RType::Ns => RecordType::NS,
-        RType::Soa => RecordType::SOA,
-        RType::Cname => RecordType::CNAME,
-    };
+    let rtype = record_type(t.question.rtype);
     m.add_query(Query::query(name(&t.question.name), rtype));
     let body = m.to_vec().unwrap();
     let judge =
