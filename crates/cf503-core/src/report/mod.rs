@@ -195,6 +195,15 @@ fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
     if let Some(x) = &s.server {
         v.push(("Server", x.clone()));
     }
+    if let Some(p) = &s.pop {
+        v.push((
+            "Edge location",
+            match &s.pop_city {
+                Some(city) => format!("{p} ({city})"),
+                None => p.clone(),
+            },
+        ));
+    }
     if let Some(x) = &s.x_cache {
         v.push(("X-Cache", x.clone()));
     }
@@ -418,6 +427,17 @@ fn diagnosis_fields(d: &Diagnosis) -> serde_json::Map<String, Value> {
     m.insert("url".into(), json!(s.url));
     m.insert("status".into(), json!(s.status));
     m.insert("source".into(), json!(s.source));
+    // What every front end shows, decided here once: the headline and the facts, in order.
+    m.insert("headline".into(), json!(headline(d)));
+    m.insert(
+        "facts".into(),
+        json!(
+            facts(d)
+                .iter()
+                .map(|(label, value)| json!({"label": label, "value": value}))
+                .collect::<Vec<_>>()
+        ),
+    );
     m.insert(
         "observed".into(),
         json!({
