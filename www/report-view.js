@@ -11,60 +11,83 @@ const el = (tag, attrs = {}, text) => {
 
 const pct = (c) => `${Math.round(c * 100)}%`;
 
-/** Renders a `cf503.report` into `verdict` (the top finding) and `container` (the rest). */
+// Prose parts (`view.steps`, `view.collect`): the core split them and chose which are links
+// (AWS documentation and consoles only); this only draws them.
+function prose(parts) {
+  const out = [];
+  for (const p of parts) {
+    if (p.kind === 'code') out.push(el('code', {}, p.text));
+    else if (p.kind === 'command') {
+      const copy = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy the command: ${p.text}` }, 'Copy');
+      copy.addEventListener('click', () => {
+        navigator.clipboard.writeText(p.text).then(() => { copy.textContent = 'Copied'; }, () => { copy.textContent = 'Copy failed'; });
+      });
+      const block = el('span', { class: 'command' });
+      block.append(el('code', {}, p.text), copy);
+      out.push(block);
+    } else if (p.kind === 'link' && p.text.startsWith('https://')) {
+      out.push(el('a', { href: p.text, target: '_blank', rel: 'noopener noreferrer' }, p.text));
+    } else out.push(document.createTextNode(p.text));
+  }
+  return out;
+}
+
+const list = (tag, cls, items, fill) => {
+  const node = el(tag, { class: cls });
+  for (const it of items) node.append(fill(it));
+  return node;
+};
+
+/** Renders a `cf503.report` into `verdict` (the top finding) and `container` (the rest), from
+ * its `view`: what to show and in what order is the core's; this only lays it out. */
 export function renderReport(verdict, container, report) {
+  const view = report.view;
   verdict.replaceChildren();
   container.replaceChildren();
-  const top = report.findings[0];
-  verdict.dataset.cause = top.cause;
+  verdict.dataset.cause = view.verdict.cause;
   verdict.dataset.through = report.observed.through_cloudfront;
   verdict.append(
-    el('p', { class: 'headline' }, report.headline),
-    el('h2', {}, top.title),
-    el('p', { class: 'confidence' }, `${top.cause} · confidence ${pct(top.confidence)}`),
-    el('p', { class: 'meaning' }, top.meaning),
+    el('p', { class: 'headline' }, view.headline),
+    el('h2', {}, view.verdict.title),
+    el('p', { class: 'confidence' }, `${view.verdict.cause} · confidence ${pct(view.verdict.confidence)}`),
+    el('p', { class: 'meaning' }, view.verdict.meaning),
   );
 
-  // The facts and their order are the core's (report.facts); this only lays them out.
   const facts = el('dl', { class: 'facts' });
-  const fact = (k, v) => { if (v !== null && v !== undefined && v !== '') facts.append(el('dt', {}, k), el('dd', {}, v)); };
-  fact('URL', report.url);
-  for (const f of report.facts) fact(f.label, f.value);
+  for (const f of view.facts) {
+    const dd = el('dd', { 'data-kind': f.kind });
+    if (f.kind === 'text') dd.textContent = f.value; else dd.append(el('code', {}, f.value));
+    facts.append(el('dt', {}, f.label), dd);
+  }
   container.append(facts);
 
-  if (top.evidence.length) {
-    container.append(el('h3', {}, 'Evidence'));
-    const ul = el('ul', { class: 'evidence' });
-    for (const e of top.evidence) {
+  if (view.evidence.length) {
+    container.append(el('h3', {}, 'Evidence'), list('ul', 'evidence', view.evidence, (e) => {
       const li = el('li', { class: e.supports ? 'for' : 'against' });
       li.append(el('span', { class: 'stance' }, e.supports ? 'for' : 'against'), ' ', el('code', {}, e.signal), ' = ', el('code', {}, e.value), ` — ${e.note}`);
-      ul.append(li);
-    }
-    container.append(ul);
+      return li;
+    }));
   }
-  if (top.steps.length) {
-    container.append(el('h3', {}, 'Next steps'));
-    const ol = el('ol', { class: 'steps' });
-    for (const s of top.steps) ol.append(el('li', {}, s));
-    container.append(ol);
+  if (view.steps.length) {
+    container.append(el('h3', {}, 'Next steps'), list('ol', 'steps', view.steps, (s) => {
+      const li = el('li');
+      li.append(...prose(s));
+      return li;
+    }));
   }
-  if (report.findings.length > 1) {
-    container.append(el('h3', {}, 'Other possibilities'));
-    const ul = el('ul', { class: 'others' });
-    for (const f of report.findings.slice(1)) ul.append(el('li', { 'data-cause': f.cause }, `${f.title} (${f.cause}, ${pct(f.confidence)})`));
-    container.append(ul);
+  if (view.others.length) {
+    container.append(el('h3', {}, 'Other possibilities'), list('ul', 'others', view.others,
+      (f) => el('li', { 'data-cause': f.cause }, `${f.title} (${f.cause}, ${pct(f.confidence)})`)));
   }
-  if (report.notes.length) {
-    container.append(el('h3', {}, 'Notes'));
-    const ul = el('ul', { class: 'notes' });
-    for (const n of report.notes) ul.append(el('li', { 'data-note': n.id }, n.text));
-    container.append(ul);
+  if (view.notes.length) {
+    container.append(el('h3', {}, 'Notes'), list('ul', 'notes', view.notes, (n) => el('li', { 'data-note': n.id }, n.text)));
   }
-  if (report.collect.length) {
-    container.append(el('h3', {}, 'For a surer verdict, add'));
-    const ul = el('ul', { class: 'collect' });
-    for (const c of report.collect) ul.append(el('li', {}, c));
-    container.append(ul);
+  if (view.collect.length) {
+    container.append(el('h3', {}, 'For a surer verdict, add'), list('ul', 'collect', view.collect, (c) => {
+      const li = el('li');
+      li.append(...prose(c));
+      return li;
+    }));
   }
   const dns = el('section', { id: 'dns', class: 'dns' });
   container.append(dns);

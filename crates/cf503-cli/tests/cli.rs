@@ -47,7 +47,32 @@ fn explain_json_for_every_fixture() {
         );
         let v = json(&out);
         assert_eq!(v["schema"], "cf503.report");
-        assert_eq!(v["schema_version"], 2);
+        assert_eq!(v["schema_version"], 3);
+        // The view is what front ends lay out: it agrees with the findings, its steps are typed
+        // parts, and a link only ever points into AWS.
+        let view = &v["view"];
+        assert_eq!(view["verdict"]["cause"], expected, "{name}");
+        assert!(!view["headline"].as_str().unwrap().is_empty(), "{name}");
+        for part in view["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s.as_array().unwrap())
+        {
+            let kind = part["kind"].as_str().unwrap();
+            assert!(
+                ["text", "code", "command", "link"].contains(&kind),
+                "{name}: {part}"
+            );
+            if kind == "link" {
+                let href = part["text"].as_str().unwrap();
+                assert!(
+                    href.starts_with("https://")
+                        && href.split('/').nth(2).unwrap().ends_with(".aws.amazon.com"),
+                    "{name}: {href}"
+                );
+            }
+        }
         assert!(
             ["yes", "no", "unknown"]
                 .contains(&v["observed"]["through_cloudfront"].as_str().unwrap()),

@@ -493,6 +493,23 @@ mod tests {
     }
 
     #[test]
+    fn every_step_splits_into_parts_and_commands_are_found() {
+        let mut commands = 0;
+        for c in CATALOGUE {
+            for step in c.steps {
+                let prose = crate::prose::Prose::from_template(step.text, |_| Some("x"))
+                    .unwrap_or_else(|| panic!("{}: malformed step {:?}", c.name, step.text));
+                commands += prose
+                    .0
+                    .iter()
+                    .filter(|p| matches!(p, crate::prose::Part::Command(_)))
+                    .count();
+            }
+        }
+        assert!(commands >= 10, "only {commands} commands in the catalogue");
+    }
+
+    #[test]
     fn placeholders_are_known() {
         // The very list the template filler uses.
         const KNOWN: &[&str] = crate::diagnose::PLACEHOLDERS;

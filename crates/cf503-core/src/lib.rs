@@ -38,6 +38,7 @@ pub mod logs;
 pub mod observation;
 pub mod parse;
 pub mod pops;
+pub mod prose;
 pub mod redact;
 pub mod report;
 pub mod share;

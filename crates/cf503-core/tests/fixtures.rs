@@ -140,7 +140,13 @@ fn lambda_edge_steps_name_the_region_and_log_group() {
     assert!(d.top().confidence >= 0.9, "{}", d.top().confidence);
     assert_eq!(d.summary.pop.as_deref(), Some("IAD89-C1"));
     assert_eq!(d.summary.lambda_region, Some("us-east-1"));
-    let steps = d.top().steps.join("\n");
+    let steps = d
+        .top()
+        .steps
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         steps.contains("/aws/lambda/us-east-1.<FunctionName>"),
         "{steps}"

@@ -252,6 +252,14 @@ fn prose_of(markdown: &str) -> (String, usize) {
     for e in Parser::new(markdown) {
         match e {
             Event::Text(t) => prose.push_str(&t),
+            // The catalogue's own links into AWS's documentation and consoles are expected;
+            // any other link, an image or HTML is a value that escaped.
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with("https://")
+                    && dest_url
+                        .split('/')
+                        .nth(2)
+                        .is_some_and(|host| host.ends_with(".aws.amazon.com")) => {}
             Event::Html(_)
             | Event::InlineHtml(_)
             | Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
@@ -272,9 +280,12 @@ proptest! {
     fn hostile_values_stay_in_code_spans(
         before in "[`\\[\\]<>()!* a-z]{0,12}",
         after in "[`\\[\\]<>()!* a-z]{0,12}",
+        lambda in any::<bool>(),
     ) {
         let server = format!("nginx{before}https://evil.example/reset{after}");
-        let input = format!("HTTP/1.1 503 x\r\nServer: {server}\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\n\r\n");
+        // A Lambda@Edge failure at a known POP has steps with console links beside the value.
+        let result = if lambda { "LambdaExecutionError from cloudfront\r\nX-Amz-Cf-Pop: IAD89-C1" } else { "Error from cloudfront" };
+        let input = format!("HTTP/1.1 503 x\r\nServer: {server}\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: {result}\r\n\r\n");
         let Ok(Input::Response(obs)) = parse_input(input.as_bytes()) else {
             return Err(TestCaseError::fail("did not parse"));
         };

@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use crate::causes::CauseId;
 use crate::dns::{DnsReport, Severity as DnsSeverity};
 use crate::observation::Observation;
+use crate::prose::{Part, Prose};
 use crate::signals::{CfPhrase, OriginKind, OriginPhrase, ResultType, Signals, Through, names};
 
 pub use steps::{PLACEHOLDERS, render_template};
@@ -31,7 +32,6 @@ pub const VALUE_DISPLAY_LIMIT: usize = 200;
 
 /// One piece of evidence.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Evidence {
     /// Which signal (`x-cache`, `server`, `page-text`, …).
     pub signal: &'static str,
@@ -47,33 +47,19 @@ pub struct Evidence {
 
 /// One candidate cause.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Finding {
     /// The cause.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "ser_cause"))]
     pub cause: CauseId,
     /// 0..1.
     pub confidence: f32,
     /// Evidence for and against.
     pub evidence: Vec<Evidence>,
     /// Next steps, tailored to what was observed.
-    pub steps: Vec<String>,
-}
-
-#[cfg(feature = "serde")]
-fn ser_cause<S: serde::Serializer>(c: &CauseId, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(c.as_str())
-}
-
-#[cfg(feature = "serde")]
-fn ser_through<S: serde::Serializer>(t: &Through, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(t.as_str())
+    pub steps: Vec<Prose>,
 }
 
 /// How much the input showed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum InputQuality {
     /// A status code and little else: no confident verdict possible.
     Thin,
@@ -96,7 +82,6 @@ impl InputQuality {
 
 /// A remark about the response that is not a cause (cached error, contradictions…).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Note {
     /// Stable id.
     pub id: &'static str,
@@ -106,7 +91,6 @@ pub struct Note {
 
 /// What was observed, in the form reports show it.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Summary {
     /// Request URL (redacted).
     pub url: Option<String>,
@@ -117,7 +101,6 @@ pub struct Summary {
     /// `cloudfront`, `origin` or `unknown`.
     pub generated_by: &'static str,
     /// Whether the response passed through CloudFront: yes, no, or the input cannot tell.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "ser_through"))]
     pub through_cloudfront: Through,
     /// What says so.
     pub through_evidence: String,
@@ -204,7 +187,6 @@ impl Default for Summary {
 
 /// The verdict on one response.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Diagnosis {
     /// What was observed.
     pub summary: Summary,
@@ -217,7 +199,6 @@ pub struct Diagnosis {
     /// Remarks.
     pub notes: Vec<Note>,
     /// The DNS check of the origin, when one ran.
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub dns: Option<alloc::boxed::Box<DnsReport>>,
 }
 
@@ -300,15 +281,19 @@ pub(crate) fn diagnose_signals(
         f.steps = steps::tailored_steps(f.cause, sig.origin_kind, &ctx);
         if let (CauseId::OriginDns, Some(dns)) = (f.cause, dns) {
             // The DNS check says which server fails and how: first things first.
-            let named: Vec<String> = dns
+            let named: Vec<Prose> = dns
                 .findings
                 .iter()
                 .filter(|d| d.severity != DnsSeverity::Info)
-                .map(|d| match &d.server {
-                    Some(server) => {
-                        format!("DNS check ({}, {server}): {}", d.id.as_str(), d.summary)
+                .map(|d| {
+                    let mut step = Prose::text("DNS check (");
+                    step.push(Part::Code(d.id.as_str().into()));
+                    if let Some(server) = &d.server {
+                        step.push(Part::Text(", ".into()));
+                        step.push(Part::Code(server.clone()));
                     }
-                    None => format!("DNS check ({}): {}", d.id.as_str(), d.summary),
+                    step.push(Part::Text(format!("): {}", d.summary)));
+                    step
                 })
                 .collect();
             f.steps.splice(0..0, named);

@@ -1,11 +1,13 @@
-//! Next steps: the catalogue's step templates filled with what was observed. One filler and one
-//! placeholder list ([`PLACEHOLDERS`]) serve the steps and the catalogue's other texts.
+//! Next steps: the catalogue's step templates, split into typed parts ([`Prose`]) and filled
+//! with what was observed. One placeholder list ([`PLACEHOLDERS`]) serves the steps and the
+//! catalogue's other texts.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::{Diagnosis, Summary};
 use crate::causes::{CauseId, When};
+use crate::prose::Prose;
 use crate::signals::OriginKind;
 
 /// Every placeholder a catalogue text may use.
@@ -40,7 +42,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         if name == "status" {
             return self.status.as_deref();
         }
@@ -51,31 +53,11 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Fills `{name}` placeholders; `None` when one has no value.
-fn fill(template: &str, ctx: &Context<'_>) -> Option<String> {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..].find('}')? + open;
-        // Templates mark commands and names with back-ticks; an observed value (a `Server`
-        // header) must not close or open such a span, so its back-ticks become quotes.
-        out.extend(
-            ctx.get(&rest[open + 1..close])?
-                .chars()
-                .map(|c| if c == '`' { '\'' } else { c }),
-        );
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 pub(crate) fn tailored_steps(
     cause: CauseId,
     kind: Option<OriginKind>,
     ctx: &Context<'_>,
-) -> Vec<String> {
+) -> Vec<Prose> {
     cause
         .info()
         .steps
@@ -85,7 +67,7 @@ pub(crate) fn tailored_steps(
             When::Origin(k) => kind == Some(k),
             When::GenericOrigin => matches!(kind, None | Some(OriginKind::Other)),
         })
-        .filter_map(|step| fill(step.text, ctx))
+        .filter_map(|step| Prose::from_template(step.text, |name| ctx.get(name)))
         .collect()
 }
 

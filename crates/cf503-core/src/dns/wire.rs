@@ -213,14 +213,29 @@ pub struct Rr {
 }
 
 impl fmt::Display for Rr {
+    /// Presentation form: `name TYPE data`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.data {
-            RrData::A(a) => write!(f, "{} A {a}", self.name),
-            RrData::Aaaa(a) => write!(f, "{} AAAA {a}", self.name),
-            RrData::Ns(n) => write!(f, "{} NS {n}", self.name),
-            RrData::Cname(n) => write!(f, "{} CNAME {n}", self.name),
-            RrData::Soa { mname, serial } => write!(f, "{} SOA {mname} serial {serial}", self.name),
-            RrData::Other(t) => write!(f, "{} TYPE{t}", self.name),
+        let kind = match &self.data {
+            RrData::A(_) => "A",
+            RrData::Aaaa(_) => "AAAA",
+            RrData::Ns(_) => "NS",
+            RrData::Cname(_) => "CNAME",
+            RrData::Soa { .. } => "SOA",
+            RrData::Other(t) => return write!(f, "{} TYPE{t}", self.name),
+        };
+        write!(f, "{} {kind} {}", self.name, self.data)
+    }
+}
+
+impl fmt::Display for RrData {
+    /// The record's data alone, as `dig +short` shows it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RrData::A(a) => write!(f, "{a}"),
+            RrData::Aaaa(a) => write!(f, "{a}"),
+            RrData::Ns(n) | RrData::Cname(n) => f.write_str(n),
+            RrData::Soa { mname, serial } => write!(f, "{mname} serial {serial}"),
+            RrData::Other(t) => write!(f, "TYPE{t}"),
         }
     }
 }

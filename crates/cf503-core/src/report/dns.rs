@@ -8,7 +8,8 @@ use core::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{DNS_SCHEMA_VERSION, printable, to_pretty};
-use crate::dns::{DnsFinding, DnsReport};
+use crate::dns::findings::ede_text;
+use crate::dns::{Asked, DnsFinding, DnsReport, QueryResult, RType, wire};
 
 /// One finding on one line: severity, id, summary, server.
 pub(super) fn finding_line(f: &DnsFinding) -> String {
@@ -43,7 +44,7 @@ pub fn dns_text(r: &DnsReport) -> String {
         }
     }
     for link in &r.cname_chain {
-        let _ = writeln!(o, "CNAME {}", printable(link, false));
+        let _ = writeln!(o, "CNAME {}", printable(&link.to_string(), false));
     }
     if let Some(apex) = &r.apex {
         let _ = writeln!(o, "\n$ dig {apex} NS +short");
@@ -56,25 +57,30 @@ pub fn dns_text(r: &DnsReport) -> String {
     }
     for s in &r.servers {
         for res in &s.results {
-            let name = if res.query == "SOA" {
+            let name = if res.query == RType::Soa {
                 r.apex.as_deref().unwrap_or("?")
             } else {
                 r.origin.as_str()
             };
+            let address = match res.asked {
+                Asked::Server { address, .. } => address.to_string(),
+                Asked::Resolver { .. } => "resolver".into(),
+            };
             let _ = writeln!(
                 o,
-                "\n$ dig {name} {} @{} +norec    # {}",
-                res.query, res.address, s.name
+                "\n$ dig {name} {} @{address} +norec    # {}",
+                res.query.as_str(),
+                s.name
             );
             let mut line = format!("  {}", res.outcome);
-            if res.aa {
+            if res.aa() {
                 line.push_str(" aa");
             }
             if let Some(serial) = res.serial {
                 let _ = write!(line, "  serial {serial}");
             } else {
-                for a in &res.answers {
-                    let _ = write!(line, "  {}", a.rsplit(' ').next().unwrap_or(""));
+                for rr in &res.records {
+                    let _ = write!(line, "  {}", rr.data);
                 }
             }
             if let Some(t) = res.rtt_ms {
@@ -84,36 +90,43 @@ pub fn dns_text(r: &DnsReport) -> String {
         }
     }
     if !r.resolver.is_empty() {
-        let several = r.resolver.iter().any(|q| q.resolver > 0);
+        let several = r
+            .resolver
+            .iter()
+            .any(|q| matches!(q.asked, Asked::Resolver { index, .. } if index > 0));
         let _ = writeln!(
             o,
             "\nThrough the resolver{}:",
             if several { "s" } else { "" }
         );
         for q in &r.resolver {
+            let (index, cd) = match q.asked {
+                Asked::Resolver { index, cd } => (index, cd),
+                Asked::Server { .. } => (0, false),
+            };
             if several {
-                let _ = write!(o, "  [{}]", u16::from(q.resolver) + 1);
+                let _ = write!(o, "  [{}]", u16::from(index) + 1);
             }
             let _ = write!(
                 o,
                 "  {:<4}{} {:<9}",
-                q.query,
-                if q.cd { " +cd" } else { "    " },
-                q.outcome
+                q.query.as_str(),
+                if cd { " +cd" } else { "    " },
+                q.outcome.to_string()
             );
-            for a in &q.answers {
-                let _ = write!(
-                    o,
-                    " {}",
-                    printable(a.rsplit(' ').next().unwrap_or(""), false)
-                );
+            for rr in &q.records {
+                let _ = write!(o, " {}", printable(&rr.data.to_string(), false));
             }
             if let Some(t) = q.rtt_ms {
                 let _ = write!(o, "  ({t} ms)");
             }
             o.push('\n');
             for e in &q.ede {
-                let _ = writeln!(o, "        extended error {}", printable(e, false));
+                let _ = writeln!(
+                    o,
+                    "        extended error {}",
+                    printable(&ede_text(e), false)
+                );
             }
         }
     }
@@ -142,6 +155,25 @@ pub fn dns_text(r: &DnsReport) -> String {
     o
 }
 
+/// What every query result shows, whoever was asked.
+fn query_json(q: &QueryResult) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("query".into(), json!(q.query.as_str()));
+    m.insert("outcome".into(), json!(q.outcome.to_string()));
+    m.insert("rcode".into(), json!(q.rcode.map(wire::rcode_name)));
+    m.insert(
+        "answers".into(),
+        json!(
+            q.records
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        ),
+    );
+    m.insert("rtt_ms".into(), json!(q.rtt_ms));
+    m
+}
+
 /// The DNS report as JSON (schema `cf503.dns_report`, version [`DNS_SCHEMA_VERSION`]).
 pub fn dns_json_value(r: &DnsReport) -> Value {
     json!({
@@ -150,7 +182,7 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
         "origin": r.origin,
         "apex": r.apex,
         "parent": r.parent,
-        "cname_chain": r.cname_chain,
+        "cname_chain": r.cname_chain.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "cloudfront_alias": r.cloudfront_alias(),
         "addresses": r.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "direct": r.direct,
@@ -166,27 +198,25 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
             "addresses": s.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "in_zone": s.in_zone,
             "in_parent": s.in_parent,
-            "results": s.results.iter().map(|q| json!({
-                "address": q.address.to_string(),
-                "query": q.query,
-                "outcome": q.outcome,
-                "rcode": q.rcode,
-                "aa": q.aa,
-                "answers": q.answers,
-                "serial": q.serial,
-                "rtt_ms": q.rtt_ms,
-            })).collect::<Vec<_>>(),
+            "results": s.results.iter().map(|q| {
+                let mut v = query_json(q);
+                if let Asked::Server { address, aa } = q.asked {
+                    v.insert("address".into(), json!(address.to_string()));
+                    v.insert("aa".into(), json!(aa));
+                }
+                v.insert("serial".into(), json!(q.serial));
+                Value::Object(v)
+            }).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "resolver": r.resolver.iter().map(|q| json!({
-            "resolver": q.resolver,
-            "query": q.query,
-            "cd": q.cd,
-            "outcome": q.outcome,
-            "rcode": q.rcode,
-            "answers": q.answers,
-            "ede": q.ede,
-            "rtt_ms": q.rtt_ms,
-        })).collect::<Vec<_>>(),
+        "resolver": r.resolver.iter().map(|q| {
+            let mut v = query_json(q);
+            if let Asked::Resolver { index, cd } = q.asked {
+                v.insert("resolver".into(), json!(index));
+                v.insert("cd".into(), json!(cd));
+            }
+            v.insert("ede".into(), json!(q.ede.iter().map(ede_text).collect::<Vec<_>>()));
+            Value::Object(v)
+        }).collect::<Vec<_>>(),
         "queries": r.queries,
         "depth": r.depth,
         "elapsed_ms": r.elapsed_ms,

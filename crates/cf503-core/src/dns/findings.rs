@@ -1,4 +1,6 @@
-//! What a finished [`Check`] found: the dig session it replaced, and findings with stable ids.
+//! Judgements: what a finished [`Check`] found, as typed query results and findings with stable
+//! ids. Everything here matches on enums; words appear only in the findings' sentences and in
+//! rendering (`report::dns_text`, `report::dns_json`).
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
@@ -7,7 +9,7 @@ use alloc::vec::Vec;
 use core::net::IpAddr;
 
 use super::check::{Check, Failure, Outcome, Purpose, QueryState, Target};
-use super::wire::{self, Ede, RType, Response, RrData};
+use super::wire::{self, Ede, RType, Response, Rr, RrData};
 
 /// Stable ids of DNS findings (never renamed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -96,25 +98,168 @@ pub struct DnsFinding {
     pub evidence: Vec<String>,
 }
 
-/// One direct question to one server address (`dig NAME TYPE @address +norec`).
+/// What one query came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum QueryOutcome {
+    /// NOERROR with records.
+    Answer,
+    /// NOERROR without records, and not a referral.
+    Nodata,
+    /// The name does not exist.
+    Nxdomain,
+    /// NOERROR, no answer, NS records in the authority section, no authority: "ask them".
+    Referral,
+    /// REFUSED.
+    Refused,
+    /// SERVFAIL.
+    Servfail,
+    /// Another response code.
+    OtherRcode(u16),
+    /// No answer in time.
+    Timeout,
+    /// The address could not be reached (refused connection, no route).
+    Unreachable,
+    /// A DoH resolver answered with this HTTP status.
+    Http(u16),
+    /// What came back was not a DNS answer to the query.
+    NotDns,
+}
+
+impl QueryOutcome {
+    /// What the check's outcome of one query amounts to.
+    pub fn of(o: &Outcome) -> Self {
+        match o {
+            Outcome::Failed(Failure::Timeout) => QueryOutcome::Timeout,
+            Outcome::Failed(Failure::Network(_)) => QueryOutcome::Unreachable,
+            Outcome::Failed(Failure::Http(s)) => QueryOutcome::Http(*s),
+            Outcome::Failed(Failure::NotDns(_)) => QueryOutcome::NotDns,
+            Outcome::Answer(r) => match r.rcode {
+                0 if r.answers.is_empty()
+                    && !r.aa
+                    && r.authority
+                        .iter()
+                        .any(|rr| matches!(rr.data, RrData::Ns(_))) =>
+                {
+                    QueryOutcome::Referral
+                }
+                0 if r.answers.is_empty() => QueryOutcome::Nodata,
+                0 => QueryOutcome::Answer,
+                2 => QueryOutcome::Servfail,
+                3 => QueryOutcome::Nxdomain,
+                5 => QueryOutcome::Refused,
+                n => QueryOutcome::OtherRcode(n),
+            },
+        }
+    }
+
+    /// No answer at all: silence or an unreachable address.
+    pub fn is_silence(self) -> bool {
+        matches!(self, QueryOutcome::Timeout | QueryOutcome::Unreachable)
+    }
+}
+
+impl core::fmt::Display for QueryOutcome {
+    /// The stable word of reports (`answer`, `nxdomain`, `http 405`, `not dns`, …).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            QueryOutcome::Answer => f.write_str("answer"),
+            QueryOutcome::Nodata => f.write_str("nodata"),
+            QueryOutcome::Nxdomain => f.write_str("nxdomain"),
+            QueryOutcome::Referral => f.write_str("referral"),
+            QueryOutcome::Refused => f.write_str("refused"),
+            QueryOutcome::Servfail => f.write_str("servfail"),
+            QueryOutcome::OtherRcode(n) => f.write_str(&wire::rcode_name(*n).to_ascii_lowercase()),
+            QueryOutcome::Timeout => f.write_str("timeout"),
+            QueryOutcome::Unreachable => f.write_str("unreachable"),
+            QueryOutcome::Http(s) => write!(f, "http {s}"),
+            QueryOutcome::NotDns => f.write_str("not dns"),
+        }
+    }
+}
+
+/// Who a query asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// One address of an authoritative server, directly (`dig NAME TYPE @address +norec`).
+    Server {
+        /// The address asked.
+        address: IpAddr,
+        /// Its answer had the authoritative-answer bit.
+        aa: bool,
+    },
+    /// A recursive resolver.
+    Resolver {
+        /// Which one (index into the transport's list, from 0).
+        index: u8,
+        /// DNSSEC checking disabled (CD bit).
+        cd: bool,
+    },
+}
+
+/// One question and what came of it, whoever was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerResult {
-    /// The address asked.
-    pub address: IpAddr,
-    /// What was asked (`A`, `AAAA`, `SOA`).
-    pub query: &'static str,
-    /// `answer`, `nodata`, `nxdomain`, `referral`, `refused`, `servfail`, `timeout`, `error`…
-    pub outcome: String,
-    /// Response code name, when there was a response.
-    pub rcode: Option<String>,
-    /// Authoritative-answer bit.
-    pub aa: bool,
-    /// Answer records in presentation form.
-    pub answers: Vec<String>,
+pub struct QueryResult {
+    /// Who was asked.
+    pub asked: Asked,
+    /// What was asked.
+    pub query: RType,
+    /// What came of it.
+    pub outcome: QueryOutcome,
+    /// Response code, when there was a response.
+    pub rcode: Option<u16>,
+    /// Answer records worth showing (RRSIGs and unknown types left out).
+    pub records: Vec<Rr>,
+    /// The question name's addresses among them (through its CNAME chain).
+    pub addresses: Vec<IpAddr>,
     /// SOA serial, for SOA questions.
     pub serial: Option<u32>,
+    /// Extended DNS Errors.
+    pub ede: Vec<Ede>,
     /// Round-trip time, ms.
     pub rtt_ms: Option<u64>,
+}
+
+impl QueryResult {
+    fn new(q: &QueryState, asked: Asked) -> Option<Self> {
+        let o = q.outcome.as_ref()?;
+        let r = response(q);
+        Some(QueryResult {
+            asked,
+            query: q.question.rtype,
+            outcome: QueryOutcome::of(o),
+            rcode: r.map(|r| r.rcode),
+            records: r.map(presented).unwrap_or_default(),
+            addresses: r.map(addresses_in).unwrap_or_default(),
+            serial: r.and_then(|r| {
+                r.answers.iter().find_map(|rr| match rr.data {
+                    RrData::Soa { serial, .. } => Some(serial),
+                    _ => None,
+                })
+            }),
+            ede: r.map(|r| r.ede.clone()).unwrap_or_default(),
+            rtt_ms: q.rtt_ms,
+        })
+    }
+
+    /// The authoritative-answer bit of a server's answer (`false` for a resolver's).
+    pub fn aa(&self) -> bool {
+        matches!(self.asked, Asked::Server { aa: true, .. })
+    }
+}
+
+/// One link of a CNAME chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CnameLink {
+    /// The alias.
+    pub owner: String,
+    /// What it points to.
+    pub target: String,
+}
+
+impl core::fmt::Display for CnameLink {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} → {}", self.owner, self.target)
+    }
 }
 
 /// One name server of the zone.
@@ -129,28 +274,7 @@ pub struct ServerReport {
     /// Listed in the parent's delegation.
     pub in_parent: bool,
     /// Direct questions and their results.
-    pub results: Vec<ServerResult>,
-}
-
-/// One question through the resolver.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResolverResult {
-    /// Which resolver (index into the transport's list, from 0).
-    pub resolver: u8,
-    /// `A`, `AAAA`.
-    pub query: &'static str,
-    /// DNSSEC checking disabled (CD bit).
-    pub cd: bool,
-    /// Outcome (as in [`ServerResult::outcome`]).
-    pub outcome: String,
-    /// Response code name.
-    pub rcode: Option<String>,
-    /// Records.
-    pub answers: Vec<String>,
-    /// Extended DNS Errors, `code (name): text`.
-    pub ede: Vec<String>,
-    /// Round-trip time, ms.
-    pub rtt_ms: Option<u64>,
+    pub results: Vec<QueryResult>,
 }
 
 /// The result of a DNS check.
@@ -162,16 +286,16 @@ pub struct DnsReport {
     pub apex: Option<String>,
     /// The parent zone.
     pub parent: Option<String>,
-    /// CNAME chain from the origin (`a. → b.`), as the resolver answered it.
-    pub cname_chain: Vec<String>,
+    /// CNAME chain from the origin, as the resolver answered it.
+    pub cname_chain: Vec<CnameLink>,
     /// The origin's addresses through the resolver.
     pub addresses: Vec<IpAddr>,
     /// Whether name servers were asked directly.
     pub direct: bool,
     /// The zone's name servers (and the parent's, when they differ).
     pub servers: Vec<ServerReport>,
-    /// Questions through the resolver.
-    pub resolver: Vec<ResolverResult>,
+    /// Questions through the resolvers.
+    pub resolver: Vec<QueryResult>,
     /// Findings, most severe first; never empty.
     pub findings: Vec<DnsFinding>,
     /// Number of queries sent (attempts included).
@@ -185,49 +309,21 @@ pub struct DnsReport {
     pub cname_target: Option<alloc::boxed::Box<DnsReport>>,
 }
 
-fn outcome_word(o: &Outcome) -> String {
-    match o {
-        Outcome::Failed(Failure::Timeout) => "timeout".into(),
-        Outcome::Failed(Failure::Network(_)) => "unreachable".into(),
-        Outcome::Failed(Failure::Http(s)) => format!("http {s}"),
-        Outcome::Failed(Failure::NotDns(_)) => "not dns".into(),
-        Outcome::Answer(r) => match r.rcode {
-            0 if r.answers.is_empty()
-                && r.authority
-                    .iter()
-                    .any(|rr| matches!(rr.data, RrData::Ns(_)))
-                && !r.aa =>
-            {
-                "referral".into()
-            }
-            0 if r.answers.is_empty() => "nodata".into(),
-            0 => "answer".into(),
-            2 => "servfail".into(),
-            3 => "nxdomain".into(),
-            5 => "refused".into(),
-            n => super::wire::rcode_name(n).to_ascii_lowercase(),
-        },
+/// An Extended DNS Error as reports show it: `code (name): text`.
+pub fn ede_text(e: &Ede) -> String {
+    if e.text.is_empty() {
+        format!("{} ({})", e.code, e.name())
+    } else {
+        format!("{} ({}): {}", e.code, e.name(), e.text)
     }
 }
 
-fn ede_strings(e: &[Ede]) -> Vec<String> {
-    e.iter()
-        .map(|e| {
-            if e.text.is_empty() {
-                format!("{} ({})", e.code, e.name())
-            } else {
-                format!("{} ({}): {}", e.code, e.name(), e.text)
-            }
-        })
-        .collect()
-}
-
 /// Answer records worth showing (RRSIGs and other types left out).
-fn presented(r: &Response) -> Vec<String> {
+fn presented(r: &Response) -> Vec<Rr> {
     r.answers
         .iter()
         .filter(|rr| !matches!(rr.data, RrData::Other(_)))
-        .map(ToString::to_string)
+        .cloned()
         .collect()
 }
 
@@ -287,11 +383,10 @@ impl DnsReport {
     /// CloudFront out).
     pub fn cloudfront_alias(&self) -> Option<&str> {
         self.cname_chain.iter().find_map(|link| {
-            let target = link.rsplit(" → ").next()?;
-            let bare = target.trim_end_matches('.');
+            let bare = link.target.trim_end_matches('.');
             (bare.len() > ".cloudfront.net".len()
                 && bare.to_ascii_lowercase().ends_with(".cloudfront.net"))
-            .then_some(target)
+            .then_some(link.target.as_str())
         })
     }
 
@@ -328,12 +423,13 @@ impl DnsReport {
             .iter()
             .filter(|q| matches!(q.purpose, Purpose::OriginViaResolver { .. }))
         {
-            let Some(o) = &q.outcome else { continue };
-            let r = response(q);
-            if let (Some(r), false, true) = (r, q.flags.cd, resolver_of(q) == primary) {
+            if let (Some(r), false, true) = (response(q), q.flags.cd, resolver_of(q) == primary) {
                 let qname = r.question.as_ref().map_or("", |(n, _)| n.as_str());
                 for (owner, target) in wire::answer_chain(r, qname).0 {
-                    let link = format!("{owner} → {target}");
+                    let link = CnameLink {
+                        owner: owner.to_string(),
+                        target: target.to_string(),
+                    };
                     if !cname_chain.contains(&link) {
                         cname_chain.push(link);
                     }
@@ -344,16 +440,11 @@ impl DnsReport {
                     }
                 }
             }
-            resolver.push(ResolverResult {
-                resolver: resolver_of(q),
-                query: q.question.rtype.as_str(),
+            let asked = Asked::Resolver {
+                index: resolver_of(q),
                 cd: q.flags.cd,
-                outcome: outcome_word(o),
-                rcode: r.map(Response::rcode_name),
-                answers: r.map(presented).unwrap_or_default(),
-                ede: r.map(|r| ede_strings(&r.ede)).unwrap_or_default(),
-                rtt_ms: q.rtt_ms,
-            });
+            };
+            resolver.extend(QueryResult::new(q, asked));
         }
 
         // Name servers: names from the zone's NS set and the parent's, addresses, results.
@@ -413,30 +504,20 @@ impl DnsReport {
                     }
                 }
                 Purpose::AtServer { ns, addr } | Purpose::SoaAtServer { ns, addr } => {
-                    let Some(o) = &q.outcome else { continue };
                     if !zone_ns.contains(ns) && !parent_ns.contains(ns) {
                         // A server of a zone above the one found by referral.
                         continue;
                     }
+                    let asked = Asked::Server {
+                        address: *addr,
+                        aa: response(q).is_some_and(|r| r.aa),
+                    };
+                    let Some(result) = QueryResult::new(q, asked) else {
+                        continue;
+                    };
                     entry(&mut servers, ns);
-                    let r = response(q);
-                    let serial = r.and_then(|r| {
-                        r.answers.iter().find_map(|rr| match rr.data {
-                            RrData::Soa { serial, .. } => Some(serial),
-                            _ => None,
-                        })
-                    });
                     if let Some(s) = servers.get_mut(ns) {
-                        s.results.push(ServerResult {
-                            address: *addr,
-                            query: q.question.rtype.as_str(),
-                            outcome: outcome_word(o),
-                            rcode: r.map(Response::rcode_name),
-                            aa: r.is_some_and(|r| r.aa),
-                            answers: r.map(presented).unwrap_or_default(),
-                            serial,
-                            rtt_ms: q.rtt_ms,
-                        });
+                        s.results.push(result);
                     }
                 }
                 _ => {}
@@ -527,7 +608,7 @@ impl DnsReport {
     /// resolves it through that other zone's servers, which deserve the same check. A transport
     /// that can ask servers runs a check of it and joins it with [`DnsReport::join_cname_target`].
     pub fn cname_target_outside_zone(&self) -> Option<String> {
-        let target = self.cname_chain.last()?.rsplit(" → ").next()?.to_string();
+        let target = self.cname_chain.last()?.target.clone();
         let apex = self.apex.as_deref()?;
         let inside = target == apex || target.ends_with(&format!(".{apex}"));
         (!inside && target != self.origin).then_some(target)
@@ -574,7 +655,7 @@ fn resolver_findings<'a>(
     c: &'a Check,
     via: &dyn Fn(bool, RType) -> Option<&'a QueryState>,
     addresses: &[IpAddr],
-    chain: &[String],
+    chain: &[CnameLink],
     out: &mut Vec<DnsFinding>,
 ) {
     use DnsFindingId as Id;
@@ -588,15 +669,16 @@ fn resolver_findings<'a>(
             "resolver: {} {} → {}",
             q.question.name,
             q.question.rtype.as_str(),
-            q.outcome
-                .as_ref()
-                .map_or_else(|| "no outcome".to_string(), outcome_word)
+            q.outcome.as_ref().map_or_else(
+                || "no outcome".to_string(),
+                |o| QueryOutcome::of(o).to_string()
+            )
         )];
         if let Some(r) = response(q) {
             v.extend(
-                ede_strings(&r.ede)
-                    .into_iter()
-                    .map(|e| format!("extended error {e}")),
+                r.ede
+                    .iter()
+                    .map(|e| format!("extended error {}", ede_text(e))),
             );
         }
         v
@@ -615,106 +697,129 @@ fn resolver_findings<'a>(
             id: Id::ResolverError,
             severity: Severity::Error,
             server: Some("resolver".into()),
-            summary: format!("The resolver failed ({f}), so {origin} could not be checked; use another resolver."),
+            summary: format!(
+                "The resolver failed ({f}), so {origin} could not be checked; use another resolver."
+            ),
             evidence: ev(a),
         }),
-        Some(Outcome::Answer(r)) => match r.rcode {
-            3 if !chain.is_empty() => {
-                let last = chain.last().and_then(|l| l.rsplit(' ').next()).unwrap_or("?");
-                out.push(DnsFinding {
+        Some(Outcome::Answer(r)) => {
+            match r.rcode {
+                3 if !chain.is_empty() => {
+                    let last = chain.last().map_or("?", |l| l.target.as_str());
+                    out.push(DnsFinding {
                     id: Id::DanglingCname,
                     severity: Severity::Error,
                     server: None,
                     summary: format!("{origin} is an alias (CNAME) of {last}, which does not exist (NXDOMAIN)."),
                     evidence: chain.iter().map(|l| format!("CNAME {l}")).chain(ev(a)).collect(),
                 });
-            }
-            3 => out.push(DnsFinding {
-                id: Id::Nxdomain,
-                severity: Severity::Error,
-                server: None,
-                summary: format!("{origin} does not exist (NXDOMAIN)."),
-                evidence: ev(a),
-            }),
-            2 => {
-                let validated_without_checks = a_cd.and_then(response).is_some_and(|r| r.rcode == 0);
-                let dnssec_ede = r.ede.iter().any(Ede::is_dnssec_failure);
-                if validated_without_checks || dnssec_ede {
-                    let mut evidence = ev(a);
-                    if let Some(q) = a_cd {
-                        evidence.push(format!("with DNSSEC checking disabled (+cd): {}", q.outcome.as_ref().map_or_else(String::new, outcome_word)));
-                    }
-                    out.push(DnsFinding {
+                }
+                3 => out.push(DnsFinding {
+                    id: Id::Nxdomain,
+                    severity: Severity::Error,
+                    server: None,
+                    summary: format!("{origin} does not exist (NXDOMAIN)."),
+                    evidence: ev(a),
+                }),
+                2 => {
+                    let validated_without_checks =
+                        a_cd.and_then(response).is_some_and(|r| r.rcode == 0);
+                    let dnssec_ede = r.ede.iter().any(Ede::is_dnssec_failure);
+                    if validated_without_checks || dnssec_ede {
+                        let mut evidence = ev(a);
+                        if let Some(q) = a_cd {
+                            evidence.push(format!(
+                                "with DNSSEC checking disabled (+cd): {}",
+                                q.outcome
+                                    .as_ref()
+                                    .map_or_else(String::new, |o| QueryOutcome::of(o).to_string())
+                            ));
+                        }
+                        out.push(DnsFinding {
                         id: Id::DnssecBogus,
                         severity: Severity::Error,
                         server: r.ede.iter().find_map(|e| e.server).map(|s| s.to_string()),
                         summary: format!("DNSSEC validation of {origin} fails: validating resolvers (CloudFront's among them) answer SERVFAIL, while it resolves with checking disabled."),
                         evidence,
                     });
-                } else {
-                    let failing = r.ede.iter().find_map(|e| e.server);
-                    out.push(DnsFinding {
+                    } else {
+                        let failing = r.ede.iter().find_map(|e| e.server);
+                        out.push(DnsFinding {
                         id: Id::Servfail,
                         severity: Severity::Error,
                         server: failing.map(|s| s.to_string()),
                         summary: format!("The resolver answers SERVFAIL for {origin}: its authoritative servers failed or could not be reached{}.", if c.config.can_target_servers { " (the name-server findings say which)" } else { "" }),
                         evidence: ev(a),
                     });
+                    }
                 }
-            }
-            5 => out.push(DnsFinding {
-                id: Id::Refused,
-                severity: Severity::Error,
-                server: Some("resolver".into()),
-                summary: format!("The resolver refused to answer for {origin}; use another resolver (--resolver)."),
-                evidence: ev(a),
-            }),
-            0 => {
-                let v6 = aaaa.and_then(response).is_some_and(|r| !addresses_in(r).is_empty());
-                let v4 = !addresses_in(r).is_empty();
-                if !v4 && !v6 {
-                    out.push(DnsFinding {
-                        id: Id::Nodata,
-                        severity: Severity::Error,
-                        server: None,
-                        summary: format!("{origin} exists but has no A or AAAA record (NODATA)."),
-                        evidence: ev(a),
-                    });
-                    out.push(DnsFinding {
+                5 => out.push(DnsFinding {
+                    id: Id::Refused,
+                    severity: Severity::Error,
+                    server: Some("resolver".into()),
+                    summary: format!(
+                        "The resolver refused to answer for {origin}; use another resolver."
+                    ),
+                    evidence: ev(a),
+                }),
+                0 => {
+                    let v6 = aaaa
+                        .and_then(response)
+                        .is_some_and(|r| !addresses_in(r).is_empty());
+                    let v4 = !addresses_in(r).is_empty();
+                    if !v4 && !v6 {
+                        out.push(DnsFinding {
+                            id: Id::Nodata,
+                            severity: Severity::Error,
+                            server: None,
+                            summary: format!(
+                                "{origin} exists but has no A or AAAA record (NODATA)."
+                            ),
+                            evidence: ev(a),
+                        });
+                        out.push(DnsFinding {
                         id: Id::NoAddress,
                         severity: Severity::Error,
                         server: None,
                         summary: format!("{origin} has no address at all: CloudFront has nothing to connect to."),
                         evidence: Vec::new(),
                     });
-                } else if !v4 {
-                    out.push(DnsFinding {
+                    } else if !v4 {
+                        out.push(DnsFinding {
                         id: Id::NoAddress,
                         severity: Severity::Warning,
                         server: None,
                         summary: format!("{origin} has only IPv6 addresses: CloudFront connects to origins over IPv4 unless the origin's IP address type is set to ipv6 or dualstack."),
                         evidence: aaaa.map(ev).unwrap_or_default(),
                     });
-                }
-                let private: Vec<String> = addresses.iter().filter(|a| is_private(a)).map(ToString::to_string).collect();
-                if !private.is_empty() {
-                    out.push(DnsFinding {
+                    }
+                    let private: Vec<String> = addresses
+                        .iter()
+                        .filter(|a| is_private(a))
+                        .map(ToString::to_string)
+                        .collect();
+                    if !private.is_empty() {
+                        out.push(DnsFinding {
                         id: Id::PrivateAddress,
                         severity: Severity::Error,
                         server: None,
                         summary: format!("{origin} resolves to addresses CloudFront cannot reach over the internet ({}): private, loopback or link-local. Use a public address, or a VPC origin for private resources.", private.join(", ")),
                         evidence: ev(a),
                     });
+                    }
                 }
+                n => out.push(DnsFinding {
+                    id: Id::Servfail,
+                    severity: Severity::Error,
+                    server: Some("resolver".into()),
+                    summary: format!(
+                        "The resolver answered {} for {origin}.",
+                        super::wire::rcode_name(n)
+                    ),
+                    evidence: ev(a),
+                }),
             }
-            n => out.push(DnsFinding {
-                id: Id::Servfail,
-                severity: Severity::Error,
-                server: Some("resolver".into()),
-                summary: format!("The resolver answered {} for {origin}.", super::wire::rcode_name(n)),
-                evidence: ev(a),
-            }),
-        },
+        }
         None => {}
     }
 }
@@ -805,8 +910,11 @@ fn server_findings(
     let mut total = 0;
     for s in servers.iter().filter(|s| s.in_zone || s.in_parent) {
         for addr in &s.addresses {
-            let results: Vec<&ServerResult> =
-                s.results.iter().filter(|r| &r.address == addr).collect();
+            let results: Vec<&QueryResult> = s
+                .results
+                .iter()
+                .filter(|r| matches!(r.asked, Asked::Server { address, .. } if address == *addr))
+                .collect();
             if results.is_empty() {
                 continue;
             }
@@ -817,24 +925,21 @@ fn server_findings(
                 .map(|r| {
                     format!(
                         "dig {} {} @{} +norec → {}{}{}",
-                        if r.query == "SOA" {
+                        if r.query == RType::Soa {
                             c.apex.as_deref().unwrap_or("?")
                         } else {
                             origin
                         },
-                        r.query,
+                        r.query.as_str(),
                         addr,
                         r.outcome,
-                        if r.aa { " aa" } else { "" },
+                        if r.aa() { " aa" } else { "" },
                         r.rtt_ms.map(|t| format!(" ({t} ms)")).unwrap_or_default()
                     )
                 })
                 .collect();
-            let first = |word: &str| results.iter().any(|r| r.outcome == word);
-            if results
-                .iter()
-                .all(|r| r.outcome == "timeout" || r.outcome == "unreachable")
-            {
+            let any = |outcome: QueryOutcome| results.iter().any(|r| r.outcome == outcome);
+            if results.iter().all(|r| r.outcome.is_silence()) {
                 out.push(DnsFinding {
                     id: Id::Timeout,
                     severity: Severity::Warning,
@@ -845,7 +950,7 @@ fn server_findings(
                 continue;
             }
             responsive += 1;
-            if first("refused") {
+            if any(QueryOutcome::Refused) {
                 out.push(DnsFinding {
                     id: Id::Refused,
                     severity: Severity::Warning,
@@ -857,7 +962,7 @@ fn server_findings(
                     evidence: ev.clone(),
                 });
             }
-            if first("servfail") {
+            if any(QueryOutcome::Servfail) {
                 out.push(DnsFinding {
                     id: Id::Servfail,
                     severity: Severity::Warning,
@@ -868,9 +973,9 @@ fn server_findings(
             }
             // Lame: listed for the zone, but answers without authority (no AA bit on a NOERROR
             // or NXDOMAIN, or REFUSED). SERVFAIL is reported on its own.
-            let not_auth = results.iter().any(|r| {
-                matches!(r.rcode.as_deref(), Some("NOERROR" | "NXDOMAIN" | "REFUSED")) && !r.aa
-            });
+            let not_auth = results
+                .iter()
+                .any(|r| matches!(r.rcode, Some(0 | 3 | 5)) && !r.aa());
             if not_auth {
                 out.push(DnsFinding {
                     id: Id::LameDelegation,
@@ -883,15 +988,12 @@ fn server_findings(
             }
             let mut addr_answers: Vec<String> = results
                 .iter()
-                .filter(|r| r.query != "SOA")
+                .filter(|r| r.query != RType::Soa)
                 .flat_map(|r| {
-                    if r.outcome == "nxdomain" {
+                    if r.outcome == QueryOutcome::Nxdomain {
                         alloc::vec!["NXDOMAIN".to_string()]
                     } else {
-                        r.answers
-                            .iter()
-                            .map(|a| a.rsplit(' ').next().unwrap_or("").to_string())
-                            .collect()
+                        r.records.iter().map(|rr| rr.data.to_string()).collect()
                     }
                 })
                 .collect();
@@ -974,12 +1076,23 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn report(origin: &str, apex: &str, chain: &[&str], findings: Vec<DnsFinding>) -> DnsReport {
+    fn report(
+        origin: &str,
+        apex: &str,
+        chain: &[(&str, &str)],
+        findings: Vec<DnsFinding>,
+    ) -> DnsReport {
         DnsReport {
             origin: origin.into(),
             apex: Some(apex.into()),
             parent: None,
-            cname_chain: chain.iter().map(|s| String::from(*s)).collect(),
+            cname_chain: chain
+                .iter()
+                .map(|(owner, target)| CnameLink {
+                    owner: String::from(*owner),
+                    target: String::from(*target),
+                })
+                .collect(),
             addresses: Vec::new(),
             direct: true,
             servers: Vec::new(),
@@ -1008,7 +1121,7 @@ mod tests {
         let mut r = report(
             "www.example.test.",
             "example.test.",
-            &["www.example.test. → lb.other.test."],
+            &[("www.example.test.", "lb.other.test.")],
             vec![finding(DnsFindingId::Ok, Severity::Info)],
         );
         assert_eq!(
@@ -1018,7 +1131,7 @@ mod tests {
         let inside = report(
             "a.example.test.",
             "example.test.",
-            &["a.example.test. → b.example.test."],
+            &[("a.example.test.", "b.example.test.")],
             Vec::new(),
         );
         assert_eq!(inside.cname_target_outside_zone(), None);
