@@ -169,8 +169,9 @@ struct DnsArgs {
     /// Recursive resolver, ADDR or ADDR:PORT (default: the first nameserver in /etc/resolv.conf)
     #[arg(long, value_name = "ADDR[:PORT]", conflicts_with = "doh")]
     resolver: Option<String>,
-    /// Ask DNS-over-HTTPS resolvers instead (RFC 8484 GET), as the browser does; repeat to ask
-    /// several and compare them. Name servers cannot be asked directly then
+    /// Ask DNS-over-HTTPS resolvers instead (RFC 8484: GET, POST for a resolver that refuses
+    /// GET), as the browser does; repeat to ask several (at most 8) and compare them. Name
+    /// servers cannot be asked directly then
     #[arg(long, value_name = "URL")]
     doh: Vec<String>,
     /// Print JSON (schema cf503.dns_report, see README)
@@ -265,9 +266,9 @@ fn dns(args: &DnsArgs) -> Result<(), CliError> {
     let (resolver, report) = if args.doh.is_empty() {
         let (addr, r) = check_dns(&args.domain, args.resolver.as_deref(), args.deadline)?;
         (addr.to_string(), r)
-    } else if args.doh.len() > 8 {
-        return Err(CliError::Usage("--doh: at most 8 resolvers".into()));
     } else {
+        cf503_core::dns::doh::check_resolver_urls(&args.doh)
+            .map_err(|e| CliError::Usage(format!("--doh: {e}")))?;
         let listed = args
             .doh
             .iter()
@@ -345,27 +346,28 @@ fn run_check(
     endpoints: transport::Endpoints,
     deadline_ms: u64,
 ) -> Result<cf503_core::dns::DnsReport, CliError> {
-    use cf503_core::dns::{Check, Config, DnsReport};
-    let resolvers = match &endpoints {
-        transport::Endpoints::Udp { .. } => 1,
-        transport::Endpoints::Doh { urls } => u8::try_from(urls.len().clamp(1, 8)).unwrap_or(8),
-    };
+    use cf503_core::dns::{Check, Config, DnsReport, DohCheck};
     let config = Config {
-        can_target_servers: matches!(endpoints, transport::Endpoints::Udp { .. }),
-        resolvers,
         deadline_ms,
         ..Config::default()
     };
-    let mut check = Check::new(domain, config, random_seed())
-        .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
-    // A thread outlives its attempt by at most this much (the core decides the time-out).
-    let slack = 500;
-    let caps = transport::AttemptCaps {
-        resolver: std::time::Duration::from_millis(config.resolver_timeout_ms + slack),
-        server: std::time::Duration::from_millis(config.server_timeout_ms + slack),
-    };
-    transport::run(&mut check, endpoints, caps);
-    Ok(DnsReport::from_check(&check))
+    match endpoints {
+        transport::Endpoints::Udp {
+            resolver,
+            server_port,
+        } => {
+            let mut check = Check::new(domain, config, random_seed())
+                .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
+            transport::run_udp(&mut check, resolver, server_port);
+            Ok(DnsReport::from_check(&check))
+        }
+        transport::Endpoints::Doh { urls } => {
+            let mut check = DohCheck::new(domain, &urls, config, random_seed())
+                .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
+            transport::drive(&mut check, transport::doh_exchange);
+            Ok(check.report())
+        }
+    }
 }
 
 fn check(args: &CheckArgs) -> Result<(), CliError> {

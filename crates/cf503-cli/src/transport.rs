@@ -9,12 +9,11 @@
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use cf503_core::dns::{
-    Check, Failure, Target, Transmit, Verdict, doh_get_url, doh_wants_post, judge_doh, wire,
+    Check, Failure, HttpReply, HttpRequest, Method, Session, Target, Transmit, Verdict, wire,
 };
 
 /// Where queries go, and how.
@@ -27,8 +26,9 @@ pub enum Endpoints {
         /// The port authoritative servers listen on (53).
         server_port: u16,
     },
-    /// DNS-over-HTTPS (RFC 8484) to a resolver URL, exactly as the browser does: GET with
-    /// `?dns=`, POST for a resolver that refuses GET. It cannot reach a chosen server, so the check must be configured for that.
+    /// DNS-over-HTTPS (RFC 8484) resolver URLs, exactly as the browser asks them (the core's
+    /// [`DohCheck`](cf503_core::dns::DohCheck) decides GET or POST and the time-outs). It cannot
+    /// reach a chosen server.
     Doh {
         /// The resolvers' URLs, e.g. `https://dns.example/dns-query`; the check asks every one
         /// for the origin and compares them.
@@ -36,78 +36,57 @@ pub enum Endpoints {
     },
 }
 
-type Outcome = (u32, Result<Vec<u8>, Failure>);
-
-/// How long a thread may wait for an answer, by target (a little over the core's time-outs).
-#[derive(Clone, Copy, Debug)]
-pub struct AttemptCaps {
-    /// For a recursive resolver.
-    pub resolver: Duration,
-    /// For an authoritative server.
-    pub server: Duration,
-}
-
-/// Runs the check to the end.
-pub fn run(check: &mut Check, endpoints: Endpoints, caps: AttemptCaps) {
-    let (tx, rx) = mpsc::channel::<Outcome>();
+/// Drives a session to its end: every request on a thread of its own running `send`, replies
+/// back over a channel to this loop, which owns the session. The session decides time-outs,
+/// retries and fall-backs; `send` only moves bytes.
+pub fn drive<S, F>(session: &mut S, send: F)
+where
+    S: Session,
+    S::Request: Send + 'static,
+    S::Reply: Send + 'static,
+    F: Fn(S::Request) -> Result<S::Reply, Failure> + Send + Sync + 'static,
+{
+    let send = Arc::new(send);
+    let (tx, rx) = mpsc::channel::<(u32, Result<S::Reply, Failure>)>();
     let start = Instant::now();
     let now = || start.elapsed().as_millis() as u64;
-    // Per DoH resolver: has it refused a GET? Then every later query to it goes by POST.
-    let post_only: Arc<Vec<AtomicBool>> = Arc::new(match &endpoints {
-        Endpoints::Doh { urls } => urls.iter().map(|_| AtomicBool::new(false)).collect(),
-        Endpoints::Udp { .. } => Vec::new(),
-    });
     loop {
-        while let Some(t) = check.poll_transmit(now()) {
+        while let Some(request) = session.poll_request(now()) {
+            let token = S::token(&request);
             let tx = tx.clone();
-            let endpoints = endpoints.clone();
-            let post_only = Arc::clone(&post_only);
-            let attempt_cap = match t.target {
-                Target::Resolver(_) => caps.resolver,
-                Target::Server(_) => caps.server,
-            };
+            let send = Arc::clone(&send);
             std::thread::spawn(move || {
-                let result = match (&endpoints, t.target) {
-                    (Endpoints::Udp { resolver, .. }, Target::Resolver(_)) => {
-                        exchange(*resolver, &t, attempt_cap)
-                    }
-                    (Endpoints::Udp { server_port, .. }, Target::Server(ip)) => {
-                        exchange(SocketAddr::new(ip, *server_port), &t, attempt_cap)
-                    }
-                    (Endpoints::Doh { urls }, Target::Resolver(i)) => {
-                        match urls.get(usize::from(i)).zip(post_only.get(usize::from(i))) {
-                            Some((url, post)) => doh(url, &t, attempt_cap, post),
-                            None => Err(Failure::Network(format!(
-                                "no resolver number {}",
-                                u16::from(i) + 1
-                            ))),
-                        }
-                    }
-                    (Endpoints::Doh { .. }, Target::Server(_)) => {
-                        Err(Failure::Network("DoH cannot reach a chosen server".into()))
-                    }
-                };
-                // The loop may be gone (check finished): nothing to do then.
-                let _ = tx.send((t.token, result));
+                // The loop may be gone (session finished): nothing to do then.
+                let _ = tx.send((token, send(request)));
             });
         }
-        if check.is_done() {
+        if session.is_done() {
             return;
         }
-        let wait = check
+        let wait = session
             .poll_timeout()
             .map_or(Duration::from_millis(100), |d| {
                 Duration::from_millis(d.saturating_sub(now()))
             });
-        match rx.recv_timeout(wait) {
-            Ok((token, Ok(bytes))) => {
-                check.handle_answer(token, &bytes, now());
-            }
-            Ok((token, Err(failure))) => check.handle_failure(token, failure, now()),
-            Err(_) => {}
+        if let Ok((token, reply)) = rx.recv_timeout(wait) {
+            session.handle_reply(token, reply, now());
         }
-        check.handle_timeout(now());
+        session.handle_timeout(now());
     }
+}
+
+/// Runs a check over plain DNS: UDP to the resolver or to each server's `server_port`, TCP on
+/// truncation. A thread waits at most a little over the check's attempt time-out.
+pub fn run_udp(check: &mut Check, resolver: SocketAddr, server_port: u16) {
+    let grace = cf503_core::dns::doh::TRANSPORT_GRACE_MS;
+    let resolver_cap = Duration::from_millis(check.attempt_timeout_ms(Target::Resolver(0)) + grace);
+    let server_cap = Duration::from_millis(
+        check.attempt_timeout_ms(Target::Server(IpAddr::from([0, 0, 0, 0]))) + grace,
+    );
+    drive(check, move |t: Transmit| match t.target {
+        Target::Resolver(_) => exchange(resolver, &t, resolver_cap),
+        Target::Server(ip) => exchange(SocketAddr::new(ip, server_port), &t, server_cap),
+    });
 }
 
 /// One attempt: UDP, answers from elsewhere dropped by the connected socket, stray or spoofed
@@ -173,39 +152,23 @@ fn tcp(addr: SocketAddr, t: &Transmit, deadline: Instant) -> Result<Vec<u8>, Fai
     }
 }
 
-/// One DoH query: GET, or POST once the resolver has refused a GET (then remembered in
-/// `post_only`, shared by the query threads).
-fn doh(url: &str, t: &Transmit, cap: Duration, post_only: &AtomicBool) -> Result<Vec<u8>, Failure> {
-    if !post_only.load(Ordering::Relaxed) {
-        match doh_exchange(url, t, cap, false) {
-            Err(f) if doh_wants_post(&f) => post_only.store(true, Ordering::Relaxed),
-            other => return other,
-        }
-    }
-    doh_exchange(url, t, cap, true)
-}
-
-/// One DoH exchange (RFC 8484 GET or POST). An HTTP error, another content type or bytes that
-/// do not answer the query are failures with their reason: the check goes on without this
-/// answer.
-fn doh_exchange(url: &str, t: &Transmit, cap: Duration, post: bool) -> Result<Vec<u8>, Failure> {
+/// One DoH exchange as the core asked for it. An HTTP status, content type and body are the
+/// core's to judge; only a time-out or a network error is decided here.
+pub fn doh_exchange(request: HttpRequest) -> Result<HttpReply, Failure> {
+    let url = request.url.as_str();
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(cap))
+        .timeout_global(Some(Duration::from_millis(request.timeout_ms)))
         .user_agent(concat!("cf503/", env!("CARGO_PKG_VERSION")))
         .build()
         .new_agent();
-    let sent = if post {
-        agent
+    let sent = match (request.method, request.content_type()) {
+        (Method::Post, Some(content_type)) => agent
             .post(url)
-            .header("accept", "application/dns-message")
-            .header("content-type", "application/dns-message")
-            .send(&t.bytes[..])
-    } else {
-        agent
-            .get(&doh_get_url(url, t))
-            .header("accept", "application/dns-message")
-            .call()
+            .header("accept", HttpRequest::ACCEPT)
+            .header("content-type", content_type)
+            .send(&request.body[..]),
+        _ => agent.get(url).header("accept", HttpRequest::ACCEPT).call(),
     };
     let mut resp = sent.map_err(|e| match e {
         ureq::Error::Timeout(_) => Failure::Timeout,
@@ -224,8 +187,11 @@ fn doh_exchange(url: &str, t: &Transmit, cap: Duration, post: bool) -> Result<Ve
         .take(wire::MAX_MESSAGE as u64 + 1)
         .read_to_end(&mut body)
         .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-    judge_doh(url, t, status, &content_type, &body)?;
-    Ok(body)
+    Ok(HttpReply {
+        status,
+        content_type,
+        body,
+    })
 }
 
 /// The first `nameserver` of /etc/resolv.conf, port 53.

@@ -596,10 +596,225 @@ fn doh_answers_need_the_dns_message_media_type() {
     let rtype = record_type(t.question.rtype);
     m.add_query(Query::query(name(&t.question.name), rtype));
     let body = m.to_vec().unwrap();
-    let judge =
-        |ct: &str| cf503_core::dns::judge_doh("https://r.example/dns-query", &t, 200, ct, &body);
+    let judge = |ct: &str| {
+        cf503_core::dns::doh::judge_doh("https://r.example/dns-query", &t, 200, ct, &body)
+    };
     assert!(judge("application/dns-message").is_ok());
     assert!(judge("Application/DNS-Message; charset=binary").is_ok());
     assert!(judge("application/dns-messagefoo").is_err());
     assert!(judge("text/html").is_err());
+}
+
+/// base64url without padding (RFC 4648 §5), as `?dns=` carries the query.
+fn base64url_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' => 62,
+        b'_' => 63,
+        _ => panic!("not base64url: {c}"),
+    };
+    let bits: Vec<u8> = s.bytes().map(value).collect();
+    bits.chunks(4)
+        .flat_map(|c| {
+            let n = c
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, v)| n | (u32::from(*v) << (18 - 6 * i)));
+            n.to_be_bytes()[1..c.len()].to_vec()
+        })
+        .collect()
+}
+
+/// The DoH layer of the engine, driven as the browser and `cf503 dns --doh` drive it: one
+/// resolver answers GET with 405 (POST only), one with an HTML page. The first is asked again by
+/// POST, and only by POST afterwards; the second becomes a `resolver_error`; the check completes
+/// from the others. Every exchange carries the time-out the core chose.
+#[test]
+fn doh_falls_back_to_post_and_names_a_broken_resolver() {
+    use cf503_core::dns::{DohCheck, HttpReply, Method};
+    let urls = [
+        "https://post-only.test/dns-query",
+        "https://html.test/dns-query",
+        "https://good.test/dns-query?ct=1",
+    ];
+    let world = World::healthy();
+    let config = Config::default();
+    let mut check = DohCheck::new("www.example.test", &urls, config, 7).unwrap();
+    let mut now = 0u64;
+    let mut refused_gets = 0;
+    let mut gets_after_refusal = 0;
+    let mut posts_to_post_only = 0;
+    for _ in 0..1000 {
+        let mut replies = Vec::new();
+        while let Some(r) = check.poll_request(now) {
+            assert_eq!(
+                r.timeout_ms,
+                config.resolver_timeout_ms + cf503_core::dns::doh::TRANSPORT_GRACE_MS
+            );
+            let index = urls
+                .iter()
+                .position(|u| r.url.starts_with(u))
+                .expect("a request to a configured resolver");
+            let query = match r.method {
+                Method::Get => base64url_decode(r.url.rsplit("dns=").next().unwrap()),
+                Method::Post => {
+                    assert_eq!(r.content_type(), Some("application/dns-message"));
+                    r.body.clone()
+                }
+            };
+            let reply = match (index, r.method) {
+                (0, Method::Get) => {
+                    // The first round goes out at once, before any refusal is known.
+                    if refused_gets > 0 {
+                        gets_after_refusal += 1;
+                    }
+                    HttpReply {
+                        status: 405,
+                        content_type: "text/plain".into(),
+                        body: Vec::new(),
+                    }
+                }
+                (1, _) => HttpReply {
+                    status: 200,
+                    content_type: "text/html".into(),
+                    body: b"<html>blocked</html>".to_vec(),
+                },
+                (i, method) => {
+                    if i == 0 && method == Method::Post {
+                        posts_to_post_only += 1;
+                    }
+                    let m = Message::from_vec(&query).unwrap();
+                    let q = &m.queries[0];
+                    let rtype = match q.query_type() {
+                        RecordType::A => RType::A,
+                        RecordType::AAAA => RType::Aaaa,
+                        RecordType::NS => RType::Ns,
+                        RecordType::SOA => RType::Soa,
+                        other => panic!("unexpected {other}"),
+                    };
+                    let question = cf503_core::dns::Question {
+                        name: q.name().to_ascii().to_lowercase(),
+                        rtype,
+                    };
+                    let t = Transmit {
+                        token: r.token,
+                        id: m.metadata.id,
+                        bytes: query.clone(),
+                        question,
+                        flags: cf503_core::dns::Flags::default(),
+                        target: Target::Resolver(0),
+                    };
+                    let body = world.respond(&t).expect("the healthy resolver answers");
+                    HttpReply {
+                        status: 200,
+                        content_type: "application/dns-message".into(),
+                        body,
+                    }
+                }
+            };
+            replies.push((r.token, reply));
+        }
+        if check.is_done() {
+            break;
+        }
+        now += RTT;
+        for (token, reply) in replies {
+            if reply.status == 405 {
+                refused_gets += 1;
+            }
+            check.handle_reply(token, Ok(reply), now);
+        }
+        check.handle_timeout(now);
+    }
+    assert!(check.is_done());
+    assert!(refused_gets >= 1);
+    assert_eq!(
+        gets_after_refusal, 0,
+        "once refused, GET is not tried again"
+    );
+    assert!(
+        posts_to_post_only >= 3,
+        "the POST-only resolver still answers ({posts_to_post_only})"
+    );
+    let report = check.report();
+    assert!(!report.direct);
+    let broken: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.id.as_str() == "resolver_error")
+        .collect();
+    assert_eq!(broken.len(), 1, "{:?}", ids(&report));
+    assert_eq!(broken[0].server.as_deref(), Some("resolver 2"));
+    assert!(!report.addresses.is_empty(), "{:?}", ids(&report));
+}
+
+#[test]
+fn doh_resolver_urls_are_checked_before_anything_is_sent() {
+    use cf503_core::dns::DohCheck;
+    use cf503_core::dns::doh::{ResolverUrlError, check_resolver_urls};
+    let refused = |u: &str| check_resolver_urls(&[u]).unwrap_err();
+    assert!(matches!(
+        refused("ftp://r.example/"),
+        ResolverUrlError::NotHttps(_)
+    ));
+    assert!(matches!(
+        refused("http://r.example/dns-query"),
+        ResolverUrlError::NotHttps(_)
+    ));
+    assert!(matches!(
+        refused("https://user:pw@r.example/dns-query"),
+        ResolverUrlError::Credentials(_)
+    ));
+    assert!(matches!(
+        refused("https://r.example/#x"),
+        ResolverUrlError::Fragment(_)
+    ));
+    assert!(matches!(
+        refused("https:///dns-query"),
+        ResolverUrlError::Malformed(_)
+    ));
+    assert!(matches!(
+        refused("https://r.example/a b"),
+        ResolverUrlError::Malformed(_)
+    ));
+    assert_eq!(
+        check_resolver_urls::<&str>(&[]),
+        Err(ResolverUrlError::Empty)
+    );
+    assert_eq!(
+        check_resolver_urls(&["", "  "]),
+        Err(ResolverUrlError::Empty)
+    );
+    let nine = ["https://r.example/dns-query"; 9];
+    assert_eq!(
+        check_resolver_urls(&nine),
+        Err(ResolverUrlError::TooMany(9))
+    );
+    assert_eq!(
+        check_resolver_urls(&[
+            " http://127.0.0.1:8053/dns-query ",
+            "https://[::1]/q",
+            "http://localhost/q"
+        ])
+        .unwrap(),
+        [
+            "http://127.0.0.1:8053/dns-query",
+            "https://[::1]/q",
+            "http://localhost/q"
+        ]
+    );
+    // The message says what to give instead.
+    assert!(
+        refused("dns.google")
+            .to_string()
+            .contains("https://host/dns-query")
+    );
+    assert!(DohCheck::new("www.example.test", &["nope"], Config::default(), 1).is_err());
+    assert!(
+        cf503_core::dns::doh::DEFAULT_RESOLVERS
+            .iter()
+            .all(|u| check_resolver_urls(&[u]).is_ok())
+    );
 }

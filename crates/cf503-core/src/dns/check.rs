@@ -4,13 +4,13 @@
 //! sleeps until [`Check::poll_timeout`]. The check decides time-outs, retries and the overall
 //! deadline.
 //!
-//! The query graph (independent queries go out together; depth 4):
-//! 1. SOA for the origin name and each of its parents, through the resolver (the longest name
-//!    that has an SOA in the answer is the zone apex; the next is the parent zone), and the
+//! The query graph (independent queries go out together; depth 3 with servers asked directly,
+//! 2 over DoH):
+//! 1. SOA and NS for the origin name and each of its parents, through the resolver (the longest
+//!    name that has an SOA in the answer is the zone apex; the next is the parent zone), and the
 //!    origin's A/AAAA through the resolver, with DNSSEC checking on and off.
-//! 2. NS of the apex and of the parent zone.
-//! 3. A/AAAA of every name server.
-//! 4. Where the transport can reach a chosen server: the origin's A/AAAA and the apex SOA asked
+//! 2. A/AAAA of every name server.
+//! 3. Where the transport can reach a chosen server: the origin's A/AAAA and the apex SOA asked
 //!    of every address of every name server (RD=0), and the apex NS asked of the parent's servers
 //!    (the delegation).
 
@@ -89,49 +89,6 @@ impl core::fmt::Display for Failure {
             Failure::NotDns(e) => write!(f, "not a DNS answer: {e}"),
         }
     }
-}
-
-/// The URL of an RFC 8484 GET for `t` at the DoH endpoint `url` (`?dns=` base64url).
-pub fn doh_get_url(url: &str, t: &Transmit) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    alloc::format!("{url}{sep}dns={}", wire::base64url(&t.bytes))
-}
-
-/// Judges what the DoH server (RFC 8484) at `url` sent back for `t`: HTTP status, content type
-/// and body. Both DoH transports (native and browser) call this, so they fail the same way: an
-/// HTML page, an HTTP error or bytes that do not answer the query are failures with their
-/// reason, naming the endpoint.
-pub fn judge_doh(
-    url: &str,
-    t: &Transmit,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> Result<(), Failure> {
-    if status != 200 {
-        return Err(Failure::Http(status));
-    }
-    let ct = content_type.trim().to_ascii_lowercase();
-    // The media type itself, parameters aside (`application/dns-message; charset=…` is fine,
-    // `application/dns-messagefoo` is not).
-    let media_type = ct.split(';').next().unwrap_or("").trim();
-    if media_type != "application/dns-message" {
-        return Err(Failure::NotDns(alloc::format!(
-            "{url} answered with content-type {ct:?}, not application/dns-message (is it a DoH endpoint?)"
-        )));
-    }
-    match wire::check_response(t.id, &t.question, body) {
-        Verdict::Accept(_) | Verdict::Truncated(_) => Ok(()),
-        Verdict::Reject(e) => Err(Failure::NotDns(alloc::format!("{url} {e}"))),
-    }
-}
-
-/// Whether a DoH server's refusal of a GET (`?dns=`) means "ask me with POST": RFC 8484 makes
-/// both methods mandatory, but some endpoints (corporate proxies, hand-rolled servers) only take
-/// POST and answer GET with 405, 400, 415 or 501; 414 says the URL was too long. Both DoH
-/// transports then retry the query with POST and keep using POST for that resolver.
-pub fn doh_wants_post(failure: &Failure) -> bool {
-    matches!(failure, Failure::Http(400 | 405 | 413 | 414 | 415 | 501))
 }
 
 /// Asking a resolver, with DNSSEC records (the questions that find the zone and its servers).
@@ -425,6 +382,15 @@ impl Check {
         true
     }
 
+    /// How long one attempt at `target` may take before the check times it out, ms. A transport
+    /// may bound its own wait a little above this (see [`super::doh::TRANSPORT_GRACE_MS`]).
+    pub fn attempt_timeout_ms(&self, target: Target) -> u64 {
+        match target {
+            Target::Resolver(_) => self.config.resolver_timeout_ms,
+            Target::Server(_) => self.config.server_timeout_ms,
+        }
+    }
+
     /// The next query to send, if any. Call until `None` after every event.
     pub fn poll_transmit(&mut self, now: u64) -> Option<Transmit> {
         self.start.get_or_insert(now);
@@ -448,10 +414,7 @@ impl Check {
         let id = self.next_id();
         let token = self.next_token;
         self.next_token += 1;
-        let timeout = match self.queries[i].target {
-            Target::Resolver(_) => self.config.resolver_timeout_ms,
-            Target::Server(_) => self.config.server_timeout_ms,
-        };
+        let timeout = self.attempt_timeout_ms(self.queries[i].target);
         let q = &mut self.queries[i];
         q.id = id;
         q.attempts += 1;
@@ -555,8 +518,9 @@ impl Check {
         verdict
     }
 
-    /// The transport failed for `token` (network error, HTTP error, not DNS). Time-outs are the
-    /// check's own business: transports never report them.
+    /// The transport failed for `token` (network error, HTTP error, not DNS, or its own time-out:
+    /// a transport gives up a little after the check's attempt time-out, so the check has usually
+    /// timed the attempt out already and this is a no-op).
     pub fn handle_failure(&mut self, token: u32, failure: Failure, now: u64) {
         let Some(i) = self.tokens.remove(&token) else {
             return;

@@ -390,6 +390,29 @@ impl DnsReport {
         })
     }
 
+    /// What the check could not see, when its transport could not ask chosen servers (DoH).
+    pub fn scope_note(&self) -> Option<String> {
+        (!self.direct).then(|| {
+            format!(
+                "Only the resolvers' view: this transport cannot ask a chosen name server. For the per-server view run: cf503 dns {}",
+                self.origin.trim_end_matches('.')
+            )
+        })
+    }
+
+    /// One sentence on whether the name is served by CloudFront, as far as DNS can tell.
+    pub fn alias_summary(&self) -> String {
+        let name = self.origin.trim_end_matches('.');
+        match self.cloudfront_alias() {
+            Some(alias) => {
+                format!("{name} is an alias of {alias}: this site is served by CloudFront.")
+            }
+            None => format!(
+                "{name} is not a CNAME of a cloudfront.net name (an alias record would not show here)."
+            ),
+        }
+    }
+
     /// Builds the report of a finished (or deadline-cut) check.
     pub fn from_check(c: &Check) -> Self {
         let origin = c.origin.clone();

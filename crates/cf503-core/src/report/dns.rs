@@ -130,11 +130,8 @@ pub fn dns_text(r: &DnsReport) -> String {
             }
         }
     }
-    if !r.direct {
-        let _ = writeln!(
-            o,
-            "\n(This transport cannot ask a chosen name server; only the resolver's view is shown.)"
-        );
+    if let Some(note) = r.scope_note() {
+        let _ = writeln!(o, "\n({note})");
     }
     let _ = writeln!(o, "\nFindings:");
     for f in &r.findings {
@@ -184,6 +181,8 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
         "parent": r.parent,
         "cname_chain": r.cname_chain.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "cloudfront_alias": r.cloudfront_alias(),
+        "alias_summary": r.alias_summary(),
+        "scope_note": r.scope_note(),
         "addresses": r.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "direct": r.direct,
         "findings": r.findings.iter().map(|f| json!({
