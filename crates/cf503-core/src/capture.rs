@@ -48,6 +48,51 @@ pub struct BrowserCapture {
     pub refetch_error: Option<String>,
     /// The original response, captured by watch mode.
     pub passive: Option<CapturedResponse>,
+    /// What watch mode stored for the tab ([`keep`]): it stands for `passive` when it is this
+    /// page's (its redacted URL is the tab URL redacted), and is ignored otherwise.
+    pub stored: Option<StoredCapture>,
+}
+
+/// What watch mode stores for a tab: a failing CloudFront response, URL and headers redacted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StoredCapture {
+    /// The URL, redacted (a signed URL's signature never reaches storage).
+    pub url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Header pairs, redacted.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub headers: Vec<(String, String)>,
+}
+
+/// What watch mode may store of this navigation ([`keepable`], with the URL redacted), or `None`.
+pub fn keep(url: &str, status: u16, headers: &[(String, String)]) -> Option<StoredCapture> {
+    keepable(status, headers).map(|kept| StoredCapture {
+        url: crate::redact::url(url).into_owned(),
+        status: kept.status,
+        headers: kept.headers,
+    })
+}
+
+impl BrowserCapture {
+    /// The watch-mode capture that describes this page: `passive`, or `stored` when its URL is
+    /// the tab's (both redacted by the same policy, so like is compared with like).
+    /// Whether the diagnosis rests on watch mode's capture of the original response (rather
+    /// than on what was read at the click).
+    pub fn uses_watch_mode(&self) -> bool {
+        self.original().is_some()
+    }
+
+    fn original(&self) -> Option<(u16, &[(String, String)])> {
+        if let Some(p) = &self.passive {
+            return Some((p.status, &p.headers));
+        }
+        let stored = self.stored.as_ref()?;
+        let url = self.url.as_deref()?;
+        (crate::redact::url(url) == stored.url.as_str())
+            .then_some((stored.status, stored.headers.as_slice()))
+    }
 }
 
 /// Whether watch mode may keep this response: failing (5xx, or a 4xx CloudFront generated) and
@@ -103,11 +148,11 @@ pub fn resolve(c: &BrowserCapture) -> Result<(Observation, Vec<Note>), CaptureEr
     let url = c.url.as_deref();
     let text = c.page_text.as_deref();
     let refetch_failing = c.refetch.as_ref().filter(|r| r.status >= 400);
-    let obs = if let Some(p) = &c.passive {
+    let obs = if let Some((status, headers)) = c.original() {
         if let Some(r) = &c.refetch {
-            notes.push(refetch_note(p.status, r.status));
+            notes.push(refetch_note(status, r.status));
         }
-        observation(url, p.status, &p.headers, text)
+        observation(url, status, headers, text)
     } else if let Some(r) = refetch_failing {
         let status = c
             .navigation_status
@@ -299,6 +344,32 @@ mod tests {
         let d = diagnose_capture(&c, None).unwrap();
         assert_eq!(d.top().cause.as_str(), "lambda_edge_execution");
         assert!(d.notes.iter().any(|n| n.id == "refetch_recovered"));
+    }
+
+    /// Watch mode's stored capture counts only for the page it was stored for: the decision the
+    /// popup used to make by comparing URLs itself.
+    #[test]
+    fn a_stored_capture_applies_only_to_its_own_page() {
+        let url = "https://d.example/a?X-Amz-Signature=abc&Expires=1";
+        let stored = keep(url, 503, &cf_headers()).expect("a failing CloudFront response is kept");
+        assert!(!stored.url.contains("abc"), "{}", stored.url);
+        let capture = |tab: &str| BrowserCapture {
+            url: Some(tab.into()),
+            navigation_status: Some(503),
+            refetch: Some(CapturedResponse {
+                status: 200,
+                headers: Vec::new(),
+            }),
+            stored: Some(stored.clone()),
+            ..BrowserCapture::default()
+        };
+        let (obs, _) = resolve(&capture(url)).unwrap();
+        assert!(!obs.headers().is_empty(), "the stored headers were used");
+        assert!(capture(url).uses_watch_mode());
+        let (obs, _) = resolve(&capture("https://d.example/other")).unwrap();
+        assert!(obs.headers().is_empty(), "another page's capture was used");
+        assert!(!capture("https://d.example/other").uses_watch_mode());
+        assert_eq!(keep(url, 200, &cf_headers()), None);
     }
 
     #[test]

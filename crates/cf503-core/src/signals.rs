@@ -195,6 +195,28 @@ pub enum OriginKind {
 }
 
 impl OriginKind {
+    /// Every kind, in catalogue order.
+    pub const ALL: [OriginKind; 13] = [
+        OriginKind::S3,
+        OriginKind::ApplicationLoadBalancer,
+        OriginKind::ClassicLoadBalancer,
+        OriginKind::ApiGateway,
+        OriginKind::LambdaFunctionUrl,
+        OriginKind::Heroku,
+        OriginKind::Nginx,
+        OriginKind::Apache,
+        OriginKind::Iis,
+        OriginKind::Envoy,
+        OriginKind::Haproxy,
+        OriginKind::Varnish,
+        OriginKind::Other,
+    ];
+
+    /// The kind with this machine name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// Stable machine name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -992,12 +1014,6 @@ impl<'a> Signals<'a> {
             .map(|(p, _)| *p);
         let server_lower = server.map(str::to_ascii_lowercase).unwrap_or_default();
         let other_cdn = other_cdn(obs, &server_lower, page);
-        // Another CDN's own page (its heading words, its footer) says nothing about an origin.
-        let origin_phrase = if error_page || cf_phrase.is_some() || other_cdn.is_some() {
-            None
-        } else {
-            origin_phrase_in(page, &json_page)
-        };
         let xml_source = if body.is_empty() {
             obs.page_text().unwrap_or("")
         } else {
@@ -1010,6 +1026,15 @@ impl<'a> Signals<'a> {
             code: xml_code.map(String::from),
             message: xml_element(xml_source, "Message").map(String::from),
         });
+        // Another CDN's own page (its heading words, its footer) says nothing about an origin;
+        // nor does the CloudFront API's error document, whose codes S3 shares (a browser shows
+        // that XML as page text).
+        let origin_phrase =
+            if error_page || cf_phrase.is_some() || other_cdn.is_some() || api_error.is_some() {
+                None
+            } else {
+                origin_phrase_in(page, &json_page)
+            };
         let origin_phrase = origin_phrase.or(match xml_code {
             Some("SlowDown") if api_error.is_none() => Some(OriginPhrase::S3SlowDown),
             Some("ServiceUnavailable") if api_error.is_none() => {

@@ -301,12 +301,20 @@ fn shared_links_reproduce_every_verdict_without_secrets() {
             assert!(!fragment.contains(leak), "{name}: {leak} in {fragment}");
         }
         assert!(!fragment.contains("http"), "{name}: {fragment}");
-        let again = diagnose(&cf503_core::share::observation(&fragment).unwrap());
+        let again = cf503_core::share::diagnose(&fragment).unwrap();
         if again.top().cause != d.top().cause {
             failures.push(format!(
                 "{name}: {} -> {} via {fragment}",
                 d.top().cause.as_str(),
                 again.top().cause.as_str()
+            ));
+        }
+        // The origin kind travels as itself, so the origin-specific next steps come back too
+        // (steps naming the request id or the Server value do not: a link carries neither).
+        if again.summary.origin_kind != d.summary.origin_kind {
+            failures.push(format!(
+                "{name}: origin {:?} -> {:?} via {fragment}",
+                d.summary.origin_kind, again.summary.origin_kind
             ));
         }
     }
