@@ -8,7 +8,7 @@
 // keeps no state of its own (storage.session survives restarts) and registers its listeners
 // synchronously at start (MV3 wakes it only for listeners registered then). The wasm glue is
 // imported statically: import() is not allowed in a service worker.
-import init, { keepable_response, redact_url } from './pkg/cf503_wasm.js';
+import init, { keepable_capture } from './pkg/cf503_wasm.js';
 import { api, loadSettings } from './settings.js';
 
 let engine = null;
@@ -38,20 +38,14 @@ async function record(details) {
   if (!settings.watch) return;
   await loadEngine();
   const headers = (details.responseHeaders ?? []).map((h) => [h.name, h.value ?? '']);
-  const kept = keepable_response(details.statusCode, headers);
+  // The engine decides what may be kept, and redacts URL and headers: a signed URL's signature
+  // never reaches storage.
+  const kept = keepable_capture(details.url, details.statusCode, headers);
   if (!kept) {
     await forget(details.tabId);
     return;
   }
-  await api.storage.session.set({
-    [tabKey(details.tabId)]: {
-      // Redacted like the headers: a signed URL's signature never reaches storage.
-      url: redact_url(details.url),
-      status: kept.status,
-      headers: kept.headers,
-      time: Date.now(),
-    },
-  });
+  await api.storage.session.set({ [tabKey(details.tabId)]: { ...kept, time: Date.now() } });
   await api.action.setBadgeBackgroundColor({ tabId: details.tabId, color: '#b24a00' });
   await api.action.setBadgeText({ tabId: details.tabId, text: String(kept.status) });
 }

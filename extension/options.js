@@ -1,14 +1,22 @@
 // Options: resolvers, DNS checks on/off, watch mode on/off, kept in storage.local `settings`.
 // Turning watch mode on asks for its optional permissions (on the user's click); turning it off
 // gives them back and forgets what was kept.
-import { api, loadSettings, saveSettings, isDohUrl, WATCH_PERMISSIONS } from './settings.js';
+import init from './pkg/cf503_wasm.js';
+import { api, loadSettings, saveSettings, WATCH_PERMISSIONS } from './settings.js';
+import { parseResolverText, resolversOrDefault } from './resolvers.js';
 
 const $ = (id) => document.getElementById(id);
-let settings = await loadSettings();
+// The engine checks resolver URLs exactly as the DNS checks will (resolvers.js).
+const [settings] = await Promise.all([loadSettings(), init()]);
 
 async function show() {
   $('dns-checks').checked = settings.dnsChecks;
-  $('resolvers-input').value = settings.resolvers.join('\n');
+  try {
+    $('resolvers-input').value = resolversOrDefault(settings.resolvers).join('\n');
+  } catch (e) {
+    $('resolvers-input').value = settings.resolvers.join('\n');
+    fail(String(e.message ?? e));
+  }
   $('watch').checked = settings.watch;
   const granted = await api.permissions.contains(WATCH_PERMISSIONS);
   $('watch-status').textContent = settings.watch
@@ -34,11 +42,11 @@ $('dns-checks').addEventListener('change', () => {
 });
 
 $('resolvers-input').addEventListener('change', () => {
-  const list = $('resolvers-input').value.split('\n').map((s) => s.trim()).filter(Boolean);
-  const bad = list.find((u) => !isDohUrl(u));
-  if (bad) return fail(`not a DoH URL: ${bad} (expected https://host/dns-query)`);
-  if (!list.length) return fail('give at least one resolver, or turn DNS checks off');
-  settings.resolvers = list;
+  try {
+    settings.resolvers = parseResolverText($('resolvers-input').value);
+  } catch (e) {
+    return fail(String(e.message ?? e));
+  }
   save();
 });
 

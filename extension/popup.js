@@ -1,62 +1,35 @@
 // The popup: reads the failing tab (activeTab, granted by the click), hands what it read to the
 // engine and shows the web page's report view. Every decision comes from cf503-core: which of
 // the page's answers to believe, the cause, the DNS findings.
-import init, { diagnose_capture, check_dns, check_alias, redact_url } from './pkg/cf503_wasm.js';
+import init, { diagnose_capture } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
-import { api, loadSettings, rememberedOrigin, rememberOrigin } from './settings.js';
+import { loadSettings, rememberedOrigin, rememberOrigin } from './settings.js';
+import { resolversOrDefault } from './resolvers.js';
 
+performance.mark('cf503:script');
 const $ = (id) => document.getElementById(id);
-const engine = init();
-const PAGE_TEXT_LIMIT = 64 * 1024; // the core keeps no more (capture::PAGE_TEXT_LIMIT)
-const REFETCH_TIMEOUT_MS = 5000;
-const DOH_ATTEMPT_MS = 4000;
+// popup-start.js began reading the tab and fetching the engine before this module loaded; the
+// engine compiles while the tab is read. The DNS machinery (cf503_dns) is a module of its own,
+// fetched only when DNS checks are on, beside the first verdict.
+const start = globalThis.cf503Start;
+const engine = init({ module_or_path: start.engine }).then(() => performance.mark('cf503:engine-ready'));
+let dnsEngine = null;
+const loadDnsEngine = () => (dnsEngine ??= import('./pkg/cf503_dns.js').then(async (m) => { await m.default(); return m; }));
 
 let capture = null;
 let last = null;
 let settings = null;
 let viewerHost = '';
 
-// Runs in the tab (scripting.executeScript): serialised, so it may use nothing from outside.
-// The navigation's status, the visible text, and the same URL fetched again now, same-origin
-// and uncached, for the response headers (all but Set-Cookie) and whether the error persists.
-async function readTab(textLimit, timeoutMs) {
-  const nav = performance.getEntriesByType('navigation')[0];
-  const out = {
-    url: location.href,
-    navigation_status: nav && nav.responseStatus ? nav.responseStatus : null,
-    page_text: (document.body ? document.body.innerText : '').slice(0, textLimit),
-  };
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  try {
-    const r = await fetch(location.href, { cache: 'no-store', credentials: 'same-origin', signal: abort.signal });
-    out.refetch = { status: r.status, headers: [...r.headers] };
-    if (r.body) r.body.cancel().catch(() => {});
-  } catch (e) {
-    out.refetch_error = abort.signal.aborted ? `no answer in ${timeoutMs / 1000} s` : String((e && e.message) || e);
-  } finally {
-    clearTimeout(timer);
-  }
-  return out;
-}
-
 function showError(message) {
   $('error').textContent = message;
   $('error').hidden = false;
 }
 
-async function targetTab() {
-  // ?tab=ID: the popup opened as a page for a given tab (keyboard users, tests).
-  const id = Number(new URLSearchParams(location.search).get('tab'));
-  if (Number.isInteger(id) && id > 0) return api.tabs.get(id);
-  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
-  return tab;
-}
-
 async function main() {
   const verdict = $('verdict');
   let tab;
-  [settings, tab] = await Promise.all([loadSettings(), targetTab()]);
+  [settings, tab] = await Promise.all([loadSettings(), start.tab]);
   let url;
   try {
     url = new URL(tab?.url ?? '');
@@ -67,22 +40,20 @@ async function main() {
     throw new Error('This tab is not a web page. Open the page that shows the CloudFront error and click cf503 again.');
   }
   viewerHost = url.hostname;
-  // Reading the tab (a script in it, a re-fetch) is the slowest step: start it first.
-  const reading = readCapture(tab);
+  if (settings.dnsChecks) loadDnsEngine().catch(() => {}); // errors surface when it is awaited
   const origin = await rememberedOrigin(viewerHost);
   $('origin-input').value = origin;
   await engine;
   // The DNS checks need nothing from the tab: they start now, beside reading it.
   const dns = settings.dnsChecks ? startDns(origin) : null;
-  capture = await reading;
-  // The stored capture applies when it is this page's: its URL is redacted, compare like with like.
-  const stored = capture.stored;
-  delete capture.stored;
-  if (stored && stored.url === redact_url(tab.url)) capture.passive = { status: stored.status, headers: stored.headers };
-  $('status').textContent = capture.passive ? 'Captured by watch mode' : 'Read at the click';
+  capture = await start.capture;
   last = diagnose_capture(capture);
+  // Which answer the engine believed: watch mode's capture, or what was read at the click.
+  $('status').textContent = last.read === 'watch_mode' ? 'Captured by watch mode' : 'Read at the click';
   $('result').hidden = false;
   renderReport(verdict, $('report'), last.report);
+  // The figures of `just bench`: from the popup's start to the first verdict in the DOM.
+  performance.mark('cf503:verdict');
   if (!settings.dnsChecks) {
     $('dns-off').hidden = false;
     $('dns-run').disabled = true;
@@ -93,35 +64,21 @@ async function main() {
   verdict.dataset.state = 'done';
 }
 
-async function readCapture(tab) {
-  const stored = await api.storage.session.get(`tab:${tab.id}`).catch(() => ({}));
-  const passive = stored[`tab:${tab.id}`];
-  const c = { url: tab.url };
-  // Compared with the tab's URL once the engine is up (the stored URL is redacted).
-  if (passive) c.stored = passive;
-  try {
-    const [injection] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] });
-    Object.assign(c, injection?.result ?? {});
-  } catch (e) {
-    // A page the extension may not read (browser pages, the web store, no click): say what is
-    // missing; a watch-mode capture may still be enough.
-    c.refetch_error = `the page could not be read (${e.message ?? e})`;
-  }
-  return c;
-}
-
 // DNS checks over DoH: the origin's (when known) and the viewer host's, whose CNAME chain
 // says whether the site is on CloudFront. Only when DNS checks are on. Answers fill in the DNS
 // section as they arrive; the verdict is redone with them at the end.
 function startDns(origin) {
+  performance.mark('cf503:dns-start');
   const dnsSection = () => $('dns') ?? $('report').appendChild(Object.assign(document.createElement('section'), { id: 'dns', className: 'dns' }));
+  const started = loadDnsEngine().then((m) => ({ m, resolvers: resolversOrDefault(settings.resolvers) }));
   // An address has no CNAME chain to look at (URL hosts: dotted IPv4 or bracketed IPv6).
   const isAddress = /^[\d.]+$/.test(viewerHost) || viewerHost.startsWith('[');
-  const viewer = isAddress ? Promise.resolve() : check_alias(viewerHost, settings.resolvers, DOH_ATTEMPT_MS)
+  const viewer = isAddress ? Promise.resolve() : started
+    .then(({ m, resolvers }) => m.check_alias(viewerHost, resolvers))
     .then((v) => showViewer(v.json()))
     .catch((e) => showViewer(null, e));
   const check = origin
-    ? check_dns(origin, settings.resolvers, DOH_ATTEMPT_MS, (partial) => renderDns(dnsSection(), partial))
+    ? started.then(({ m, resolvers }) => m.check_dns(origin, resolvers, (partial) => renderDns(dnsSection(), partial)))
     : Promise.resolve(null);
   return { viewer, check };
 }
@@ -130,8 +87,9 @@ async function finishDns({ viewer, check }) {
   try {
     const dns = await check;
     if (dns) {
-      last = diagnose_capture(capture, dns);
+      last = (await loadDnsEngine()).diagnose_capture_with_dns(capture, dns);
       renderReport($('verdict'), $('report'), last.report);
+      performance.mark('cf503:dns-done');
     }
   } catch (e) {
     showError(`DNS checks: ${e.message ?? e}`);
@@ -139,12 +97,11 @@ async function finishDns({ viewer, check }) {
   await viewer;
 }
 
+// The sentence is the core's (`alias_summary` of the viewer host's DNS report).
 function showViewer(report, error) {
   const p = $('viewer-dns');
   p.hidden = false;
-  if (!report) p.textContent = `Could not look up ${viewerHost}: ${error?.message ?? error}`;
-  else if (report.cloudfront_alias) p.textContent = `${viewerHost} is an alias of ${report.cloudfront_alias}: this site is served by CloudFront.`;
-  else p.textContent = `${viewerHost} is not a CNAME of a cloudfront.net name (an alias record would not show here).`;
+  p.textContent = report ? report.alias_summary : `Could not look up ${viewerHost}: ${error?.message ?? error}`;
   p.dataset.cloudfront = report?.cloudfront_alias ? 'yes' : 'unknown';
 }
 

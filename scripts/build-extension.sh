@@ -22,10 +22,10 @@ mkdir -p "$out"
 assemble() { # $1 = build name, $2 = variant for the manifest
     local dir="$out/$1"
     mkdir -p "$dir/pkg" "$dir/icons"
-    cp extension/{background.js,settings.js,popup.html,popup.js,popup.css,options.html,options.js} "$dir/"
+    cp extension/{background.js,settings.js,popup.html,popup-start.js,popup.js,popup.css,options.html,options.js} "$dir/"
     cp extension/icons/*.png "$dir/icons/"
-    cp www/report-view.js www/style.css "$dir/"
-    cp www/pkg/cf503_wasm.js www/pkg/cf503_wasm_bg.wasm "$dir/pkg/"
+    cp www/report-view.js www/resolvers.js www/style.css "$dir/"
+    cp www/pkg/cf503_wasm.js www/pkg/cf503_wasm_bg.wasm www/pkg/cf503_dns.js www/pkg/cf503_dns_bg.wasm "$dir/pkg/"
     python3 - "$dir/manifest.json" "$2" <<'PY'
 import json, sys
 path, variant = sys.argv[1], sys.argv[2]

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Builds the wasm engine for the web page into www/pkg: the size-tuned wasm-release profile,
-# then wasm-bindgen (--target web) without the name and producers sections.
+# then wasm-bindgen (--target web) without the name and producers sections. Two modules from
+# the one crate: cf503_wasm (what the first verdict needs) and cf503_dns (the same plus the DNS
+# checks over DoH, feature `dns`), which front ends load only when a DNS check runs.
 # Never --workspace: the CLI's std features would unify into the wasm build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -q -p cf503-wasm --target wasm32-unknown-unknown --profile wasm-release
 rm -rf www/pkg
-.tools/cargo/bin/wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-    --out-dir www/pkg target/wasm32-unknown-unknown/wasm-release/cf503_wasm.wasm
-wasm=$(stat -c %s www/pkg/cf503_wasm_bg.wasm)
-gz=$(gzip -9c www/pkg/cf503_wasm_bg.wasm | wc -c)
-js=$(gzip -9c www/pkg/cf503_wasm.js | wc -c)
-echo "build-web: www/pkg/cf503_wasm_bg.wasm ${wasm} bytes (${gz} gzip) + glue ${js} gzip"
+bindgen() { # $1 = out name
+    .tools/cargo/bin/wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+        --out-dir www/pkg --out-name "$1" target/wasm32-unknown-unknown/wasm-release/cf503_wasm.wasm
+    local wasm gz js
+    wasm=$(stat -c %s "www/pkg/$1_bg.wasm")
+    gz=$(gzip -9c "www/pkg/$1_bg.wasm" | wc -c)
+    js=$(gzip -9c "www/pkg/$1.js" | wc -c)
+    echo "build-web: www/pkg/$1_bg.wasm ${wasm} bytes (${gz} gzip) + glue ${js} gzip"
+}
+# Both builds write the same target file: each is bound before the next starts.
+cargo build -q -p cf503-wasm --target wasm32-unknown-unknown --profile wasm-release
+bindgen cf503_wasm
+cargo build -q -p cf503-wasm --features dns --target wasm32-unknown-unknown --profile wasm-release
+bindgen cf503_dns

@@ -1,16 +1,15 @@
 // The web page: wires the form to the wasm engine and the shared report view. Thin on purpose:
 // every decision comes from cf503-core.
-import init, { inspect, diagnose_input, diagnose_input_with_dns, diagnose_shared, check_dns, version } from './pkg/cf503_wasm.js';
+import init, { inspect, diagnose_input, diagnose_shared, version } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
-
-const DEFAULT_RESOLVERS = [
-  'https://cloudflare-dns.com/dns-query',
-  'https://dns.google/dns-query',
-  'https://dns.quad9.net/dns-query',
-];
+import { parseResolverText, resolversOrDefault } from './resolvers.js';
 
 const $ = (id) => document.getElementById(id);
+// The engine for the verdict loads at once; the DNS machinery (cf503_dns, a larger module) only
+// when a DNS check is about to run.
 const ready = init();
+let dnsEngine = null;
+const loadDnsEngine = () => (dnsEngine ??= import('./pkg/cf503_dns.js').then(async (m) => { await m.default(); return m; }));
 let harText = null;
 let last = null;
 
@@ -18,9 +17,8 @@ let last = null;
 // list the user saved here, then the defaults.
 const params = new URLSearchParams(location.search);
 const saved = (() => { try { return JSON.parse(localStorage.getItem('cf503.resolvers') ?? 'null'); } catch { return null; } })();
-const own = Array.isArray(saved) && saved.length ? saved : DEFAULT_RESOLVERS;
 const fromLink = params.getAll('doh');
-$('resolvers-input').value = (fromLink.length ? fromLink : own).join('\n');
+let own = [];
 // A link must not silently choose where the origin name goes: say so, and ask first.
 let resolversConfirmed = fromLink.length === 0;
 if (fromLink.length) {
@@ -28,6 +26,14 @@ if (fromLink.length) {
   $('doh-link-notice').hidden = false;
   $('settings').open = true;
 }
+ready.then(() => {
+  try {
+    own = resolversOrDefault(saved);
+  } catch (e) {
+    showError(`Saved resolvers: ${e.message ?? e}`);
+  }
+  $('resolvers-input').value = (fromLink.length ? fromLink : own).join('\n');
+});
 const settle = (useLink) => {
   if (!useLink) $('resolvers-input').value = own.join('\n');
   resolversConfirmed = true;
@@ -36,12 +42,7 @@ const settle = (useLink) => {
 $('doh-link-accept').addEventListener('click', () => settle(true));
 $('doh-link-reject').addEventListener('click', () => settle(false));
 
-function resolvers() {
-  const list = $('resolvers-input').value.split('\n').map((s) => s.trim()).filter(Boolean);
-  const bad = list.find((u) => { try { return !/^https?:$/.test(new URL(u).protocol); } catch { return true; } });
-  if (bad) throw new Error(`not a DoH URL: ${bad}`);
-  return list;
-}
+const resolvers = () => parseResolverText($('resolvers-input').value);
 
 $('resolvers-input').addEventListener('change', () => {
   try {
@@ -110,7 +111,9 @@ $('form').addEventListener('submit', async (event) => {
     showError('DNS checks not run: this link chose the resolvers; accept them or use yours (above) before the origin name is sent anywhere.');
   } else if (origin && $('dns-checks').checked) {
     try {
-      const dns = await check_dns(origin, resolvers(), 4000, (partial) => renderDns($('dns'), partial));
+      const list = resolvers();
+      const { check_dns, diagnose_input_with_dns } = await loadDnsEngine();
+      const dns = await check_dns(origin, list, (partial) => renderDns($('dns'), partial));
       last = diagnose_input_with_dns(input, entry, dns);
       renderReport(verdict, $('report'), last.report);
       updatePermalink(last);

@@ -131,5 +131,5 @@ export function renderDns(section, dns) {
     }
     section.append(table);
   }
-  if (!dns.direct) section.append(el('p', { class: 'hint' }, 'A browser cannot ask a chosen name server; this is what the resolvers say. For the per-server view run: cf503 dns ' + dns.origin.replace(/\.$/, '')));
+  if (dns.scope_note) section.append(el('p', { class: 'hint' }, dns.scope_note));
 }

@@ -28,6 +28,8 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', hea
 const page = await browser.newPage();
 await page.goto(`${base}?doh=${encodeURIComponent(delayedDoh)}`);
 await page.waitForFunction(() => document.getElementById('version').textContent !== '');
+// The ?doh= link chose the resolver: accept it, as a user would (nothing is sent before).
+await page.click('#doh-link-accept');
 const text = await readFile(path.join(root, 'tests/fixtures/responses/lambda_edge_execution--serverless-next.http'), 'utf8');
 await page.fill('#response-input', text);
 await page.setChecked('#dns-checks', false);
@@ -54,9 +56,12 @@ for (let i = 0; i < 3; i++) dns.push(await timeToVerdict());
 dns.sort((a, b) => a - b);
 // The depth of this check's query graph, from its own report.
 const depth = await page.evaluate(async (doh) => {
-  const m = await import('./pkg/cf503_wasm.js');
-  return (await m.check_dns('www.example.test', [doh], 4000, null)).json().depth;
+  const m = await import('./pkg/cf503_dns.js');
+  await m.default();
+  return (await m.check_dns('www.example.test', [doh], null)).json().depth;
 }, delayedDoh);
+const failed = await page.evaluate(() => document.getElementById('error').hidden ? '' : document.getElementById('error').textContent);
+if (failed) throw new Error(`the DNS check did not run: ${failed}`);
 console.log(`with DNS checks over DoH, every answer delayed ${rtt} ms: best ${dns[0].toFixed(0)} ms (goal <= (depth ${depth} + 1) x RTT = ${(depth + 1) * rtt} ms)`);
 await browser.close();
 server.close();

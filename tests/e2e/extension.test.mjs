@@ -10,6 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import http from 'node:http';
 import { startCloudFront } from './support/cloudfront.mjs';
+import { DOM_VIEW, jsonView, cliReport } from './support/view.mjs';
 import { root, builds, DOH, VIEWER_HOST, launchWithExtension, inWorker, setStorage, clickIcon, tabIdOf } from './support/extension.mjs';
 
 let site;
@@ -72,14 +73,24 @@ test('every raw response fixture, replayed over HTTP, gets its cause from a clic
     await setStorage(ext, 'local', { settings: NO_DNS });
     const page = await ext.context.newPage();
     const wrong = [];
+    const differ = [];
     for (const name of names) {
       await page.goto(`${site.base}fail/${name}`);
       const popup = await clickIcon(ext, page);
       const got = await popup.evaluate("document.getElementById('verdict').dataset.cause ?? document.getElementById('error').textContent");
       if (got !== name.split('--')[0]) wrong.push(`${name}: ${got}`);
+      // The popup and `cf503 check` read the same live response: the same report, drawn alike.
+      const shown = await popup.evaluate(DOM_VIEW);
+      const cli = jsonView((await cliReport(['check', `${site.base}fail/${name}`])).view);
+      try {
+        assert.deepEqual(shown, cli);
+      } catch (e) {
+        differ.push(`${name}: ${e.message}`);
+      }
       await popup.close();
     }
     assert.deepEqual(wrong, []);
+    assert.deepEqual(differ, []);
   } finally {
     await ext.close();
   }

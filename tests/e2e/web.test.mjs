@@ -5,11 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { DOM_VIEW, jsonView, cliReport } from './support/view.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const www = path.join(root, 'www');
@@ -82,6 +83,24 @@ test('paste flows give the fixture\'s cause', async () => {
   // The Lambda@Edge verdict names the Region where its logs are.
   await diagnose(page, { text: await fixture('lambda_edge_execution--serverless-next.http') });
   assert.match(await page.textContent('#report'), /us-east-1 \(US East \(N\. Virginia\)\)/);
+  await page.close();
+});
+
+test('the page shows the headline, facts and next steps of the CLI\'s report, for every fixture', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const names = (await readdir(path.join(fixtures, 'responses'))).sort();
+  assert.ok(names.length >= 20);
+  let steps = 0;
+  for (const name of names) {
+    const text = await fixture(name);
+    await diagnose(page, { text });
+    const shown = await page.evaluate(DOM_VIEW);
+    const cli = jsonView((await cliReport(['explain', '-'], text)).view);
+    assert.deepEqual(shown, cli, name);
+    steps += cli.steps.length;
+  }
+  assert.ok(steps > names.length, `only ${steps} steps compared`);
   await page.close();
 });
 
@@ -232,6 +251,8 @@ test('resolvers chosen by a link are shown and asked about before the origin nam
 test('resolvers can be set on the page and are remembered', async () => {
   const page = await browser.newPage();
   await page.goto(base);
+  // The defaults are the engine's: filled in once it is up.
+  await page.waitForFunction(() => document.getElementById('resolvers-input').value !== '');
   const defaults = await page.inputValue('#resolvers-input');
   assert.match(defaults, /^https:\/\/cloudflare-dns\.com\/dns-query$/m);
   await page.click('#settings summary');

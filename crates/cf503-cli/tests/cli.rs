@@ -273,3 +273,52 @@ fn stderr_is_redacted_and_inert() {
     assert!(err.contains("pwned"), "the name is still shown: {err:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Text and JSON are drawn from one view: the text report shows the JSON's headline, every fact
+/// and every next step (parts joined, code and commands in back-ticks), in order.
+#[test]
+fn text_shows_the_json_view_for_every_fixture() {
+    let dir = fixtures().join("responses");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let file = path.to_str().unwrap();
+        let view = json(&cf503(&["explain", "--json", file], None))["view"].clone();
+        let out = cf503(&["explain", file], None);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), view["headline"].as_str(), "{name}");
+        let mut expected: Vec<String> = view["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f["label"].as_str().unwrap(),
+                    f["value"].as_str().unwrap()
+                )
+            })
+            .collect();
+        for (i, step) in view["steps"].as_array().unwrap().iter().enumerate() {
+            let drawn: String = step
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| match p["kind"].as_str().unwrap() {
+                    "code" | "command" => format!("`{}`", p["text"].as_str().unwrap()),
+                    _ => p["text"].as_str().unwrap().to_string(),
+                })
+                .collect();
+            expected.push(format!("  {}. {drawn}", i + 1));
+        }
+        // In order: each expected line appears after the previous one.
+        let mut rest = text.as_str();
+        for line in &expected {
+            let at = rest
+                .find(line.as_str())
+                .unwrap_or_else(|| panic!("{name}: {line:?} missing or out of order in\n{text}"));
+            rest = &rest[at + line.len()..];
+        }
+    }
+}

@@ -1,37 +1,21 @@
-//! cf503 in the browser: parse, diagnose, render and the DNS checks over DNS-over-HTTPS, for the
-//! web page (`www/`) and the extension. No decision is made here; everything comes from
-//! `cf503-core`. The only logic of its own is moving bytes: `fetch` with an abort per query.
+//! cf503 in the browser: parse, diagnose, render, for the web page (`www/`) and the extension;
+//! with the feature `dns`, also the DNS checks over DNS-over-HTTPS ([`dns`]). No decision is made
+//! here; everything comes from `cf503-core`. The only logic of its own is moving bytes.
+//!
+//! Two modules are built from this crate (scripts/build-web.sh): `cf503_wasm`, what the first
+//! verdict needs, and `cf503_dns`, the same plus the DNS machinery, loaded only when DNS checks
+//! run, so a click's verdict does not wait for code it does not use.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-use std::cell::Cell;
-
-use cf503_core::dns::{
-    Check, Config, DnsReport, Failure, Transmit, doh_get_url, doh_wants_post, judge_doh,
-};
 use cf503_core::parse::{Input, parse_input};
 use cf503_core::{Diagnosis, Observation, diagnose, report};
-use futures_util::stream::{FuturesUnordered, StreamExt};
 use wasm_bindgen::prelude::*;
 
-/// A finished DNS check, kept on the Rust side so it can join a diagnosis.
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct DnsResult {
-    report: DnsReport,
-}
+#[cfg(feature = "dns")]
+pub mod dns;
 
-#[wasm_bindgen]
-impl DnsResult {
-    /// The report as JSON (schema `cf503.dns_report`).
-    pub fn json(&self) -> Result<JsValue, JsError> {
-        to_js(&report::dns_json_value(&self.report))
-    }
-}
-
-fn to_js(v: &serde_json::Value) -> Result<JsValue, JsError> {
-    use serde::Serialize as _;
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+pub(crate) fn to_js(v: &serde_json::Value) -> Result<JsValue, JsError> {
+    to_js_value(v)
 }
 
 /// What the input is: `{kind: "response"}` or `{kind: "har", total, failing: [{index, url,
@@ -54,7 +38,7 @@ pub fn inspect(input: &str) -> Result<JsValue, JsError> {
     to_js(&v)
 }
 
-fn observation(input: &str, entry: Option<usize>) -> Result<Observation, JsError> {
+pub(crate) fn observation(input: &str, entry: Option<usize>) -> Result<Observation, JsError> {
     match parse_input(input.as_bytes()).map_err(|e| JsError::new(&e.to_string()))? {
         Input::Response(o) => Ok(o),
         Input::Har(h) => {
@@ -73,7 +57,7 @@ fn observation(input: &str, entry: Option<usize>) -> Result<Observation, JsError
     }
 }
 
-fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
+pub(crate) fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
     // No terminal text: no front end shows it, and it would cost its renderer in the module.
     to_js(&serde_json::json!({
         "report": report::json_value(d),
@@ -90,55 +74,76 @@ pub fn diagnose_input(input: &str, entry: Option<usize>) -> Result<JsValue, JsEr
     rendered(&diagnose(&observation(input, entry)?))
 }
 
-/// As [`diagnose_input`], with a DNS check of the origin joined in.
-#[wasm_bindgen]
-pub fn diagnose_input_with_dns(
-    input: &str,
-    entry: Option<usize>,
-    dns: &DnsResult,
-) -> Result<JsValue, JsError> {
-    rendered(&cf503_core::diagnose::diagnose_with_dns(
-        &observation(input, entry)?,
-        &dns.report,
-    ))
+pub(crate) fn capture_from(
+    capture: JsValue,
+) -> Result<cf503_core::capture::BrowserCapture, JsError> {
+    serde_wasm_bindgen::from_value(capture)
+        .map_err(|e| JsError::new(&format!("the capture is not in the expected shape: {e}")))
 }
 
 /// Diagnoses what the extension captured from a tab (`{url, navigation_status, page_text,
-/// refetch: {status, headers}, refetch_error, passive: {status, headers}}`, headers as
-/// `[name, value]` pairs), with a DNS check joined in when given. Returns `{report, markdown, share}`;
-/// throws when the tab is not failing or nothing could be read.
+/// refetch: {status, headers}, refetch_error, passive: {status, headers}, stored: {url, status,
+/// headers}}`, headers as `[name, value]` pairs; `stored` is what watch mode kept for the tab,
+/// used only when it is this page's). Returns `{report, markdown, share}`; throws when the tab is
+/// not failing or nothing could be read.
+/// The result has one more member, `read`: `"watch_mode"` when the verdict rests on watch
+/// mode's capture of the original response, `"click"` when on what was read at the click.
 #[wasm_bindgen]
-pub fn diagnose_capture(capture: JsValue, dns: Option<DnsResult>) -> Result<JsValue, JsError> {
-    let capture: cf503_core::capture::BrowserCapture = serde_wasm_bindgen::from_value(capture)
-        .map_err(|e| JsError::new(&format!("the capture is not in the expected shape: {e}")))?;
-    let d = cf503_core::capture::diagnose_capture(&capture, dns.as_ref().map(|d| &d.report))
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    rendered(&d)
+pub fn diagnose_capture(capture: JsValue) -> Result<JsValue, JsError> {
+    rendered_capture(&capture_from(capture)?, None)
 }
 
-/// What watch mode may store of this response: `{status, headers}` with the headers redacted,
-/// or `null` when it is not a failing CloudFront response (then nothing is stored). `headers`
-/// as `[name, value]` pairs.
+pub(crate) fn rendered_capture(
+    capture: &cf503_core::capture::BrowserCapture,
+    dns: Option<&cf503_core::dns::DnsReport>,
+) -> Result<JsValue, JsError> {
+    let d = cf503_core::capture::diagnose_capture(capture, dns)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let read = if capture.uses_watch_mode() {
+        "watch_mode"
+    } else {
+        "click"
+    };
+    to_js(&serde_json::json!({
+        "report": report::json_value(&d),
+        "markdown": report::markdown(&d),
+        "share": cf503_core::share::fragment(&d),
+        "read": read,
+    }))
+}
+
+/// What watch mode may store of this navigation: `{url, status, headers}`, URL and headers
+/// redacted, or `null` when it is not a failing CloudFront response (then nothing is stored).
+/// `headers` as `[name, value]` pairs.
 #[wasm_bindgen]
-pub fn keepable_response(status: u16, headers: JsValue) -> Result<JsValue, JsError> {
+pub fn keepable_capture(url: &str, status: u16, headers: JsValue) -> Result<JsValue, JsError> {
     let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers)
         .map_err(|e| JsError::new(&format!("headers must be [name, value] pairs: {e}")))?;
-    match cf503_core::capture::keepable(status, &headers) {
-        Some(kept) => {
-            use serde::Serialize as _;
-            kept.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                .map_err(|e| JsError::new(&e.to_string()))
-        }
+    match cf503_core::capture::keep(url, status, &headers) {
+        Some(kept) => to_js_value(&kept),
         None => Ok(JsValue::NULL),
     }
 }
 
-/// A URL with its secrets redacted by the core's policy (signed-URL parameters, tokens, session
-/// ids, user-info, nested URLs): what watch mode stores, and what a stored capture is compared
-/// with.
+fn to_js_value<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The DNS-over-HTTPS settings' defaults: `{resolvers: [url, …], max_resolvers}`.
 #[wasm_bindgen]
-pub fn redact_url(url: &str) -> String {
-    cf503_core::redact::url(url).into_owned()
+pub fn doh_defaults() -> Result<JsValue, JsError> {
+    to_js(&serde_json::json!({
+        "resolvers": cf503_core::dns::doh::DEFAULT_RESOLVERS,
+        "max_resolvers": cf503_core::dns::doh::MAX_RESOLVERS,
+    }))
+}
+
+/// Checks a list of resolver URLs (blank lines dropped) as every DNS check will: returns them
+/// trimmed, or throws with what is wrong and what to give instead.
+#[wasm_bindgen]
+pub fn check_resolvers(urls: Vec<String>) -> Result<Vec<String>, JsError> {
+    cf503_core::dns::doh::check_resolver_urls(&urls).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Diagnoses a shared link's fragment (`v=1&status=…`, with or without `#`). Returns
@@ -146,208 +151,6 @@ pub fn redact_url(url: &str) -> String {
 #[wasm_bindgen]
 pub fn diagnose_shared(fragment: &str) -> Result<JsValue, JsError> {
     rendered(&cf503_core::share::diagnose(fragment).map_err(|e| JsError::new(&e.to_string()))?)
-}
-
-/// How often a running DNS check reports progress, at most.
-const UPDATE_EVERY_MS: u64 = 100;
-
-thread_local! {
-    static SEED: Cell<u64> = const { Cell::new(0) };
-}
-
-fn seed() -> u64 {
-    // Message IDs only need to differ and be unguessable off-path; DoH runs over TLS anyway.
-    let a = (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
-    let b = (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
-    SEED.with(|s| {
-        let v = s.get().wrapping_add((a << 32) | b) | 1;
-        s.set(v);
-        v
-    })
-}
-
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
-
-/// Runs the core's DNS check of `origin` over DoH (RFC 8484 GET with `?dns=`, which needs no
-/// CORS preflight; POST for a resolver that refuses GET) against every resolver URL; all independent queries in flight at once, each
-/// aborted after `attempt_ms`. `on_update`, if given, is called with the partial report JSON as
-/// answers arrive (at most every 100 ms), so a page can fill in.
-#[wasm_bindgen]
-pub async fn check_dns(
-    origin: String,
-    resolvers: Vec<String>,
-    attempt_ms: Option<u32>,
-    on_update: Option<js_sys::Function>,
-) -> Result<DnsResult, JsError> {
-    run_check(origin, resolvers, attempt_ms, on_update, false).await
-}
-
-/// What the resolvers answer for `host` itself, in one round (no zone apex, no name servers):
-/// enough to see whether a viewer host is an alias of a `*.cloudfront.net` name (the report's
-/// `cloudfront_alias`).
-#[wasm_bindgen]
-pub async fn check_alias(
-    host: String,
-    resolvers: Vec<String>,
-    attempt_ms: Option<u32>,
-) -> Result<DnsResult, JsError> {
-    run_check(host, resolvers, attempt_ms, None, true).await
-}
-
-async fn run_check(
-    origin: String,
-    resolvers: Vec<String>,
-    attempt_ms: Option<u32>,
-    on_update: Option<js_sys::Function>,
-    resolver_view_only: bool,
-) -> Result<DnsResult, JsError> {
-    if resolvers.is_empty() {
-        return Err(JsError::new(
-            "no DNS-over-HTTPS resolver given: turn DNS checks off or add a resolver URL",
-        ));
-    }
-    let n = u8::try_from(resolvers.len().min(8)).unwrap_or(8);
-    let config = Config {
-        can_target_servers: false,
-        resolvers: n,
-        resolver_timeout_ms: u64::from(attempt_ms.unwrap_or(4000)),
-        resolver_view_only,
-        ..Config::default()
-    };
-    let cap = config.resolver_timeout_ms + 500;
-    let mut check = Check::new(&origin, config, seed())
-        .map_err(|e| JsError::new(&format!("{origin:?}: {e}")))?;
-    let mut last_update = 0u64;
-    // Per resolver: has it refused a GET? Then every later query to it goes by POST.
-    let post_only: Vec<Cell<bool>> = resolvers.iter().map(|_| Cell::new(false)).collect();
-    let mut inflight = FuturesUnordered::new();
-    loop {
-        while let Some(t) = check.poll_transmit(now_ms()) {
-            let resolver = match t.target {
-                cf503_core::dns::Target::Resolver(i) => resolvers
-                    .get(usize::from(i))
-                    .zip(post_only.get(usize::from(i))),
-                cf503_core::dns::Target::Server(_) => None,
-            };
-            inflight.push(async move {
-                let token = t.token;
-                let result = match resolver {
-                    Some((url, post)) => doh(url, &t, cap, post).await,
-                    None => Err(Failure::Network("DoH cannot reach a chosen server".into())),
-                };
-                (token, result)
-            });
-        }
-        if check.is_done() {
-            break;
-        }
-        let wait = check
-            .poll_timeout()
-            .map_or(100, |d| d.saturating_sub(now_ms()))
-            .min(60_000);
-        let sleep =
-            gloo_timers::future::TimeoutFuture::new(u32::try_from(wait).unwrap_or(u32::MAX));
-        futures_util::select_biased! {
-            done = inflight.select_next_some() => {
-                let (token, result) = done;
-                match result {
-                    Ok(bytes) => { check.handle_answer(token, &bytes, now_ms()); }
-                    Err(f) => check.handle_failure(token, f, now_ms()),
-                }
-                // Progress for the page, at most every UPDATE_EVERY_MS: building and drawing a
-                // partial report per answer kept the main thread from reading the next answers
-                // (a round of 9 answers took 75 ms instead of one RTT). The final report is the
-                // caller's to draw.
-                if let Some(cb) = &on_update
-                    && now_ms().saturating_sub(last_update) >= UPDATE_EVERY_MS
-                {
-                    last_update = now_ms();
-                    let partial = report::dns_json_value(&DnsReport::from_check(&check));
-                    if let Ok(v) = to_js(&partial) {
-                        let _ = cb.call1(&JsValue::NULL, &v);
-                    }
-                }
-            }
-            _ = futures_util::FutureExt::fuse(sleep) => {}
-        }
-        check.handle_timeout(now_ms());
-    }
-    Ok(DnsResult {
-        report: DnsReport::from_check(&check),
-    })
-}
-
-/// One DoH query: GET, or POST once the resolver has refused a GET (then remembered in
-/// `post_only`). Each exchange is aborted after `cap_ms`.
-async fn doh(
-    url: &str,
-    t: &Transmit,
-    cap_ms: u64,
-    post_only: &Cell<bool>,
-) -> Result<Vec<u8>, Failure> {
-    if !post_only.get() {
-        match exchange(url, t, cap_ms, Method::Get).await {
-            Err(f) if doh_wants_post(&f) => post_only.set(true),
-            other => return other,
-        }
-    }
-    exchange(url, t, cap_ms, Method::Post).await
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Method {
-    Get,
-    Post,
-}
-
-async fn exchange(
-    url: &str,
-    t: &Transmit,
-    cap_ms: u64,
-    method: Method,
-) -> Result<Vec<u8>, Failure> {
-    let controller = web_sys::AbortController::new()
-        .map_err(|_| Failure::Network("AbortController unavailable".into()))?;
-    let signal = controller.signal();
-    let request = match method {
-        Method::Get => gloo_net::http::Request::get(&doh_get_url(url, t))
-            .header("accept", "application/dns-message")
-            .abort_signal(Some(&signal))
-            .build(),
-        Method::Post => gloo_net::http::Request::post(url)
-            .header("accept", "application/dns-message")
-            .header("content-type", "application/dns-message")
-            .abort_signal(Some(&signal))
-            .body(js_sys::Uint8Array::from(t.bytes.as_slice())),
-    }
-    .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-    let fetch = async {
-        let resp = request
-            .send()
-            .await
-            .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-        let status = resp.status();
-        let content_type = resp.headers().get("content-type").unwrap_or_default();
-        let body = resp
-            .binary()
-            .await
-            .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
-        judge_doh(url, t, status, &content_type, &body)?;
-        Ok(body)
-    };
-    let timer = gloo_timers::future::TimeoutFuture::new(u32::try_from(cap_ms).unwrap_or(u32::MAX));
-    futures_util::pin_mut!(fetch);
-    let mut timer = futures_util::FutureExt::fuse(timer);
-    let mut fetch = futures_util::FutureExt::fuse(fetch);
-    futures_util::select_biased! {
-        r = fetch => r,
-        _ = timer => {
-            controller.abort();
-            Err(Failure::Timeout)
-        }
-    }
 }
 
 /// The engine's version, for the page footer and bug reports.

@@ -86,8 +86,17 @@ export async function clickIcon(ext, page, { timeoutMs = 20000 } = {}) {
   }
   // When the popup marked its final verdict, on the same wall clock as the click: no polling
   // latency in the figure.
-  const doneAt = await popup.evaluate("performance.timeOrigin + (performance.getEntriesByName('cf503:done')[0]?.startTime ?? NaN)");
-  popup.elapsedMs = doneAt - clickedAt;
+  const marks = await popup.evaluate(`(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    return { origin: performance.timeOrigin, verdict: at('cf503:verdict'), done: at('cf503:done'), dnsStart: at('cf503:dns-start'), dnsDone: at('cf503:dns-done'), engine: at('cf503:engine-ready'), read: at('cf503:tab-read'), script: at('cf503:script'), html: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN, interactive: performance.getEntriesByType('navigation')[0]?.domInteractive ?? NaN };
+  })()`);
+  popup.elapsedMs = marks.origin + marks.done - clickedAt;
+  // From the click to the first verdict in the DOM, and the same measured in the popup itself
+  // (from its navigation start, which the click's popup creation precedes).
+  popup.verdictMs = marks.origin + marks.verdict - clickedAt;
+  popup.inPopupVerdictMs = marks.verdict;
+  popup.dnsMs = marks.dnsDone - marks.dnsStart;
+  popup.marks = marks;
   popup.state = state;
   popup.close = () => ext.cdp.send('Target.closeTarget', { targetId: popup.targetId });
   return popup;

@@ -1,0 +1,191 @@
+//! The DNS checks over DNS-over-HTTPS (feature `dns`, module `cf503_dns`): the core's
+//! [`DohCheck`] decides resolvers, GET or POST, time-outs and fall-backs; this sends its HTTP
+//! requests with `fetch`, aborts each at the time the core gave it, and hands back what came.
+
+use std::cell::Cell;
+
+use cf503_core::dns::{Config, DnsReport, DohCheck, Failure, HttpReply, HttpRequest, Method};
+use cf503_core::report;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use wasm_bindgen::prelude::*;
+
+use crate::{capture_from, observation, rendered, to_js};
+
+/// A finished DNS check, kept on the Rust side so it can join a diagnosis.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct DnsResult {
+    report: DnsReport,
+}
+
+#[wasm_bindgen]
+impl DnsResult {
+    /// The report as JSON (schema `cf503.dns_report`).
+    pub fn json(&self) -> Result<JsValue, JsError> {
+        to_js(&report::dns_json_value(&self.report))
+    }
+}
+
+/// As `diagnose_input`, with a DNS check of the origin joined in.
+#[wasm_bindgen]
+pub fn diagnose_input_with_dns(
+    input: &str,
+    entry: Option<usize>,
+    dns: &DnsResult,
+) -> Result<JsValue, JsError> {
+    rendered(&cf503_core::diagnose::diagnose_with_dns(
+        &observation(input, entry)?,
+        &dns.report,
+    ))
+}
+
+/// As `diagnose_capture`, with a DNS check of the origin joined in.
+#[wasm_bindgen]
+pub fn diagnose_capture_with_dns(capture: JsValue, dns: &DnsResult) -> Result<JsValue, JsError> {
+    crate::rendered_capture(&capture_from(capture)?, Some(&dns.report))
+}
+
+/// How often a running DNS check reports progress, at most.
+const UPDATE_EVERY_MS: u64 = 100;
+
+thread_local! {
+    static SEED: Cell<u64> = const { Cell::new(0) };
+}
+
+fn seed() -> u64 {
+    // Message IDs only need to differ and be unguessable off-path; DoH runs over TLS anyway.
+    let a = (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
+    let b = (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
+    SEED.with(|s| {
+        let v = s.get().wrapping_add((a << 32) | b) | 1;
+        s.set(v);
+        v
+    })
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Runs the core's DNS check of `origin` through the DoH resolvers `resolvers` (checked as
+/// `check_resolvers` does), every independent query in flight at once. `on_update`, if given, is
+/// called with the partial report JSON as answers arrive (at most every 100 ms), so a page can
+/// fill in.
+#[wasm_bindgen]
+pub async fn check_dns(
+    origin: String,
+    resolvers: Vec<String>,
+    on_update: Option<js_sys::Function>,
+) -> Result<DnsResult, JsError> {
+    run_check(&origin, &resolvers, on_update, false).await
+}
+
+/// What the resolvers answer for `host` itself, in one round (no zone apex, no name servers):
+/// enough to see whether a viewer host is an alias of a `*.cloudfront.net` name (the report's
+/// `cloudfront_alias`).
+#[wasm_bindgen]
+pub async fn check_alias(host: String, resolvers: Vec<String>) -> Result<DnsResult, JsError> {
+    run_check(&host, &resolvers, None, true).await
+}
+
+async fn run_check(
+    origin: &str,
+    resolvers: &[String],
+    on_update: Option<js_sys::Function>,
+    resolver_view_only: bool,
+) -> Result<DnsResult, JsError> {
+    let config = Config {
+        resolver_view_only,
+        ..Config::default()
+    };
+    let mut check = DohCheck::new(origin, resolvers, config, seed())
+        .map_err(|e| JsError::new(&format!("{origin:?}: {e}")))?;
+    let mut last_update = 0u64;
+    let mut inflight = FuturesUnordered::new();
+    loop {
+        while let Some(request) = check.poll_request(now_ms()) {
+            inflight.push(async move { (request.token, exchange(&request).await) });
+        }
+        if check.is_done() {
+            break;
+        }
+        let wait = check
+            .poll_timeout()
+            .map_or(100, |d| d.saturating_sub(now_ms()))
+            .min(60_000);
+        let sleep =
+            gloo_timers::future::TimeoutFuture::new(u32::try_from(wait).unwrap_or(u32::MAX));
+        futures_util::select_biased! {
+            done = inflight.select_next_some() => {
+                let (token, reply) = done;
+                check.handle_reply(token, reply, now_ms());
+                // Progress for the page, at most every UPDATE_EVERY_MS: building and drawing a
+                // partial report per answer kept the main thread from reading the next answers
+                // (a round of 9 answers took 75 ms instead of one RTT). The final report is the
+                // caller's to draw.
+                if let Some(cb) = &on_update
+                    && now_ms().saturating_sub(last_update) >= UPDATE_EVERY_MS
+                {
+                    last_update = now_ms();
+                    if let Ok(v) = to_js(&report::dns_json_value(&check.report())) {
+                        let _ = cb.call1(&JsValue::NULL, &v);
+                    }
+                }
+            }
+            _ = futures_util::FutureExt::fuse(sleep) => {}
+        }
+        check.handle_timeout(now_ms());
+    }
+    Ok(DnsResult {
+        report: check.report(),
+    })
+}
+
+/// One HTTP exchange as the core asked for it, aborted after its `timeout_ms`.
+async fn exchange(r: &HttpRequest) -> Result<HttpReply, Failure> {
+    let url = r.url.as_str();
+    let controller = web_sys::AbortController::new()
+        .map_err(|_| Failure::Network("AbortController unavailable".into()))?;
+    let signal = controller.signal();
+    let request = match (r.method, r.content_type()) {
+        (Method::Post, Some(content_type)) => gloo_net::http::Request::post(url)
+            .header("accept", HttpRequest::ACCEPT)
+            .header("content-type", content_type)
+            .abort_signal(Some(&signal))
+            .body(js_sys::Uint8Array::from(r.body.as_slice())),
+        _ => gloo_net::http::Request::get(url)
+            .header("accept", HttpRequest::ACCEPT)
+            .abort_signal(Some(&signal))
+            .build(),
+    }
+    .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
+    let fetch = async {
+        let resp = request
+            .send()
+            .await
+            .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
+        let status = resp.status();
+        let content_type = resp.headers().get("content-type").unwrap_or_default();
+        let body = resp
+            .binary()
+            .await
+            .map_err(|e| Failure::Network(format!("{url}: {e}")))?;
+        Ok(HttpReply {
+            status,
+            content_type,
+            body,
+        })
+    };
+    let timer =
+        gloo_timers::future::TimeoutFuture::new(u32::try_from(r.timeout_ms).unwrap_or(u32::MAX));
+    futures_util::pin_mut!(fetch);
+    let mut timer = futures_util::FutureExt::fuse(timer);
+    let mut fetch = futures_util::FutureExt::fuse(fetch);
+    futures_util::select_biased! {
+        r = fetch => r,
+        _ = timer => {
+            controller.abort();
+            Err(Failure::Timeout)
+        }
+    }
+}
