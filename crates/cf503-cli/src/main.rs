@@ -425,7 +425,7 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
     let dns = match &args.origin {
         Some(origin) => {
             // A bad file should fail before any network traffic.
-            cf503_core::parse::parse_input(&bytes).map_err(|source| CliError::Input {
+            cf503_core::parse_input(&bytes).map_err(|source| CliError::Input {
                 name: name.clone(),
                 source,
             })?;

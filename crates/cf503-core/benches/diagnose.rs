@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use cf503_core::{analyze, parse::parse_input, report};
+use cf503_core::{analyze, parse_input, report};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const TYPICAL: &[u8] =

@@ -132,7 +132,7 @@ fn observation(
         obs.push_header(name, value);
     }
     if let Some(text) = page_text {
-        let end = crate::observation::floor_char_boundary(text, PAGE_TEXT_LIMIT);
+        let end = crate::text::floor_char_boundary(text, PAGE_TEXT_LIMIT);
         obs.set_page_text(&text[..end]);
     }
     obs

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! let input = b"HTTP/2 503\r\nserver: CloudFront\r\nx-cache: LambdaLimitExceeded from cloudfront\r\nx-amz-cf-pop: FRA56-P1\r\n\r\n";
-//! let cf503_core::parse::Input::Response(obs) = cf503_core::parse::parse_input(input).unwrap() else { panic!() };
+//! let cf503_core::parse::Input::Response(obs) = cf503_core::parse_input(input).unwrap() else { panic!() };
 //! let d = cf503_core::diagnose(&obs);
 //! assert_eq!(d.top().cause.as_str(), "lambda_edge_throttled");
 //! assert_eq!(d.summary.lambda_region, Some("eu-central-1"));
@@ -44,11 +44,19 @@ pub mod report;
 pub mod share;
 pub mod signals;
 pub mod sql;
+pub(crate) mod text;
 
 pub use causes::CauseId;
 pub use diagnose::{Diagnosis, Finding, diagnose};
 pub use observation::{Headers, Observation, Source};
-pub use parse::{Input, ParseError, parse_input};
+pub use parse::{Input, ParseError};
+
+/// Reads any supported input (see [`parse::parse_input_with`]); a HAR file keeps its failing
+/// entries: 5xx, and 4xx that CloudFront generated ([`signals::is_failing`]). Parsing and this
+/// policy meet here, so the parser applies no diagnosis policy of its own.
+pub fn parse_input(bytes: &[u8]) -> Result<Input, ParseError> {
+    parse::parse_input_with(bytes, signals::is_failing)
+}
 
 /// Parses any supported input and diagnoses it: one diagnosis for a response, one per failing
 /// entry for a HAR file.

@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 
 use crate::parse::html;
 use crate::redact;
+use crate::text::floor_char_boundary;
 
 /// Where an observation came from; shown in reports so a reader knows how much to trust it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -333,17 +334,4 @@ impl Observation {
         }
         out
     }
-}
-
-/// The largest index `<= max` that is a char boundary of `s` (stable stand-in for
-/// `str::floor_char_boundary`).
-pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if max >= s.len() {
-        return s.len();
-    }
-    let mut i = max;
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

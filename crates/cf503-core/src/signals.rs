@@ -1,8 +1,9 @@
 //! Typed facts extracted from an [`Observation`]: who generated the response, the edge result,
 //! the POP, the origin's kind, the error-page phrase, timings.
 //!
-//! Every literal matched here is documented in `../shared/reference/cloudfront-signals.md`
-//! (sections noted beside each table); `docs/sources.md` lists the sources.
+//! Every literal matched here is cited: the tables name their source ids (`OBS-PAGE`,
+//! `OBS-XCACHE`, `ORIGINS`, …), which `docs/sources.md` lists with the public pages they come
+//! from.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -774,7 +775,7 @@ fn status_in_page(page: &str) -> Option<u16> {
         "error", "service", "bad", "gateway", "internal", "backend", "origin", "unknown",
     ];
     const BEFORE: &[&str] = &["error", "code", "http", "status", "code:", "status:"];
-    let head = &page[..crate::observation::floor_char_boundary(page, 4096)];
+    let head = &page[..crate::text::floor_char_boundary(page, 4096)];
     let words: Vec<&str> = head.split(' ').collect();
     words.iter().enumerate().find_map(|(i, w)| {
         let w = w.trim_matches(|c: char| !c.is_ascii_digit());
@@ -985,7 +986,7 @@ impl<'a> Signals<'a> {
         let server_timing = h.get_all("server-timing").find_map(ServerTiming::parse);
 
         let page = obs.page_text().map(|t| {
-            let cut = crate::observation::floor_char_boundary(t, PHRASE_SCAN_LIMIT);
+            let cut = crate::text::floor_char_boundary(t, PHRASE_SCAN_LIMIT);
             normalise(&t[..cut])
         });
         let page = page.as_deref().unwrap_or("");

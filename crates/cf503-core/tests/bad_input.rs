@@ -2,7 +2,8 @@
 //! (Time is not asserted here: a hang shows up as a test that never ends, and the figures live
 //! in `just bench`.)
 
-use cf503_core::parse::{HarError, Input, ParseError, parse_input};
+use cf503_core::parse::{HarError, Input, ParseError};
+use cf503_core::parse_input;
 use cf503_core::{Analysis, analyze, report};
 
 // Also compiled to wasm and run in Node and Chromium, where plain `#[test]` is skipped silently.

@@ -3,7 +3,8 @@
 //! file name starts with the cause it must be diagnosed as: `<cause>--<what>.<ext>`.
 
 use cf503_core::diagnose::InputQuality;
-use cf503_core::parse::{Input, parse_input};
+use cf503_core::parse::Input;
+use cf503_core::parse_input;
 use cf503_core::signals::Through;
 use cf503_core::{Diagnosis, Observation, diagnose};
 

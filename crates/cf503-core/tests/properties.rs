@@ -5,7 +5,8 @@
 //! the deterministic tests beside it cover the same engine in Node and Chromium.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cf503_core::parse::{Input, html, parse_input};
+use cf503_core::parse::{Input, html};
+use cf503_core::parse_input;
 use cf503_core::{Analysis, analyze, diagnose, report};
 use proptest::prelude::*;
 

@@ -5,7 +5,8 @@
 //!
 //! The verdict must name the established cause first in at least 95 % of them.
 
-use cf503_core::parse::{Input, parse_input};
+use cf503_core::parse::Input;
+use cf503_core::parse_input;
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

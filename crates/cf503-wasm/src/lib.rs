@@ -7,7 +7,8 @@
 //! run, so a click's verdict does not wait for code it does not use.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-use cf503_core::parse::{Input, parse_input};
+use cf503_core::parse::Input;
+use cf503_core::parse_input;
 use cf503_core::{Diagnosis, Observation, diagnose, report};
 use wasm_bindgen::prelude::*;
 

@@ -118,6 +118,6 @@ pub(crate) fn shorten(v: &str) -> String {
     if v.len() <= VALUE_DISPLAY_LIMIT {
         return v.to_owned();
     }
-    let cut = crate::observation::floor_char_boundary(v, VALUE_DISPLAY_LIMIT);
+    let cut = crate::text::floor_char_boundary(v, VALUE_DISPLAY_LIMIT);
     format!("{}… ({} bytes)", &v[..cut], v.len())
 }

@@ -15,7 +15,6 @@ use serde_json::value::RawValue;
 use super::json_scan::{ScanError, Scanner, line_column};
 use super::{HarError, ParseError};
 use crate::observation::{Observation, Source};
-use crate::signals;
 
 /// One failing entry of a HAR file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,7 +40,7 @@ pub struct HarEntry {
 pub struct Har {
     /// Number of entries in `log.entries`.
     pub total_entries: usize,
-    /// Entries whose response failed (see [`signals::is_failing`]), in file order.
+    /// Entries whose response failed (as the caller's [`IsFailing`] judged), in file order.
     pub failing: Vec<HarEntry>,
     /// Failing entries that could not be read (a malformed header list, say), skipped so the
     /// rest of the file is still diagnosed: how many, and the first one's error.
@@ -106,15 +105,19 @@ struct Header<'a> {
 /// Bodies beyond this are not decoded (error pages are a few KB).
 const BODY_DECODE_LIMIT: usize = 2 * 1024 * 1024;
 
-/// Parses a HAR document.
-pub fn parse(input: &str) -> Result<Har, ParseError> {
+/// Which responses count as failures: the diagnosis's policy (`signals::is_failing`), handed
+/// in by the caller so that parsing applies none of its own.
+pub type IsFailing = fn(&Observation) -> bool;
+
+/// Parses a HAR document, keeping the entries `is_failing` accepts.
+pub fn parse(input: &str, is_failing: IsFailing) -> Result<Har, ParseError> {
     let bytes = input.as_bytes();
     let scanned = scan(bytes).map_err(|e| ParseError::Har(scan_error(bytes, &e)))?;
     let Some(entries) = scanned.entries else {
         return match (scanned.saw_log, scanned.saw_response) {
             (true, _) => Err(ParseError::Har(HarError::NoEntries)),
             // A single entry pasted on its own: small, so parse it whole.
-            (false, true) => parse_single(input),
+            (false, true) => parse_single(input, is_failing),
             (false, false) => Err(ParseError::Har(HarError::NotHar)),
         };
     };
@@ -145,7 +148,7 @@ pub fn parse(input: &str) -> Result<Har, ParseError> {
                     detail: alloc::format!("{e}"),
                 })
             })
-            .and_then(|entry| push_if_failing(&mut har, &mut groups, index, entry));
+            .and_then(|entry| push_if_failing(&mut har, &mut groups, index, entry, is_failing));
         if let Err(ParseError::Har(e)) = read {
             har.unreadable += 1;
             har.first_unreadable.get_or_insert(e);
@@ -206,7 +209,7 @@ fn repair_lone_surrogates(text: &str) -> Option<String> {
     })
 }
 
-fn parse_single(input: &str) -> Result<Har, ParseError> {
+fn parse_single(input: &str, is_failing: IsFailing) -> Result<Har, ParseError> {
     let repaired = repair_lone_surrogates(input);
     let input = repaired.as_deref().unwrap_or(input);
     let entry: Entry<'_> =
@@ -215,7 +218,7 @@ fn parse_single(input: &str) -> Result<Har, ParseError> {
         total_entries: 1,
         ..Har::default()
     };
-    push_if_failing(&mut har, &mut Groups::default(), 0, entry)?;
+    push_if_failing(&mut har, &mut Groups::default(), 0, entry, is_failing)?;
     Ok(har)
 }
 
@@ -284,6 +287,7 @@ fn push_if_failing(
     groups: &mut Groups,
     index: usize,
     entry: Entry<'_>,
+    is_failing: IsFailing,
 ) -> Result<(), ParseError> {
     let Some(response) = entry.response else {
         return Ok(());
@@ -295,7 +299,7 @@ fn push_if_failing(
         return Ok(());
     }
     let observation = observe(entry.request, response, status, index)?;
-    if !signals::is_failing(&observation) {
+    if !is_failing(&observation) {
         return Ok(());
     }
     let key = failure_key(&observation);
@@ -553,7 +557,7 @@ mod tests {
           {"startedDateTime":"2026-11-26T05:00:00Z","request":{"url":"https://x/ok"},"response":{"status":200,"headers":[],"content":{"text":"fine"}}},
           {"request":{"url":"https://x/a?Signature=s3cr3t"},"response":{"status":503,"statusText":"Service Unavailable","httpVersion":"http/2.0","headers":[{"name":"Server","value":"CloudFront"},{"name":":status","value":"503"}],"content":{"mimeType":"text/html","encoding":"base64","text":"PGgxPjUwMyBFUlJPUjwvaDE+"}}}
         ]}}"#;
-        let h = parse(har).unwrap();
+        let h = parse(har, crate::signals::is_failing).unwrap();
         assert_eq!(h.total_entries, 2);
         assert_eq!(h.failing.len(), 1);
         let e = &h.failing[0];
@@ -569,7 +573,10 @@ mod tests {
 
     #[test]
     fn truncated_har_is_reported_as_such() {
-        match parse(r#"{"log":{"entries":[{"response":{"status":503"#) {
+        match parse(
+            r#"{"log":{"entries":[{"response":{"status":503"#,
+            crate::signals::is_failing,
+        ) {
             Err(ParseError::Har(HarError::Truncated { line: 1, .. })) => {}
             other => panic!("{other:?}"),
         }
@@ -578,7 +585,7 @@ mod tests {
     #[test]
     fn a_single_entry_on_its_own() {
         let one = r#"{"startedDateTime":"2026-11-26T05:00:00Z","request":{"url":"https://x/"},"response":{"status":"503","headers":[{"name":"x-cache","value":"LambdaLimitExceeded from cloudfront"}]}}"#;
-        let h = parse(one).unwrap();
+        let h = parse(one, crate::signals::is_failing).unwrap();
         assert_eq!(h.total_entries, 1);
         assert_eq!(h.failing[0].observation.status(), Some(503));
         assert_eq!(
@@ -590,11 +597,11 @@ mod tests {
     #[test]
     fn json_that_is_not_har() {
         assert!(matches!(
-            parse(r#"{"hello": 1}"#),
+            parse(r#"{"hello": 1}"#, crate::signals::is_failing),
             Err(ParseError::Har(HarError::NotHar))
         ));
         assert!(matches!(
-            parse(r#"{"log": {}}"#),
+            parse(r#"{"log": {}}"#, crate::signals::is_failing),
             Err(ParseError::Har(HarError::NoEntries))
         ));
     }

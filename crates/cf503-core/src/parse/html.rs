@@ -20,7 +20,7 @@ const INLINE: &[&str] = &[
 /// Whether `body` looks like markup worth stripping.
 pub fn looks_like_markup(body: &str) -> bool {
     let head = body.trim_start();
-    let head = &head[..crate::observation::floor_char_boundary(head, 512)];
+    let head = &head[..crate::text::floor_char_boundary(head, 512)];
     let lower = head.to_ascii_lowercase();
     lower.starts_with('<')
         && (lower.contains("<html")

@@ -167,15 +167,16 @@ impl core::error::Error for ParseError {}
 impl core::error::Error for HarError {}
 
 /// Reads any supported input: a HAR file when it starts with `{` (other JSON is an error body),
-/// a raw response, a header block, or the text of an error page alone.
-pub fn parse_input(bytes: &[u8]) -> Result<Input, ParseError> {
+/// a raw response, a header block, or the text of an error page alone. A HAR file keeps the
+/// entries `is_failing` accepts (`cf503_core::parse_input` passes the diagnosis's own policy).
+pub fn parse_input_with(bytes: &[u8], is_failing: har::IsFailing) -> Result<Input, ParseError> {
     let text = to_text(bytes)?;
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if trimmed.is_empty() {
         return Err(ParseError::Empty);
     }
     if trimmed.starts_with('{') {
-        return match har::parse(trimmed) {
+        return match har::parse(trimmed, is_failing) {
             // JSON that is no HAR file may be an error body (API Gateway's `{"message": …}`).
             Err(ParseError::Har(HarError::NotHar)) if raw::looks_like_a_page(trimmed) => {
                 Ok(Input::Response(raw::page_only(trimmed)))

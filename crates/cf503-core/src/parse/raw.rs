@@ -7,7 +7,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::ParseError;
-use crate::observation::{Observation, Source, floor_char_boundary};
+use crate::observation::{Observation, Source};
+use crate::text::floor_char_boundary;
 
 /// One line of the input, without its line ending.
 struct Line<'a> {
