@@ -68,6 +68,7 @@ fmt:
 # The clippy passes of `just test`: native, the core with every feature, and the wasm builds
 lint: lint-native
     cargo clippy -p cf503-wasm --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -p cf503-wasm --features dns --target wasm32-unknown-unknown -- -D warnings
     cargo clippy -p cf503-core --target wasm32-unknown-unknown --no-default-features --features serde --lib --tests -- -D warnings
 
 lint-native:

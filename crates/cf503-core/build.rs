@@ -94,7 +94,7 @@ fn main() {
             p.country_code,
             p.lat,
             p.lon,
-            km.round() as u32
+            km_whole(km)
         )
         .unwrap();
     }
@@ -151,4 +151,10 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
         rows.push(fields);
     }
     rows
+}
+
+/// A distance in whole km (under 20,040 on Earth).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn km_whole(km: f64) -> u32 {
+    km.round() as u32
 }

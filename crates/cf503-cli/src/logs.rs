@@ -41,7 +41,7 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     let queue = Mutex::new(files.clone());
     let results = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
+        .map_or(2, std::num::NonZero::get)
         .min(files.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {

@@ -333,7 +333,8 @@ fn check_dns_over(
     let direct = matches!(endpoints, transport::Endpoints::Udp { .. });
     let mut report = run_check(domain, endpoints.clone(), deadline_ms)?;
     if direct && let Some(target) = report.cname_target_outside_zone() {
-        let left = deadline_ms.saturating_sub(started.elapsed().as_millis() as u64);
+        let left = deadline_ms
+            .saturating_sub(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         if left >= 1000 {
             report.join_cname_target(run_check(&target, endpoints, left)?);
         }

@@ -49,7 +49,7 @@ where
     let send = Arc::new(send);
     let (tx, rx) = mpsc::channel::<(u32, Result<S::Reply, Failure>)>();
     let start = Instant::now();
-    let now = || start.elapsed().as_millis() as u64;
+    let now = || u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     loop {
         while let Some(request) = session.poll_request(now()) {
             let token = S::token(&request);
@@ -154,6 +154,7 @@ fn tcp(addr: SocketAddr, t: &Transmit, deadline: Instant) -> Result<Vec<u8>, Fai
 
 /// One DoH exchange as the core asked for it. An HTTP status, content type and body are the
 /// core's to judge; only a time-out or a network error is decided here.
+#[allow(clippy::needless_pass_by_value)] // by value: the shape `drive` hands requests over in
 pub fn doh_exchange(request: HttpRequest) -> Result<HttpReply, Failure> {
     let url = request.url.as_str();
     let agent = ureq::Agent::config_builder()
@@ -268,7 +269,8 @@ mod tests {
             let mut q = vec![0u8; usize::from(u16::from_be_bytes(len))];
             s.read_exact(&mut q).unwrap();
             let a = answer(&q, id, false);
-            s.write_all(&(a.len() as u16).to_be_bytes()).unwrap();
+            s.write_all(&u16::try_from(a.len()).unwrap().to_be_bytes())
+                .unwrap();
             s.write_all(&a).unwrap();
         });
         let t = transmit(0x4242);

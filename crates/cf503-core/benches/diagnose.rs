@@ -15,24 +15,24 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("diagnose");
     g.throughput(Throughput::Elements(1));
     g.bench_function("parse+diagnose: Lambda@Edge 503 page (curl -si)", |b| {
-        b.iter(|| analyze(black_box(TYPICAL)).unwrap())
+        b.iter(|| analyze(black_box(TYPICAL)).unwrap());
     });
     g.bench_function("parse+diagnose: S3 SlowDown relayed", |b| {
-        b.iter(|| analyze(black_box(ORIGIN)).unwrap())
+        b.iter(|| analyze(black_box(ORIGIN)).unwrap());
     });
     g.bench_function("parse+diagnose+JSON report: Lambda@Edge 503", |b| {
         b.iter(|| {
             analyze(black_box(TYPICAL))
                 .unwrap()
                 .render(report::Format::Json)
-        })
+        });
     });
     g.finish();
 
     let mut g = c.benchmark_group("har");
     g.throughput(Throughput::Bytes(HAR.len() as u64));
     g.bench_function("parse mixed.har (6 entries, 3 failing)", |b| {
-        b.iter(|| parse_input(black_box(HAR)).unwrap())
+        b.iter(|| parse_input(black_box(HAR)).unwrap());
     });
     g.finish();
 
@@ -83,7 +83,7 @@ fn benches(c: &mut Criterion) {
     for (name, input) in &shapes {
         g.throughput(Throughput::Bytes(input.len() as u64));
         g.bench_function(*name, |b| {
-            b.iter(|| analyze(black_box(input.as_bytes())).unwrap())
+            b.iter(|| analyze(black_box(input.as_bytes())).unwrap());
         });
     }
     g.finish();

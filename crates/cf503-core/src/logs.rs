@@ -596,10 +596,10 @@ mod tests {
             let mut r = Reader::new();
             let mut s = Summary::default();
             r.feed(&DOC.as_bytes()[..cut], |rec| {
-                s.add(&rec, StatusFilter::ServerErrors)
+                s.add(&rec, StatusFilter::ServerErrors);
             });
             r.feed(&DOC.as_bytes()[cut..], |rec| {
-                s.add(&rec, StatusFilter::ServerErrors)
+                s.add(&rec, StatusFilter::ServerErrors);
             });
             r.finish(|rec| s.add(&rec, StatusFilter::ServerErrors));
             s.skipped = r.skipped.lines;

@@ -125,7 +125,7 @@ pub(crate) fn percent_decode(s: &str) -> String {
                 b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
             )
         {
-            out.push((h * 16 + l) as u8);
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?')); // two hex digits: < 256
             i += 3;
             continue;
         }

@@ -291,7 +291,7 @@ fn percent_decode(s: &str) -> String {
             b.get(i + 2).copied().and_then(hex),
         ) {
             (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
+                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?')); // two hex digits: < 256
                 i += 3;
             }
             (b'+', _, _) => {

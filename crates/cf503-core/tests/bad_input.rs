@@ -34,7 +34,7 @@ fn binary_garbage_is_refused() {
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
-        noise.push(x as u8);
+        noise.push(x.to_le_bytes()[0]);
     }
     let e = err(&noise);
     assert!(matches!(e, ParseError::Binary { .. }), "{e:?}");

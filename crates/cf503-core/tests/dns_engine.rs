@@ -134,7 +134,8 @@ impl World {
                                 ));
                             }
                             None => {
-                                m.metadata.response_code = hickory_proto::op::ResponseCode::ServFail
+                                m.metadata.response_code =
+                                    hickory_proto::op::ResponseCode::ServFail;
                             }
                         }
                     }
@@ -190,7 +191,7 @@ impl World {
                 match behaviour {
                     Behaviour::Silent => return None,
                     Behaviour::Refuse => {
-                        m.metadata.response_code = hickory_proto::op::ResponseCode::Refused
+                        m.metadata.response_code = hickory_proto::op::ResponseCode::Refused;
                     }
                     Behaviour::Authoritative | Behaviour::NotAuthoritative => {
                         m.metadata.authoritative = *behaviour == Behaviour::Authoritative;

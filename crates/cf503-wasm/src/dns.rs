@@ -52,10 +52,16 @@ thread_local! {
     static SEED: Cell<u64> = const { Cell::new(0) };
 }
 
+/// A JS number known to be a whole number in 0..=u32::MAX (or a millisecond clock), as u64.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn whole(x: f64) -> u64 {
+    x.max(0.0) as u64
+}
+
 fn seed() -> u64 {
     // Message IDs only need to differ and be unguessable off-path; DoH runs over TLS anyway.
-    let a = (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
-    let b = (js_sys::Math::random() * f64::from(u32::MAX)) as u64;
+    let a = whole(js_sys::Math::random() * f64::from(u32::MAX));
+    let b = whole(js_sys::Math::random() * f64::from(u32::MAX));
     SEED.with(|s| {
         let v = s.get().wrapping_add((a << 32) | b) | 1;
         s.set(v);
@@ -64,7 +70,7 @@ fn seed() -> u64 {
 }
 
 fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
+    whole(js_sys::Date::now())
 }
 
 /// Runs the core's DNS check of `origin` through the DoH resolvers `resolvers` (checked as

@@ -143,6 +143,7 @@ pub fn doh_defaults() -> Result<JsValue, JsError> {
 /// Checks a list of resolver URLs (blank lines dropped) as every DNS check will: returns them
 /// trimmed, or throws with what is wrong and what to give instead.
 #[wasm_bindgen]
+#[allow(clippy::needless_pass_by_value)] // wasm-bindgen hands a JS array over as an owned Vec
 pub fn check_resolvers(urls: Vec<String>) -> Result<Vec<String>, JsError> {
     cf503_core::dns::doh::check_resolver_urls(&urls).map_err(|e| JsError::new(&e.to_string()))
 }

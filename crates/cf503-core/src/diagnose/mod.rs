@@ -333,11 +333,11 @@ fn quality(sig: &Signals<'_>, observed: &[facts::Observed]) -> InputQuality {
 }
 
 fn summarise(obs: &Observation, sig: &Signals<'_>) -> Summary {
-    let loc = sig.pop.as_ref().and_then(|p| p.location());
+    let loc = sig.pop.as_ref().and_then(super::pops::PopId::location);
     Summary {
         url: obs.url().map(ToString::to_string),
         status: sig.status,
-        source: obs.source().map(|s| s.as_str()),
+        source: obs.source().map(super::observation::Source::as_str),
         generated_by: sig.generated_by.as_str(),
         through_cloudfront: sig.through,
         through_evidence: sig.through_evidence(),

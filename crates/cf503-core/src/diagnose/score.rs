@@ -110,7 +110,9 @@ fn round2(x: f32) -> f32 {
     // Nothing seen from outside is certain: 0.99 at most.
     let x = x.clamp(0.0, 0.99);
     // no_std has no f32::round; confidences are in 0..=1 so truncating x*100+0.5 is exact enough.
-    ((x * 100.0 + 0.5) as u32) as f32 / 100.0
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // in 0.5..=99.5
+    let hundredths = (x * 100.0 + 0.5) as u16;
+    f32::from(hundredths) / 100.0
 }
 
 /// A value cut for display.

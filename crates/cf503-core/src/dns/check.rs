@@ -328,7 +328,7 @@ impl Check {
             }
             match name.split_once('.') {
                 Some((_, rest)) if !rest.is_empty() && rest.contains('.') => {
-                    name = rest.to_string()
+                    name = rest.to_string();
                 }
                 _ => break,
             }
@@ -549,16 +549,16 @@ impl Check {
     }
 
     /// A name server's addresses, asked once per name whatever named it.
-    fn plan_ns_address(&mut self, ns: String, depth: u8) {
-        if !self.ns_seen.contains(&ns) && self.ns_seen.len() >= MAX_NAME_SERVERS {
+    fn plan_ns_address(&mut self, ns: &str, depth: u8) {
+        if !self.ns_seen.contains(ns) && self.ns_seen.len() >= MAX_NAME_SERVERS {
             *self.capped.entry(Cap::NameServers).or_default() += 1;
             return;
         }
-        if self.ns_seen.insert(ns.clone()) {
+        if self.ns_seen.insert(ns.to_string()) {
             for rtype in [RType::A, RType::Aaaa] {
                 self.add(
-                    Purpose::NsAddress { ns: ns.clone() },
-                    &ns,
+                    Purpose::NsAddress { ns: ns.to_string() },
+                    ns,
                     rtype,
                     PLAIN,
                     Target::Resolver(0),
@@ -644,7 +644,7 @@ impl Check {
                 Target::Resolver(0),
                 depth + 1,
             );
-            for ns in servers {
+            for ns in &servers {
                 self.plan_ns_address(ns, depth + 1);
             }
         }
@@ -661,7 +661,7 @@ impl Check {
                 }
             }
         }
-        for (ns, depth) in new_ns {
+        for (ns, depth) in &new_ns {
             self.plan_ns_address(ns, depth + 1);
         }
         // Addresses → direct questions: the origin and the apex SOA at the zone's servers, the

@@ -309,7 +309,7 @@ pub fn parse_ede(data: &[u8]) -> Option<Ede> {
         let at = lower.find(p)? + p.len();
         let word: String = text[at..]
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
+            .take_while(char::is_ascii_alphanumeric)
             .collect();
         (!word.is_empty()).then(|| word.to_ascii_uppercase())
     });
@@ -606,7 +606,7 @@ pub(crate) mod tests {
         b.extend_from_slice(&id.to_be_bytes());
         b.extend_from_slice(&flags.to_be_bytes());
         b.extend_from_slice(&1u16.to_be_bytes());
-        b.extend_from_slice(&(answers.len() as u16).to_be_bytes());
+        b.extend_from_slice(&u16::try_from(answers.len()).unwrap().to_be_bytes());
         b.extend_from_slice(&[0, 0, 0, 0]);
         push_name(&mut b, qname);
         b.extend_from_slice(&qtype.to_be_bytes());
@@ -616,7 +616,7 @@ pub(crate) mod tests {
             b.extend_from_slice(&t.to_be_bytes());
             b.extend_from_slice(&1u16.to_be_bytes());
             b.extend_from_slice(&300u32.to_be_bytes());
-            b.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+            b.extend_from_slice(&u16::try_from(rdata.len()).unwrap().to_be_bytes());
             b.extend_from_slice(rdata);
         }
         b
@@ -628,7 +628,7 @@ pub(crate) mod tests {
             .split('.')
             .filter(|l| !l.is_empty())
         {
-            b.push(label.len() as u8);
+            b.push(u8::try_from(label.len()).unwrap());
             b.extend_from_slice(label.as_bytes());
         }
         b.push(0);
@@ -773,7 +773,7 @@ pub(crate) mod tests {
         // Two pointers pointing at each other, in an answer.
         let mut b = response_bytes(7, 0x8580, "a.test", 1, &[]);
         b[7] = 1; // one answer
-        let at = b.len() as u8;
+        let at = u8::try_from(b.len()).unwrap();
         b.extend_from_slice(&[0xc0, at + 2, 0xc0, at]);
         b.extend_from_slice(&[0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 1, 2, 3, 4]);
         assert!(matches!(

@@ -512,7 +512,7 @@ pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push((acc >> bits) as u8);
+            out.push(u8::try_from(acc >> bits).unwrap_or(u8::MAX)); // < 256: the bits above were taken
             acc &= (1 << bits) - 1;
         }
     }

@@ -3,7 +3,7 @@
 //! status lines, a bare header block, and the devtools "copy response headers" forms (HTTP/2
 //! `:status` pseudo-header, `name:` and value on separate lines).
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::ParseError;
@@ -384,7 +384,7 @@ fn snippet(line: &str) -> String {
     if cut < line.len() {
         s.push('…');
     }
-    s.to_string()
+    s.clone()
 }
 
 #[cfg(test)]

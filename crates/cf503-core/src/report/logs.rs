@@ -154,7 +154,7 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
     let causes: Vec<CauseId> = causes_by_count(s).into_iter().map(|(c, _)| c).collect();
     let letter = |c: &CauseId| {
         let i = causes.iter().position(|x| x == c).unwrap_or(0);
-        char::from(b'A' + (i % 26) as u8)
+        char::from(b'A' + u8::try_from(i % 26).unwrap_or(0))
     };
     let peak = s
         .by_minute
@@ -191,7 +191,7 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
         let mut bar = String::new();
         for c in &causes {
             let n = counts.get(c).copied().unwrap_or(0);
-            let width = (n * BAR_WIDTH).div_ceil(peak.max(1)) as usize;
+            let width = usize::try_from((n * BAR_WIDTH).div_ceil(peak.max(1))).unwrap_or(0);
             bar.extend(core::iter::repeat_n(letter(c), width));
         }
         let _ = writeln!(o, "  {m}  {total:>6}  {bar}");

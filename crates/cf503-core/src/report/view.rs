@@ -140,7 +140,9 @@ pub struct Confidence(u32);
 impl Confidence {
     /// From a score in 0..1.
     pub fn new(x: f32) -> Self {
-        Confidence((x.clamp(0.0, 1.0) * 100.0 + 0.5) as u32)
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // in 0.5..=100.5
+        let hundredths = (x.clamp(0.0, 1.0) * 100.0 + 0.5) as u32;
+        Confidence(hundredths)
     }
 }
 
