@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::thread::JoinHandle;
 
 /// A fixture (curl -si output) as an HTTP/1.1 response on the wire.
@@ -68,11 +68,10 @@ fn serve_with(response: Vec<u8>, n: usize, read_request: bool) -> (u16, JoinHand
     (port, handle)
 }
 
+mod common;
+
 fn cf503(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::run(args, None)
 }
 
 #[test]

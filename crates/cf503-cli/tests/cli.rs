@@ -1,34 +1,8 @@
 //! The `cf503` binary, end to end: real process, real files, real exit codes.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
-
-fn cf503(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run cf503");
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(bytes) = stdin {
-            pipe.write_all(bytes).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
+use common::{fixtures, json, run as cf503};
 
 #[test]
 fn explain_json_for_every_fixture() {
@@ -311,6 +285,20 @@ fn text_shows_the_json_view_for_every_fixture() {
                 })
                 .collect();
             expected.push(format!("  {}. {drawn}", i + 1));
+        }
+        // Markdown: a table row per fact, a numbered line per step, in the same order.
+        let md = String::from_utf8(cf503(&["explain", "--markdown", file], None).stdout).unwrap();
+        let mut md_rest = md.as_str();
+        let facts = view["facts"].as_array().unwrap();
+        let rows = facts
+            .iter()
+            .map(|f| format!("| {} | ", f["label"].as_str().unwrap()));
+        let steps = (1..=view["steps"].as_array().unwrap().len()).map(|i| format!("\n{i}. "));
+        for needle in rows.chain(steps) {
+            let at = md_rest
+                .find(needle.as_str())
+                .unwrap_or_else(|| panic!("{name}: {needle:?} missing or out of order in\n{md}"));
+            md_rest = &md_rest[at + needle.len()..];
         }
         // In order: each expected line appears after the previous one.
         let mut rest = text.as_str();

@@ -33,19 +33,11 @@ fn harness_up() {
     );
 }
 
+mod common;
+
 /// Runs cf503, which must exit 0, and parses its JSON.
 fn cf503_json(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::json(&common::run(args, None))
 }
 
 fn dns(name: &str) -> Value {

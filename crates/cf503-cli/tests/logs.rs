@@ -6,21 +6,12 @@ use std::process::{Command, Output};
 
 const FIELDS_33: &str = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
 
-fn cf503(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cf503"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
 
-fn json(out: &Output) -> serde_json::Value {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+use common::json;
+
+fn cf503(args: &[&str]) -> Output {
+    common::run(args, None)
 }
 
 /// One 33-field record.

@@ -39,6 +39,24 @@ fn line_at(input: &str, pos: usize, number: usize) -> Option<Line<'_>> {
 }
 
 /// `curl -v` mixes its own lines (`* `, `> `, `{ `, `} `) with the response (`< `).
+/// The next line at or after `pos` that [`clean`] keeps (curl -v's `*`, `>`, `{`, `}` lines are
+/// passed over), with its cleaned text. Its `number` counts the lines passed over.
+fn kept_line_at(
+    input: &str,
+    mut pos: usize,
+    mut number: usize,
+    verbose: bool,
+) -> Option<(Line<'_>, &str)> {
+    loop {
+        let line = line_at(input, pos, number)?;
+        if let Some(text) = clean(line.text, verbose) {
+            return Some((line, text));
+        }
+        pos = line.next;
+        number += 1;
+    }
+}
+
 fn clean(line: &str, verbose: bool) -> Option<&str> {
     if !verbose {
         return Some(line);
@@ -162,29 +180,24 @@ pub fn parse(input: &str) -> Result<Observation, ParseError> {
     let mut current: Option<Observation> = None;
     let mut pos = 0;
     let mut number = 1;
-    while let Some(line) = line_at(input, pos, number) {
-        let Some(text) = clean(line.text, verbose) else {
-            pos = line.next;
-            number += 1;
-            continue;
-        };
+    while let Some((line, text)) = kept_line_at(input, pos, number, verbose) {
         if text.trim().is_empty() {
             pos = line.next;
-            number += 1;
+            number = line.number + 1;
             continue;
         }
         if let Some((version, status, reason)) = parse_status_line(text) {
             let mut obs = Observation::new(Source::RawResponse);
             obs.set_http_version(version);
             obs.set_status(status, reason);
-            (pos, number) = read_headers(input, line.next, number + 1, verbose, &mut obs);
+            (pos, number) = read_headers(input, line.next, line.number + 1, verbose, &mut obs);
             current = Some(obs);
             continue;
         }
         let Some(obs) = current.as_mut() else {
             if split_header(text).is_some() {
                 let mut obs = Observation::new(Source::HeaderBlock);
-                (pos, number) = read_headers(input, line.start, number, verbose, &mut obs);
+                (pos, number) = read_headers(input, line.start, line.number, verbose, &mut obs);
                 current = Some(obs);
                 continue;
             }
@@ -293,15 +306,10 @@ fn read_headers(
     };
     // Set when the previous line was `name:` with nothing after it.
     let mut awaiting_value = false;
-    while let Some(line) = line_at(input, pos, number) {
-        let Some(text) = clean(line.text, verbose) else {
-            pos = line.next;
-            number += 1;
-            continue;
-        };
+    while let Some((line, text)) = kept_line_at(input, pos, number, verbose) {
         if text.trim().is_empty() {
             flush(obs, &mut pending);
-            return (line.next, number + 1);
+            return (line.next, line.number + 1);
         }
         let folded = text.starts_with([' ', '\t']);
         if let (false, Some((name, value))) = (folded, split_header(text)) {
@@ -331,10 +339,10 @@ fn read_headers(
         } else {
             // Not a header: the block ended without a blank line.
             flush(obs, &mut pending);
-            return (line.start, number);
+            return (line.start, line.number);
         }
         pos = line.next;
-        number += 1;
+        number = line.number + 1;
     }
     flush(obs, &mut pending);
     (input.len(), number)
