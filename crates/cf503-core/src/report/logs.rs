@@ -180,7 +180,7 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
             let end = (keys.iter().position(|k| **k == to).unwrap_or(0) + 11).min(keys.len());
             let _ = writeln!(
                 o,
-                "  (the incident window and ten minutes around it; --json has every minute)"
+                "  (the incident window and ten minutes around it; the JSON report has every minute)"
             );
             s.by_minute.iter().skip(start).take(end - start).collect()
         } else {
