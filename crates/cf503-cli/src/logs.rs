@@ -28,12 +28,24 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
                 })?,
         ),
     };
-    let fields: Option<Vec<String>> = args.fields.as_deref().map(|f| {
-        f.split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
-    });
+    let fields: Option<Vec<String>> = match (&args.fields, &args.fields_from) {
+        (Some(f), _) => Some(
+            f.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Usage(format!("--fields-from {}: {e}", path.display())))?;
+            Some(
+                cf503_core::logs::fields_from_realtime_config(&text).map_err(|e| {
+                    CliError::Usage(format!("--fields-from {}: {e}", path.display()))
+                })?,
+            )
+        }
+        (None, None) => None,
+    };
     let mut files = Vec::new();
     for p in &args.paths {
         collect(p, &mut files)?;
@@ -71,7 +83,7 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     if !unknown_format.is_empty() && total.records == 0 {
         return Err(CliError::Usage(format!(
             "{}: no record of a known log format: tried W3C standard logs (a #Fields: line) and, \
-             with --fields, header-less real-time records",
+             with --fields or --fields-from, header-less real-time records",
             unknown_format.join(", ")
         )));
     }

@@ -73,7 +73,8 @@ enum Command {
 
 const LOGS_AFTER_HELP: &str = "\
 Standard logs (legacy and v2 W3C) are read by each file's #Fields line; real-time logs have no
-header: give their field order with --fields. Folders (as `aws s3 sync` writes them) are read
+header: give their field order with --fields, or --fields-from a saved get-realtime-log-config
+answer. Folders (as `aws s3 sync` writes them) are read
 recursively; .gz files are decompressed. Each error's cause comes from the same rules as a
 response's X-Cache.
 
@@ -105,8 +106,12 @@ struct LogsArgs {
     #[arg(long, default_value = "5xx", value_name = "5xx|STATUS")]
     status: String,
     /// Field order of header-less (real-time) records, comma-separated
-    #[arg(long, value_name = "FIELD,...")]
+    #[arg(long, value_name = "FIELD,...", conflicts_with = "fields_from")]
     fields: Option<String>,
+    /// Field order of real-time records from a saved `aws cloudfront get-realtime-log-config`
+    /// answer (the authority for their column order)
+    #[arg(long, value_name = "CONFIG.json")]
+    fields_from: Option<std::path::PathBuf>,
     /// JSON (schema cf503.logs_report)
     #[arg(long)]
     json: bool,

@@ -261,6 +261,33 @@ fn real_time_records_and_unknown_formats() {
     assert_eq!(count(&v, "edge_capacity"), 2);
     assert_eq!(v["timeline"].as_array().unwrap().len(), 2);
 
+    // The same order from a saved `aws cloudfront get-realtime-log-config` answer.
+    let config = dir.join("config.json");
+    std::fs::write(&config, r#"{"ETag": "E2", "RealtimeLogConfig": {"Name": "rt", "SamplingRate": 100, "EndPoints": [],
+        "Fields": ["timestamp", "c-ip", "sc-status", "x-edge-location", "x-edge-detailed-result-type"]}}"#).unwrap();
+    let from_config = json(&cf503(&[
+        "logs",
+        "--json",
+        "--fields-from",
+        config.to_str().unwrap(),
+        rt.to_str().unwrap(),
+    ]));
+    assert_eq!(from_config["by_cause"], v["by_cause"]);
+    // A file that is not such an answer is a usage error that says what to give.
+    std::fs::write(&config, "timestamp,c-ip").unwrap();
+    let out = cf503(&[
+        "logs",
+        "--fields-from",
+        config.to_str().unwrap(),
+        rt.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("get-realtime-log-config"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // Without --fields, a header-less file is no known format: a clear error, exit 2.
     let out = cf503(&["logs", rt.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));

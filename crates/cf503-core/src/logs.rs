@@ -107,6 +107,53 @@ const SKIPPED_KEPT: usize = 10;
 /// headers over 20 KB): memory stays bounded on a file that is not a log.
 const MAX_LINE: usize = 64 * 1024;
 
+/// Why a saved real-time log configuration gives no field order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RealtimeConfigError {
+    /// Not JSON at all.
+    NotJson(String),
+    /// JSON, but no `Fields` list of strings (in `RealtimeLogConfig` or at the top).
+    NoFields,
+}
+
+impl core::fmt::Display for RealtimeConfigError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RealtimeConfigError::NotJson(e) => write!(
+                f,
+                "not JSON ({e}): save it with `aws cloudfront get-realtime-log-config --name NAME > config.json`"
+            ),
+            RealtimeConfigError::NoFields => f.write_str(
+                "no Fields list of strings in it: expected the output of `aws cloudfront get-realtime-log-config` ({\"RealtimeLogConfig\": {\"Fields\": [...]}})",
+            ),
+        }
+    }
+}
+
+impl core::error::Error for RealtimeConfigError {}
+
+/// The field order of real-time log records, from a saved `aws cloudfront
+/// get-realtime-log-config` answer (the authority for the column order: the API lists the
+/// fields in the order they are sent to Kinesis), or from its `RealtimeLogConfig` object alone.
+pub fn fields_from_realtime_config(json: &str) -> Result<Vec<String>, RealtimeConfigError> {
+    let v: serde_json::Value = serde_json::from_str(json.trim_start_matches('\u{feff}'))
+        .map_err(|e| RealtimeConfigError::NotJson(e.to_string()))?;
+    let config = v.get("RealtimeLogConfig").unwrap_or(&v);
+    let fields = config
+        .get("Fields")
+        .and_then(serde_json::Value::as_array)
+        .ok_or(RealtimeConfigError::NoFields)?;
+    let names: Option<Vec<String>> = fields
+        .iter()
+        .map(|f| f.as_str().map(|s| s.trim().to_string()))
+        .collect();
+    match names {
+        Some(n) if !n.is_empty() && n.iter().all(|s| !s.is_empty()) => Ok(n),
+        _ => Err(RealtimeConfigError::NoFields),
+    }
+}
+
 /// The streaming reader: feed it chunks, it calls back with each record.
 #[derive(Debug, Default)]
 pub struct Reader {
@@ -693,6 +740,41 @@ mod tests {
         assert_eq!(
             s.incident_window(),
             Some(("2026-01-01 00:01".into(), "2026-01-01 00:02".into(), 40))
+        );
+    }
+
+    #[test]
+    fn a_saved_realtime_log_config_gives_the_field_order() {
+        let saved = r#"{"ETag": "E1", "RealtimeLogConfig": {"ARN": "arn:aws:cloudfront::1:realtime-log-config/x",
+            "Name": "x", "SamplingRate": 100, "EndPoints": [],
+            "Fields": ["timestamp", "c-ip", "sc-status", "x-edge-location", "x-edge-detailed-result-type"]}}"#;
+        let fields = fields_from_realtime_config(saved).unwrap();
+        assert_eq!(
+            fields,
+            [
+                "timestamp",
+                "c-ip",
+                "sc-status",
+                "x-edge-location",
+                "x-edge-detailed-result-type"
+            ]
+        );
+        // The inner object alone (as `list-realtime-log-configs` lists them) works too.
+        assert_eq!(
+            fields_from_realtime_config(r#"{"Fields": ["sc-status"]}"#).unwrap(),
+            ["sc-status"]
+        );
+        assert!(matches!(
+            fields_from_realtime_config("timestamp,c-ip"),
+            Err(RealtimeConfigError::NotJson(_))
+        ));
+        assert_eq!(
+            fields_from_realtime_config(r#"{"RealtimeLogConfig": {"Fields": [1]}}"#),
+            Err(RealtimeConfigError::NoFields)
+        );
+        assert_eq!(
+            fields_from_realtime_config(r#"{"Fields": []}"#),
+            Err(RealtimeConfigError::NoFields)
         );
     }
 }

@@ -168,24 +168,25 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
     }
     // Days of logs are thousands of minutes: then the incident window, with ten minutes around.
     let window = s.incident_window();
-    let shown: Vec<(&String, &alloc::collections::BTreeMap<CauseId, u64>)> =
-        if s.by_minute.len() > MAX_TIMELINE_MINUTES {
-            let (from, to, _) = window.clone().unwrap_or_default();
-            let keys: Vec<&String> = s.by_minute.keys().collect();
-            let start = keys
-                .iter()
-                .position(|k| **k == from)
-                .unwrap_or(0)
-                .saturating_sub(10);
-            let end = (keys.iter().position(|k| **k == to).unwrap_or(0) + 11).min(keys.len());
-            let _ = writeln!(
-                o,
-                "  (the incident window and ten minutes around it; the JSON report has every minute)"
-            );
-            s.by_minute.iter().skip(start).take(end - start).collect()
-        } else {
-            s.by_minute.iter().collect()
-        };
+    let shown: Vec<(&String, &alloc::collections::BTreeMap<CauseId, u64>)> = if s.by_minute.len()
+        > MAX_TIMELINE_MINUTES
+    {
+        let (from, to, _) = window.clone().unwrap_or_default();
+        let keys: Vec<&String> = s.by_minute.keys().collect();
+        let start = keys
+            .iter()
+            .position(|k| **k == from)
+            .unwrap_or(0)
+            .saturating_sub(10);
+        let end = (keys.iter().position(|k| **k == to).unwrap_or(0) + 11).min(keys.len());
+        let _ = writeln!(
+            o,
+            "  (the incident window and ten minutes around it; the JSON report has every minute)"
+        );
+        s.by_minute.iter().skip(start).take(end - start).collect()
+    } else {
+        s.by_minute.iter().collect()
+    };
     for (m, counts) in shown {
         let total: u64 = counts.values().sum();
         let mut bar = String::new();
