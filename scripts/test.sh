@@ -9,6 +9,8 @@ cargo fmt --all -- --check
 just lint
 # The API docs build without a warning (broken links, missing docs).
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -q -p cf503-core -p cf503-cli
+# The fuzz targets still compile against the core's API (they run with nightly: `just fuzz`).
+cargo check -q --manifest-path fuzz/Cargo.toml
 scripts/install-web-tools.sh
 scripts/build-web.sh
 scripts/build-extension.sh --test

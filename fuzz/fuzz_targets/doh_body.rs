@@ -1,6 +1,7 @@
 #![no_main]
 //! Any HTTP answer from a DoH resolver (status, content type, body): judged, never a panic.
-use cf503_core::dns::{Check, Config, judge_doh};
+use cf503_core::dns::doh::judge_doh;
+use cf503_core::dns::{Check, Config};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: (u16, String, Vec<u8>)| {
