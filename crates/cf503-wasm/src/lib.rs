@@ -58,13 +58,18 @@ pub(crate) fn observation(input: &str, entry: Option<usize>) -> Result<Observati
     }
 }
 
-pub(crate) fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
-    // No terminal text: no front end shows it, and it would cost its renderer in the module.
-    to_js(&serde_json::json!({
+/// `{report, markdown, share}` of a diagnosis. No terminal text: no front end shows it, and it
+/// would cost its renderer in the module.
+fn rendered_value(d: &Diagnosis) -> serde_json::Value {
+    serde_json::json!({
         "report": report::json_value(d),
         "markdown": report::markdown(d),
         "share": cf503_core::share::fragment(d),
-    }))
+    })
+}
+
+pub(crate) fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
+    to_js(&rendered_value(d))
 }
 
 /// Diagnoses a pasted response or one failing HAR entry (`entry` = its index in `log.entries`;
@@ -105,12 +110,9 @@ pub(crate) fn rendered_capture(
     } else {
         "click"
     };
-    to_js(&serde_json::json!({
-        "report": report::json_value(&d),
-        "markdown": report::markdown(&d),
-        "share": cf503_core::share::fragment(&d),
-        "read": read,
-    }))
+    let mut v = rendered_value(&d);
+    v["read"] = serde_json::json!(read);
+    to_js(&v)
 }
 
 /// What watch mode may store of this navigation: `{url, status, headers}`, URL and headers
