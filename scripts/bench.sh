@@ -54,22 +54,49 @@ printf 'jq select:       %.3f s  (%.0f MB/s, best of 3)\n' "$jqt" "$(echo "$mb /
 printf 'speed-up:        %.1fx (goal: at least 10x)\n' "$(echo "$jqt / $cf" | bc -l)"
 
 echo
-echo "== 2b. cf503 logs: a generated 100 MB standard log, plain and gzip, against zcat alone"
+echo "== 2b. cf503 logs: 100 MB of generated standard logs, side by side with DuckDB, zcat and the decoder alone"
 cargo build -q --release -p cf503-core --example gen_log
+cargo build -q --release -p cf503-cli --example gunzip_only
 log=bench-data/log-100mb.log
+many=bench-data/logs-gz
 [ -f "$log" ] || ./target/release/examples/gen_log "$log" 100
 [ -f "$log.gz" ] || gzip -k -6 "$log"
-lmb=$(echo "$(stat -c %s "$log") / 1048576" | bc -l)
-lp=$(best 3 ./target/release/cf503 logs --json "$log")
-lg=$(best 3 ./target/release/cf503 logs --json "$log.gz")
-zc=$(best 3 sh -c "zcat '$log.gz' >/dev/null")
-printf 'cf503 logs, plain: %.3f s  (%.0f MB/s of log)\n' "$lp" "$(echo "$lmb / $lp" | bc -l)"
-printf 'cf503 logs, gzip:  %.3f s  (%.0f MB/s of log)\n' "$lg" "$(echo "$lmb / $lg" | bc -l)"
-printf 'zcat alone:        %.3f s  (%.0f MB/s of log)\n' "$zc" "$(echo "$lmb / $zc" | bc -l)"
-./target/release/cf503 logs --sql duckdb "$log.gz" > bench-data/by-cause.sql
-dd=$(best 3 python3 tests/logs/sql_check.py duckdb bench-data/by-cause.sql)
-printf 'DuckDB, same query: %.3f s  (%.0f MB/s of log; the SQL cf503 generates, gzip input)\n' "$dd" "$(echo "$lmb / $dd" | bc -l)"
-/usr/bin/time -f 'peak memory, gzip: %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
+if [ ! -d "$many" ]; then ./target/release/examples/gen_log "$many" 100 16 && gzip -6 "$many"/*; fi
+lmb=$(echo "$(stat -c %s "$log") / 1000000" | bc -l)
+gmb=$(echo "$(stat -c %s "$log.gz") / 1000000" | bc -l)
+# DuckDB's own query time, best of 3 (the Python start-up and import left out).
+duckdb_seconds() {
+    for _ in 1 2 3; do python3 tests/logs/sql_check.py duckdb-seconds "$1"; done | sort -n | head -1
+}
+rate() { printf '%-44s %.3f s  %5.0f MB/s of log\n' "$1" "$2" "$(echo "$lmb / $2" | bc -l)"; }
+printf 'input: %.0f MB of log (one file, and 16 files as CloudFront writes them); gzip -6: %.1f MB\n' "$lmb" "$gmb"
+lp=$(best 5 ./target/release/cf503 logs --json "$log")
+rate "cf503 logs, uncompressed (goal >= 1000):" "$lp"
+lg16=$(best 5 ./target/release/cf503 logs --json "$many")
+dec16=$(best 5 ./target/release/examples/gunzip_only "$many"/*.gz)
+zc16=$(best 3 sh -c "zcat $many/*.gz >/dev/null")
+./target/release/cf503 logs --sql duckdb "$many/*.gz" > bench-data/by-cause.sql
+dd16=$(duckdb_seconds bench-data/by-cause.sql)
+rate "cf503 logs, 16 gzip files:" "$lg16"
+rate "  the same decoder alone, same threads:" "$dec16"
+rate "  zcat alone:" "$zc16"
+rate "  DuckDB, the SQL cf503 generates (query only):" "$dd16"
+printf '  cf503 vs DuckDB: %.1fx (goal >= 3x); vs zcat: %.0f %%; vs the decoder alone: %.0f %%\n' \
+    "$(echo "$dd16 / $lg16" | bc -l)" "$(echo "100 * $zc16 / $lg16" | bc -l)" "$(echo "100 * $dec16 / $lg16" | bc -l)"
+lg1=$(best 5 ./target/release/cf503 logs --json "$log.gz")
+dec1=$(best 5 ./target/release/examples/gunzip_only "$log.gz")
+zc1=$(best 3 sh -c "zcat '$log.gz' >/dev/null")
+./target/release/cf503 logs --sql duckdb "$log.gz" > bench-data/by-cause-1.sql
+dd1=$(duckdb_seconds bench-data/by-cause-1.sql)
+rate "cf503 logs, one gzip file:" "$lg1"
+rate "  the same decoder alone:" "$dec1"
+rate "  zcat alone:" "$zc1"
+rate "  DuckDB (query only):" "$dd1"
+printf '  cf503 vs DuckDB: %.1fx; vs zcat: %.0f %%; vs the decoder alone: %.0f %% (goal >= 90 %%)\n' \
+    "$(echo "$dd1 / $lg1" | bc -l)" "$(echo "100 * $zc1 / $lg1" | bc -l)" "$(echo "100 * $dec1 / $lg1" | bc -l)"
+/usr/bin/time -f 'peak memory, 100 MB gzip:          %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
+/usr/bin/time -f 'peak memory, 1 GB through a pipe:  %M KB (goal <= 65536, and flat)' \
+    sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do cat '$log'; done | ./target/release/cf503 logs --json - >/dev/null"
 
 echo
 echo "== 3. DNS check wall time vs the manual dig procedure"

@@ -5,6 +5,8 @@ Athena SQL parses (sqlglot, Trino/Athena dialects).
 
     sql_check.py duckdb SQL_FILE      -> {"origin_dns": 30, ...}
     sql_check.py athena SQL_FILE      -> "ok" or a parse error (exit 1)
+    sql_check.py duckdb-seconds SQL_FILE -> the query's own wall time (no interpreter start-up),
+                                          for `just bench`
 """
 import json
 import sys
@@ -21,6 +23,15 @@ def main() -> int:
         for cause, _date, _minute, _pop, errors, _sample in rows:
             counts[cause] = counts.get(cause, 0) + errors
         print(json.dumps(counts, sort_keys=True))
+        return 0
+    if mode == "duckdb-seconds":
+        import time
+
+        import duckdb
+
+        started = time.perf_counter()
+        duckdb.sql(sql.rstrip().rstrip(";")).fetchall()
+        print(f"{time.perf_counter() - started:.3f}")
         return 0
     if mode == "athena":
         import sqlglot

@@ -1,23 +1,112 @@
-//! `cf503 logs`: reads files (plain or gzip, folders recursively, standard input), in parallel,
-//! through the core's streaming log reader; merges the per-file summaries; prints. The reading
-//! and counting are the core's; this moves bytes.
+//! `cf503 logs`: reads files (plain or gzip, folders recursively, standard input) through the
+//! core's streaming log reader, on every core; merges the summaries; prints. The reading and
+//! counting are the core's; this moves bytes.
+//!
+//! Work is cut into blocks of whole lines, so one big file keeps both cores busy as well as many
+//! small ones: a thread that takes a file reads (and decompresses) it block by block, and hands
+//! each block to an idle thread, or reads it itself when the queue is full. Each thread counts
+//! into its own summary; the summaries merge in any order (the core's summary is commutative).
+//! Memory is bounded by the queue: a few blocks per thread, whatever the input size.
 
-use std::io::{self, Read};
+use std::collections::VecDeque;
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
-use cf503_core::logs::{Reader, StatusFilter, Summary};
+use cf503_core::logs::{Delimiter, Filter, Reader, Skipped, StatusFilter, Summary, time};
 
 use crate::{CliError, LogsArgs, write_out};
 
-/// Bytes read at a time: memory stays flat whatever the file size.
-const CHUNK: usize = 256 * 1024;
+/// Bytes in a block: large enough that handing one over costs nothing next to reading it.
+const BLOCK: usize = 1 << 20;
+/// Blocks waiting per thread, at most: with [`BLOCK`], the bound on memory.
+const QUEUED_PER_THREAD: usize = 4;
+/// Inputs smaller than this in all get no progress bar: they are done before it would draw.
+const PROGRESS_FROM_BYTES: u64 = 32 << 20;
 
 pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     if let Some(dialect) = &args.sql {
         return sql(args, dialect);
     }
-    let filter = match args.status.trim() {
+    let filter = filter_of(args)?;
+    let fields = fields_of(args)?;
+    let delimiter = delimiter_of(args.delimiter.as_deref())?;
+    let mut files = Vec::new();
+    for p in &args.paths {
+        collect(p, &mut files)?;
+    }
+    let start = match &fields {
+        Some(f) => Reader::with_fields(&f.iter().map(String::as_str).collect::<Vec<_>>()),
+        None => Reader::new(),
+    }
+    .delimited_by(delimiter);
+    let run = Run::new(&files, start, filter);
+    let progress = Progress::start(&files);
+    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let parts: Vec<Result<Worker, CliError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| s.spawn(|| run.work(progress.as_ref().map(|p| &p.read))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(CliError::Usage("a reader thread failed".into())))
+            })
+            .collect()
+    });
+    drop(progress);
+    let mut total = Summary::default();
+    let mut blocks = Vec::new();
+    for part in parts {
+        let part = part?;
+        total.merge(part.summary);
+        blocks.extend(part.blocks);
+    }
+    let mut saw_fields = vec![false; files.len()];
+    // Line numbers: a block's count from its own start, so add the lines of the blocks before.
+    blocks.sort_by_key(|b| (b.file, b.seq));
+    let mut next_line = vec![1u64; files.len()];
+    for b in &blocks {
+        saw_fields[b.file] |= b.saw_fields;
+        total.add_skipped(
+            &files[b.file].display().to_string(),
+            &b.skipped,
+            next_line[b.file],
+        );
+        next_line[b.file] += b.lines;
+    }
+    let unknown: Vec<String> = files
+        .iter()
+        .zip(&saw_fields)
+        .filter(|(_, saw)| !**saw)
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    if !unknown.is_empty() && total.records + total.outside_window == 0 {
+        return Err(CliError::Usage(format!(
+            "{}: no record of a known log format: tried W3C standard logs (a #Fields: line), \
+             v2 JSON lines and, with --fields or --fields-from, header-less records (real-time \
+             logs; v2 plain with --delimiter)",
+            unknown.join(", ")
+        )));
+    }
+    let mut out = if args.json {
+        cf503_core::report::logs_json(&total, files.len())
+    } else if args.markdown {
+        cf503_core::report::logs_markdown(&total, files.len())
+    } else {
+        cf503_core::report::logs_text(&total, files.len())
+    };
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    write_out(&out)
+}
+
+fn filter_of(args: &LogsArgs) -> Result<Filter, CliError> {
+    let status = match args.status.trim() {
         "5xx" | "5XX" => StatusFilter::ServerErrors,
         s => StatusFilter::Exactly(
             s.parse()
@@ -28,7 +117,34 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
                 })?,
         ),
     };
-    let fields: Option<Vec<String>> = match (&args.fields, &args.fields_from) {
+    let instant = |flag: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(|s| {
+                time::parse_instant(s).ok_or_else(|| {
+                    CliError::Usage(format!(
+                        "{flag} {s:?}: give a UTC time such as 2026-11-26T05:00 or 2026-11-26"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let filter = Filter {
+        status,
+        since: instant("--since", &args.since)?,
+        until: instant("--until", &args.until)?,
+    };
+    if let (Some(a), Some(b)) = (filter.since, filter.until)
+        && a >= b
+    {
+        return Err(CliError::Usage(
+            "--since must be before --until (--until is the first second left out)".into(),
+        ));
+    }
+    Ok(filter)
+}
+
+fn fields_of(args: &LogsArgs) -> Result<Option<Vec<String>>, CliError> {
+    Ok(match (&args.fields, &args.fields_from) {
         (Some(f), _) => Some(
             f.split(',')
                 .map(|s| s.trim().to_string())
@@ -45,57 +161,25 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
             )
         }
         (None, None) => None,
+    })
+}
+
+/// `--delimiter`: one ASCII character, or `tab` / `space` by name.
+fn delimiter_of(v: Option<&str>) -> Result<Delimiter, CliError> {
+    let Some(v) = v else {
+        return Ok(Delimiter::Auto);
     };
-    let mut files = Vec::new();
-    for p in &args.paths {
-        collect(p, &mut files)?;
-    }
-    let queue = Mutex::new(files.clone());
-    let results = Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism()
-        .map_or(2, std::num::NonZero::get)
-        .min(files.len().max(1));
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| {
-                loop {
-                    let Some(path) = queue.lock().expect("queue").pop() else {
-                        return;
-                    };
-                    let result = read_one(&path, fields.as_deref(), filter);
-                    results.lock().expect("results").push((path, result));
-                }
-            });
+    let byte = match v {
+        "tab" | "\\t" | "\t" => b'\t',
+        "space" | " " => b' ',
+        one if one.len() == 1 && one.is_ascii() && one != "\n" && one != "\r" => one.as_bytes()[0],
+        _ => {
+            return Err(CliError::Usage(format!(
+                "--delimiter {v:?}: give one character (the delivery's fieldDelimiter), or tab or space"
+            )));
         }
-    });
-    let mut total = Summary::default();
-    let mut unknown_format = Vec::new();
-    for (path, result) in results.into_inner().expect("results") {
-        let (summary, saw_fields) = result.map_err(|source| CliError::Read {
-            name: path.display().to_string(),
-            source,
-        })?;
-        if !saw_fields {
-            unknown_format.push(path.display().to_string());
-        }
-        total.merge(summary);
-    }
-    if !unknown_format.is_empty() && total.records == 0 {
-        return Err(CliError::Usage(format!(
-            "{}: no record of a known log format: tried W3C standard logs (a #Fields: line) and, \
-             with --fields or --fields-from, header-less real-time records",
-            unknown_format.join(", ")
-        )));
-    }
-    let mut out = if args.json {
-        cf503_core::report::logs_json(&total, files.len())
-    } else {
-        cf503_core::report::logs_text(&total, files.len())
     };
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    write_out(&out)
+    Ok(Delimiter::Byte(byte))
 }
 
 /// Files under `p` (folders recursively, in name order; `-` is standard input).
@@ -123,54 +207,276 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads one file through the core's reader, in chunks; a gzip file (by its magic bytes) is
-/// decompressed on the way.
-fn read_one(
-    path: &Path,
-    fields: Option<&[String]>,
-    filter: StatusFilter,
-) -> io::Result<(Summary, bool)> {
-    let raw: Box<dyn Read> = if path.as_os_str() == "-" {
-        Box::new(io::stdin())
-    } else {
-        Box::new(std::fs::File::open(path)?)
-    };
-    let mut raw = io::BufReader::with_capacity(CHUNK, raw);
-    let gzip = {
-        use std::io::BufRead;
-        raw.fill_buf()?.starts_with(&[0x1f, 0x8b])
-    };
-    let mut input: Box<dyn Read> = if gzip {
-        Box::new(flate2::bufread::MultiGzDecoder::new(raw))
-    } else {
-        Box::new(raw)
-    };
-    let mut reader = match fields {
-        Some(f) => Reader::with_fields(&f.iter().map(String::as_str).collect::<Vec<_>>()),
-        None => Reader::new(),
-    };
-    let mut summary = Summary::default();
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            // A gzip stream cut short (a download interrupted): what was read counts.
-            Err(e) if gzip => {
-                eprintln!(
-                    "cf503: {}: the gzip stream ends early or is damaged ({e}); the records before were counted",
-                    cf503_core::redact::for_terminal(&path.display().to_string())
-                );
-                break;
-            }
-            Err(e) => return Err(e),
-        };
-        reader.feed(&buf[..n], |r| summary.add(&r, filter));
+/// A block of whole lines of one file, with the reader state it starts in.
+struct Job {
+    file: usize,
+    seq: u64,
+    bytes: Vec<u8>,
+    reader: Reader,
+}
+
+/// What a block left besides its counts: enough to number skipped lines afterwards.
+struct BlockDone {
+    file: usize,
+    seq: u64,
+    lines: u64,
+    skipped: Skipped,
+    saw_fields: bool,
+}
+
+/// One thread's share: its summary and its blocks' line counts.
+struct Worker {
+    summary: Summary,
+    blocks: Vec<BlockDone>,
+}
+
+struct Queue {
+    files: VecDeque<usize>,
+    jobs: VecDeque<Job>,
+    /// Files being read now: while any is, an idle thread waits for its blocks.
+    reading: usize,
+    /// Emptied blocks, to fill again.
+    spare: Vec<Vec<u8>>,
+}
+
+struct Run<'a> {
+    files: &'a [PathBuf],
+    start: Reader,
+    filter: Filter,
+    queue: Mutex<Queue>,
+    ready: Condvar,
+    limit: usize,
+}
+
+impl<'a> Run<'a> {
+    fn new(files: &'a [PathBuf], start: Reader, filter: Filter) -> Self {
+        let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Run {
+            files,
+            start,
+            filter,
+            queue: Mutex::new(Queue {
+                files: (0..files.len()).collect(),
+                jobs: VecDeque::new(),
+                reading: 0,
+                spare: Vec::new(),
+            }),
+            ready: Condvar::new(),
+            limit: threads * QUEUED_PER_THREAD,
+        }
     }
-    reader.finish(|r| summary.add(&r, filter));
-    summary.skipped = reader.skipped.lines;
-    Ok((summary, reader.saw_fields))
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        // A thread that panicked holding the lock left the queue itself consistent.
+        self.queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A thread's loop: read queued blocks; when none, take the next file; when none, wait
+    /// for the files being read.
+    fn work(&self, read: Option<&AtomicU64>) -> Result<Worker, CliError> {
+        let mut me = Worker {
+            summary: Summary::default(),
+            blocks: Vec::new(),
+        };
+        loop {
+            let mut q = self.lock();
+            if let Some(job) = q.jobs.pop_front() {
+                drop(q);
+                self.ready.notify_all(); // room in the queue
+                self.read_block(job, &mut me);
+                continue;
+            }
+            if let Some(file) = q.files.pop_front() {
+                q.reading += 1;
+                drop(q);
+                let result = self.read_file(file, read, &mut me);
+                self.lock().reading -= 1;
+                self.ready.notify_all();
+                result?;
+                continue;
+            }
+            if q.reading == 0 {
+                return Ok(me);
+            }
+            // Woken by a new block or a file's end; the time-out is a safety net only.
+            let _ = self
+                .ready
+                .wait_timeout(q, Duration::from_millis(50))
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    fn read_block(&self, mut job: Job, me: &mut Worker) {
+        let filter = &self.filter;
+        let summary = &mut me.summary;
+        job.reader.feed(&job.bytes, |r| summary.add(r, filter));
+        job.reader.finish(|r| summary.add(r, filter));
+        me.blocks.push(BlockDone {
+            file: job.file,
+            seq: job.seq,
+            lines: job.reader.lines(),
+            skipped: core::mem::take(&mut job.reader.skipped),
+            saw_fields: job.reader.saw_fields,
+        });
+        job.bytes.clear();
+        let mut q = self.lock();
+        if q.spare.len() < self.limit {
+            q.spare.push(job.bytes);
+        }
+    }
+
+    /// Reads one file into blocks of whole lines (a gzip file, by its magic bytes, decompressed
+    /// on the way); each goes to the queue, or is read here when the queue is full.
+    fn read_file(
+        &self,
+        file: usize,
+        read: Option<&AtomicU64>,
+        me: &mut Worker,
+    ) -> Result<(), CliError> {
+        let path = &self.files[file];
+        let err = |source| CliError::Read {
+            name: path.display().to_string(),
+            source,
+        };
+        let raw: Box<dyn Read> = if path.as_os_str() == "-" {
+            Box::new(io::stdin())
+        } else {
+            Box::new(std::fs::File::open(path).map_err(err)?)
+        };
+        let mut raw = io::BufReader::with_capacity(256 * 1024, Counted { inner: raw, read });
+        let gzip = raw.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+        let mut input: Box<dyn Read + '_> = if gzip {
+            Box::new(flate2::bufread::MultiGzDecoder::new(raw))
+        } else {
+            Box::new(raw)
+        };
+        let mut state = self.start.fork();
+        let mut carry: Vec<u8> = Vec::new();
+        let mut seq = 0;
+        let mut ended = false;
+        while !ended {
+            let mut block = self.lock().spare.pop().unwrap_or_default();
+            block.clear();
+            block.append(&mut carry);
+            block.reserve(BLOCK);
+            while block.len() < BLOCK {
+                let room = block.len();
+                block.resize(BLOCK.max(room + 64 * 1024), 0);
+                match input.read(&mut block[room..]) {
+                    Ok(0) => {
+                        block.truncate(room);
+                        ended = true;
+                        break;
+                    }
+                    Ok(n) => block.truncate(room + n),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => block.truncate(room),
+                    // A gzip stream cut short (a download interrupted): what was read counts.
+                    Err(e) if gzip => {
+                        block.truncate(room);
+                        eprintln!(
+                            "cf503: {}: the gzip stream ends early or is damaged ({e}); the records before were counted",
+                            cf503_core::redact::for_terminal(&path.display().to_string())
+                        );
+                        ended = true;
+                        break;
+                    }
+                    Err(e) => return Err(err(e)),
+                }
+            }
+            // Whole lines only; the rest starts the next block. A line longer than a block is
+            // cut: the core's reader skips over-long lines anyway.
+            if !ended && let Some(nl) = memchr::memrchr(b'\n', &block) {
+                carry.extend_from_slice(&block[nl + 1..]);
+                block.truncate(nl + 1);
+            }
+            let job = Job {
+                file,
+                seq,
+                reader: state.fork(),
+                bytes: block,
+            };
+            state.note_headers(&job.bytes);
+            seq += 1;
+            let mut q = self.lock();
+            if q.jobs.len() < self.limit {
+                q.jobs.push_back(job);
+                drop(q);
+                self.ready.notify_one();
+            } else {
+                drop(q);
+                self.read_block(job, me);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counts the bytes read from a file, for the progress bar.
+struct Counted<'a> {
+    inner: Box<dyn Read>,
+    read: Option<&'a AtomicU64>,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(r) = self.read {
+            r.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// A progress bar on standard error, when it is a terminal and the input is large: bytes of the
+/// files (as stored, compressed or not) read so far.
+struct Progress {
+    read: AtomicU64,
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress {
+    fn start(files: &[PathBuf]) -> Option<std::sync::Arc<Progress>> {
+        use std::io::IsTerminal;
+        if !io::stderr().is_terminal() || files.iter().any(|f| f.as_os_str() == "-") {
+            return None;
+        }
+        let total: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        if total < PROGRESS_FROM_BYTES {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let p = std::sync::Arc::new(Progress {
+            read: AtomicU64::new(0),
+            bar,
+        });
+        let weak = std::sync::Arc::downgrade(&p);
+        std::thread::spawn(move || {
+            while let Some(p) = weak.upgrade() {
+                p.bar.set_position(p.read.load(Ordering::Relaxed));
+                drop(p);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        Some(p)
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// `--sql athena|duckdb`: the classification as SQL, generated from the core's rules.

@@ -74,7 +74,8 @@ enum Command {
 const LOGS_AFTER_HELP: &str = "\
 Standard logs (legacy and v2 W3C) are read by each file's #Fields line; real-time logs have no
 header: give their field order with --fields, or --fields-from a saved get-realtime-log-config
-answer. Folders (as `aws s3 sync` writes them) are read
+answer (v2 plain logs too, with --delimiter if it is not a tab). v2 JSON lines need nothing.
+A progress bar shows on a terminal for large inputs (never when standard error is piped). Folders (as `aws s3 sync` writes them) are read
 recursively; .gz files are decompressed. Each error's cause comes from the same rules as a
 response's X-Cache.
 
@@ -84,7 +85,9 @@ file held no record of a known log format.
 Examples:
   cf503 logs ./cf-logs/                     # a folder from `aws s3 sync s3://bucket/prefix ./cf-logs`
   cf503 logs --status 503 --json E2ABC.2026-11-26-05.*.gz
-  cf503 logs --fields timestamp,c-ip,sc-status,x-edge-location,x-edge-detailed-result-type - < kinesis.tsv";
+  cf503 logs --since 2026-11-26T05:00 --until 2026-11-26T06:00 --markdown ./cf-logs/
+  cf503 logs --fields timestamp,c-ip,sc-status,x-edge-location,x-edge-detailed-result-type - < kinesis.tsv
+  cf503 logs --fields-from config.json --delimiter '|' v2-plain.log";
 
 #[derive(Args, Debug)]
 struct LogsArgs {
@@ -112,9 +115,22 @@ struct LogsArgs {
     /// answer (the authority for their column order)
     #[arg(long, value_name = "CONFIG.json")]
     fields_from: Option<std::path::PathBuf>,
+    /// Values separated by this character instead of tabs (standard logging v2 `plain`, as its
+    /// delivery's fieldDelimiter says): one character, or tab or space
+    #[arg(long, value_name = "CHAR")]
+    delimiter: Option<String>,
+    /// Leave out records before this UTC time (2026-11-26T05:00, 2026-11-26 05:00:30, 2026-11-26)
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Leave out records from this UTC time on
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
     /// JSON (schema cf503.logs_report)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     json: bool,
+    /// Markdown, for a ticket or a post-mortem
+    #[arg(long)]
+    markdown: bool,
 }
 
 const CHECK_AFTER_HELP: &str = "\

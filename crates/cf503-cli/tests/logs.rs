@@ -133,7 +133,7 @@ fn a_burst_by_cause_minute_edge_location_and_path() {
     // A folder as `aws s3 sync` leaves it: read recursively, the gzip file decompressed.
     let v = json(&cf503(&["logs", "--json", dir.to_str().unwrap()]));
     assert_eq!(v["schema"], "cf503.logs_report");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["files"], 2);
     assert_eq!(
         (v["records"].as_u64(), v["errors"].as_u64()),
@@ -355,5 +355,188 @@ fn duckdb_counts_what_cf503_logs_counts_and_the_athena_sql_parses() {
     let text = String::from_utf8(athena.stdout.clone()).unwrap();
     assert!(text.contains("'projection.hour.range' = '00,23'"), "{text}");
     assert_eq!(sql_check("athena", &athena.stdout).trim(), "ok");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every field generation and format, from `tests/fixtures/logs/expected.json`: the same counts
+/// the web page test expects of the same files.
+#[test]
+fn every_log_generation_and_format_counts_as_expected() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/logs");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let cases = expected.as_object().unwrap();
+    assert!(cases.len() >= 7);
+    for (file, want) in cases {
+        let mut args: Vec<String> = vec!["logs".into(), "--json".into()];
+        for a in want["args"].as_array().unwrap() {
+            let a = a.as_str().unwrap();
+            // Files named in the arguments are fixtures too.
+            args.push(if a.ends_with(".json") {
+                dir.join(a).display().to_string()
+            } else {
+                a.to_string()
+            });
+        }
+        args.push(dir.join(file).display().to_string());
+        let v = json(&cf503(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+        assert_eq!(v["records"], want["records"], "{file}");
+        assert_eq!(v["errors"], want["errors"], "{file}");
+        assert_eq!(v["skipped_lines"], 0, "{file}");
+        let got: serde_json::Map<String, serde_json::Value> = v["by_cause"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["cause"].as_str().unwrap().to_string(), c["count"].clone()))
+            .collect();
+        assert_eq!(&serde_json::Value::Object(got), &want["causes"], "{file}");
+        if let Some(n) = want.get("replayed_from_error_cache") {
+            assert_eq!(&v["replayed_from_error_cache"], n, "{file}");
+            let steps = v["by_cause"][0]["next_steps"].to_string();
+            assert!(steps.contains("error cache"), "{file}: {steps}");
+        }
+    }
+}
+
+#[test]
+fn lambda_edge_next_steps_name_the_regions_of_the_edge_locations() {
+    let dir = temp("steps");
+    burst(&dir);
+    let v = json(&cf503(&["logs", "--json", dir.to_str().unwrap()]));
+    let throttled = v["by_cause"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cause"] == "lambda_edge_throttled")
+        .unwrap();
+    assert_eq!(
+        throttled["lambda_edge_regions"],
+        serde_json::json!(["eu-central-1"])
+    );
+    let steps = throttled["next_steps"].to_string();
+    assert!(steps.contains("search eu-central-1"), "{steps}");
+    assert!(
+        steps.contains("2026-11-26 05:02 UTC") || steps.contains("05:01 to"),
+        "{steps}"
+    );
+    let md =
+        String::from_utf8(cf503(&["logs", "--markdown", dir.to_str().unwrap()]).stdout).unwrap();
+    assert!(md.contains("| 30 | CloudFront cannot resolve"), "{md}");
+    assert!(
+        md.contains("eu\\-central\\-1") || md.contains("eu-central-1"),
+        "{md}"
+    );
+    assert!(md.contains("### Timeline (UTC)"), "{md}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn since_and_until_cut_the_window() {
+    let dir = temp("window");
+    burst(&dir);
+    let d = dir.to_str().unwrap();
+    // Minute 2 only: 10 DNS errors, 20 throttles (and 40 hits).
+    let v = json(&cf503(&[
+        "logs",
+        "--json",
+        "--since",
+        "2026-11-26T05:02",
+        "--until",
+        "2026-11-26 05:03",
+        d,
+    ]));
+    assert_eq!(
+        (v["records"].as_u64(), v["errors"].as_u64()),
+        (Some(70), Some(30))
+    );
+    assert_eq!(v["outside_window"], 30);
+    assert_eq!(count(&v, "lambda_edge_throttled"), 20);
+    for bad in [
+        vec!["--since", "yesterday"],
+        vec!["--since", "2026-11-26T06:00", "--until", "2026-11-26T05:00"],
+        vec!["--delimiter", "ab"],
+    ] {
+        let mut args = vec!["logs"];
+        args.extend(bad.iter());
+        args.push(d);
+        let out = cf503(&args);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(!out.stderr.is_empty(), "{bad:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A file of several blocks (read on both cores): plain, gzip and standard input give the same
+/// report, and skipped lines keep their numbers in the file.
+#[test]
+fn a_big_file_read_in_blocks_numbers_its_skipped_lines() {
+    let dir = temp("blocks");
+    let mut text = format!("#Version: 1.0\n#Fields: {FIELDS_33}\n");
+    let mut bad_lines = Vec::new();
+    let mut line_no = 2;
+    let mut dns = 0;
+    for i in 0..15_000 {
+        line_no += 1;
+        if i % 5_000 == 4_999 {
+            text.push_str("this is not a record\n");
+            bad_lines.push(line_no);
+            continue;
+        }
+        let (status, rt, drt) = if i % 3 == 0 {
+            dns += 1;
+            (502, "Error", "OriginDnsError")
+        } else {
+            (200, "Hit", "Hit")
+        };
+        text.push_str(&record(
+            i % 50,
+            "SEA19-C1",
+            status,
+            rt,
+            drt,
+            &format!("/p{}", i % 7),
+            i as usize,
+        ));
+        text.push('\n');
+    }
+    assert!(
+        text.len() > 3 << 20,
+        "{} bytes: more than three blocks",
+        text.len()
+    );
+    let plain = dir.join("big.log");
+    std::fs::write(&plain, &text).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(text.as_bytes()).unwrap();
+    let gz = dir.join("big.log.gz");
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let a = json(&cf503(&["logs", "--json", plain.to_str().unwrap()]));
+    let b = json(&cf503(&["logs", "--json", gz.to_str().unwrap()]));
+    let c = json(&common::run(
+        &["logs", "--json", "-"],
+        Some(text.as_bytes()),
+    ));
+    assert_eq!(a["records"], 15_000 - 3);
+    assert_eq!(count(&a, "origin_dns"), dns);
+    let lines: Vec<u64> = a["skipped_at"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, bad_lines);
+    for other in [&b, &c] {
+        for key in [
+            "records",
+            "errors",
+            "by_cause",
+            "timeline",
+            "edge_locations",
+            "top_paths",
+        ] {
+            assert_eq!(a[key], other[key], "{key}");
+        }
+        assert_eq!(other["skipped_lines"], 3);
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }

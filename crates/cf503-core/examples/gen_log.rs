@@ -1,40 +1,101 @@
-//! Writes a CloudFront standard log of about N MB (33 fields; several causes, edge locations and
-//! minutes), for `just bench`: `gen_log PATH MB`.
+//! Writes CloudFront standard logs of about N MB in all (33 fields; several causes, edge
+//! locations and minutes), for `just bench`: `gen_log PATH MB [FILES]`. With FILES > 1, PATH is a
+//! folder and the files are named as CloudFront names them (`E2EXAMPLE.2026-11-26-05.<id>`).
+//!
+//! Values vary as in real logs (random request ids, client addresses, sizes, timings, seconds),
+//! so the files compress about as real ones do (6–8×), not 25× as repeated lines would: a gzip
+//! benchmark on them measures decoding, not a degenerate case.
 
 use std::io::Write;
 
-fn main() {
-    let mut args = std::env::args().skip(1);
-    let path = args.next().expect("gen_log PATH MB");
-    let mb: usize = args.next().and_then(|m| m.parse().ok()).unwrap_or(100);
-    let kinds = [
-        ("200", "Hit", "Hit"),
-        ("200", "Miss", "Miss"),
-        ("502", "Error", "OriginDnsError"),
-        ("503", "LambdaLimitExceeded", "LambdaLimitExceeded"),
-        ("503", "Error", "Error"),
-        ("504", "Error", "OriginCommError"),
-    ];
-    let pops = ["SEA19-C1", "FRA56-P1", "IAD89-C1", "NRT57-P2", "LHR5-P3"];
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    writeln!(out, "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end").unwrap();
-    let mut written = 0usize;
-    let mut i = 0usize;
-    // A fixed linear congruential sequence: the same file every time.
-    let mut x: u64 = 1;
-    while written < mb * 1024 * 1024 {
-        x = x
+const FIELDS: &str = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end";
+
+const KINDS: [(&str, &str, &str); 6] = [
+    ("200", "Hit", "Hit"),
+    ("200", "Miss", "Miss"),
+    ("502", "Error", "OriginDnsError"),
+    ("503", "LambdaLimitExceeded", "LambdaLimitExceeded"),
+    ("503", "Error", "Error"),
+    ("504", "Error", "OriginCommError"),
+];
+const POPS: [&str; 5] = ["SEA19-C1", "FRA56-P1", "IAD89-C1", "NRT57-P2", "LHR5-P3"];
+const AGENTS: [&str; 4] = [
+    "Mozilla/5.0%20(X11;%20Linux%20x86_64)%20AppleWebKit/537.36%20(KHTML,%20like%20Gecko)%20Chrome/131.0.0.0%20Safari/537.36",
+    "Mozilla/5.0%20(iPhone;%20CPU%20iPhone%20OS%2018_1%20like%20Mac%20OS%20X)%20AppleWebKit/605.1.15%20(KHTML,%20like%20Gecko)%20Version/18.1%20Mobile/15E148%20Safari/604.1",
+    "Mozilla/5.0%2520(compatible;%2520bingbot/2.0;%2520+http://www.bing.com/bingbot.htm)",
+    "curl/8.5.0",
+];
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// A fixed linear congruential sequence: the same files every time.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        let (status, rt, drt) = kinds[(x >> 33) as usize % kinds.len()];
-        let pop = pops[(x >> 40) as usize % pops.len()];
-        let line = format!(
-            "2026-11-26\t05:{:02}:17\t{pop}\t900\t192.0.2.10\tGET\td111111abcdef8.cloudfront.net\t/p/{}\t{status}\t-\tMozilla/5.0%2520(X11;%2520Linux)\t-\t-\t{rt}\tabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH{i:06}==\twww.example.com\thttps\t400\t0.102\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t{rt}\tHTTP/2.0\t-\t-\t443\t0.102\t{drt}\ttext/html\t507\t-\t-\n",
-            (x >> 20) % 60,
-            (x >> 8) % 5000
-        );
-        out.write_all(line.as_bytes()).unwrap();
-        written += line.len();
-        i += 1;
+        self.0 >> 16
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn record(rng: &mut Lcg, line: &mut String) {
+    use std::fmt::Write as _;
+    let (status, rt, drt) = KINDS[rng.below(KINDS.len() as u64) as usize];
+    let pop = POPS[rng.below(POPS.len() as u64) as usize];
+    let agent = AGENTS[rng.below(AGENTS.len() as u64) as usize];
+    let id: String = (0..52)
+        .map(|_| char::from(B64[rng.below(64) as usize]))
+        .collect();
+    let taken = rng.below(3000);
+    line.clear();
+    let _ = writeln!(
+        line,
+        "2026-11-26\t05:{:02}:{:02}\t{pop}\t{}\t{}.{}.{}.{}\tGET\td111111abcdef8.cloudfront.net\t/p/{}\t{status}\t-\t{agent}\t-\t-\t{rt}\t{id}==\twww.example.com\thttps\t{}\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t{rt}\tHTTP/2.0\t-\t-\t{}\t{}.{:03}\t{drt}\ttext/html\t{}\t-\t-",
+        rng.below(60),
+        rng.below(60),
+        300 + rng.below(90_000),
+        rng.below(224) + 1,
+        rng.below(256),
+        rng.below(256),
+        rng.below(256),
+        rng.below(5000),
+        300 + rng.below(600),
+        taken / 1000,
+        taken % 1000,
+        1024 + rng.below(60_000),
+        taken / 2000,
+        (taken / 2) % 1000,
+        rng.below(200_000),
+    );
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("gen_log PATH MB [FILES]");
+    let mb: usize = args.next().and_then(|m| m.parse().ok()).unwrap_or(100);
+    let files: usize = args.next().and_then(|m| m.parse().ok()).unwrap_or(1).max(1);
+    let per_file = mb * 1024 * 1024 / files;
+    let mut rng = Lcg(1);
+    let mut line = String::new();
+    for f in 0..files {
+        let out_path = if files == 1 {
+            std::path::PathBuf::from(&path)
+        } else {
+            std::fs::create_dir_all(&path).expect("create the folder");
+            std::path::Path::new(&path).join(format!("E2EXAMPLE.2026-11-26-05.{f:08x}"))
+        };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&out_path).expect("create"));
+        writeln!(out, "#Version: 1.0\n#Fields: {FIELDS}").expect("write");
+        let mut written = 0usize;
+        while written < per_file {
+            record(&mut rng, &mut line);
+            out.write_all(line.as_bytes()).expect("write");
+            written += line.len();
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! Region where Lambda@Edge logs are), top paths, sample request ids. Terminal text and JSON
 //! (schema `cf503.logs_report`, version [`LOGS_SCHEMA_VERSION`]).
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -9,13 +10,13 @@ use core::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{printable, to_pretty};
+use super::{md_code, md_text, printable, to_pretty};
 use crate::causes::CauseId;
-use crate::logs::Summary;
+use crate::logs::{Minute, Summary};
 use crate::pops::PopId;
 
 /// Version of `cf503.logs_report`.
-pub const LOGS_SCHEMA_VERSION: u32 = 1;
+pub const LOGS_SCHEMA_VERSION: u32 = 2;
 
 /// Paths listed, at most.
 const TOP_PATHS: usize = 10;
@@ -23,6 +24,8 @@ const TOP_PATHS: usize = 10;
 const MAX_TIMELINE_MINUTES: usize = 180;
 /// Width of the longest timeline bar, in characters.
 const BAR_WIDTH: u64 = 50;
+/// Edge locations listed in text and Markdown (the JSON has all).
+const TOP_POPS: usize = 15;
 
 fn causes_by_count(s: &Summary) -> Vec<(CauseId, u64)> {
     let mut v: Vec<(CauseId, u64)> = s.by_cause.iter().map(|(c, n)| (*c, *n)).collect();
@@ -40,40 +43,164 @@ fn pop_info(pop: &str) -> (Option<String>, Option<&'static str>) {
     }
 }
 
+/// Edge locations by errors, most first.
+fn pops_by_count(s: &Summary) -> Vec<(&str, u64)> {
+    let mut pops: Vec<(&str, u64)> = s
+        .by_pop
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.values().sum()))
+        .collect();
+    pops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    pops
+}
+
+/// The Regions where a cause's Lambda@Edge logs are (the Region nearest each edge location that
+/// logged it), most errors first.
+fn regions_of(s: &Summary, cause: CauseId) -> Vec<&'static str> {
+    let mut by_region: BTreeMap<&'static str, u64> = BTreeMap::new();
+    for (pop, counts) in &s.by_pop {
+        if let (Some(n), (_, Some(region))) = (counts.get(&cause), pop_info(pop)) {
+            *by_region.entry(region).or_default() += n;
+        }
+    }
+    let mut v: Vec<(&'static str, u64)> = by_region.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter().map(|(r, _)| r).collect()
+}
+
+fn pops_of(s: &Summary, cause: CauseId) -> Vec<&str> {
+    let mut v: Vec<(&str, u64)> = s
+        .by_pop
+        .iter()
+        .filter_map(|(p, c)| c.get(&cause).map(|n| (p.as_str(), *n)))
+        .collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v.into_iter().map(|(p, _)| p).take(TOP_POPS).collect()
+}
+
+/// What to do next about each cause, filled from the summary: the window, the Regions whose
+/// logs to search, the log groups, the request ids to search for. Values from the logs are
+/// printable-cleaned; commands name placeholders in capitals.
+pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<String> {
+    let window = match s.incident_window() {
+        Some((from, to, _)) if from == to => format!("{from} UTC"),
+        Some((from, to, _)) => format!("{from} to {to} UTC"),
+        None => "the logged minutes".to_string(),
+    };
+    let ids: Vec<&str> = s
+        .samples
+        .get(&cause)
+        .map(|v| v.iter().map(|(_, id)| id.as_str()).collect())
+        .unwrap_or_default();
+    let first_id = ids.first().map_or("REQUEST_ID", |i| i);
+    let clean = |v: &str| printable(v, false);
+    let mut steps = Vec::new();
+    match cause {
+        CauseId::LambdaEdgeThrottled
+        | CauseId::LambdaEdgeExecution
+        | CauseId::LambdaEdgeInvalid => {
+            let regions = regions_of(s, cause);
+            let first_region = regions.first().copied().unwrap_or("REGION");
+            if !regions.is_empty() {
+                steps.push(format!(
+                    "Lambda@Edge logs are in the Region nearest each edge location: search {} (log group /aws/lambda/us-east-1.FUNCTION_NAME in each).",
+                    regions.join(", ")
+                ));
+            }
+            if cause == CauseId::LambdaEdgeThrottled {
+                steps.push(format!(
+                    "Look at the function's Throttles and ConcurrentExecutions metrics in {first_region} for {window}; raise the concurrency quota there if it was reached: aws service-quotas list-service-quotas --service-code lambda --region {first_region}"
+                ));
+            } else {
+                steps.push(format!(
+                    "CloudFront writes the function's errors to /aws/cloudfront/LambdaEdge/DISTRIBUTION_ID in the same Regions: aws logs filter-log-events --region {first_region} --log-group-name /aws/cloudfront/LambdaEdge/DISTRIBUTION_ID --filter-pattern '\"{}\"'",
+                    clean(first_id)
+                ));
+            }
+        }
+        CauseId::CloudFrontFunctionError => {
+            steps.push(format!(
+                "CloudFront Functions log to us-east-1: aws logs filter-log-events --region us-east-1 --log-group-name /aws/cloudfront/function/FUNCTION_NAME --start-time START_MS, for {window}."
+            ));
+            steps.push(format!(
+                "Look at FunctionExecutionErrors, FunctionValidationErrors and FunctionThrottles (us-east-1, namespace AWS/CloudFront) for {window}: a throttle can outlive the fix by minutes."
+            ));
+        }
+        CauseId::EdgeCapacity | CauseId::CloudFrontQuota => {
+            let pops = pops_of(s, cause);
+            steps.push(format!(
+                "Give AWS Support the edge locations ({}), the window ({window}) and the request ids ({}).",
+                clean(&pops.join(", ")),
+                clean(&ids.join(", "))
+            ));
+        }
+        CauseId::OriginDns => {
+            steps.push(format!(
+                "Ask every name server of the origin's domain for it, as CloudFront does: cf503 dns ORIGIN_DOMAIN (errors {window})."
+            ));
+        }
+        _ => {
+            steps.push(format!(
+                "Read the origin's own logs and metrics for {window}; CloudFront's request ids ({}) are in the X-Amz-Cf-Id header the origin received.",
+                clean(&ids.join(", "))
+            ));
+        }
+    }
+    if cause == CauseId::OriginOverloaded && s.replayed > 0 {
+        steps.push(format!(
+            "{} of the {} errors whose fields say were replayed from CloudFront's error cache (the origin was not asked): the origin failed less often than the count shows; the cache time is the behaviour's Error caching minimum TTL (10 s by default).",
+            s.replayed, s.origin_errors_known
+        ));
+    }
+    steps
+}
+
 /// The logs report as JSON.
 pub fn logs_json_value(s: &Summary, files: usize) -> Value {
     let window = s.incident_window();
+    let counts = |counts: &BTreeMap<CauseId, u64>| {
+        counts
+            .iter()
+            .map(|(c, n)| (c.as_str().to_string(), json!(n)))
+            .collect::<serde_json::Map<_, _>>()
+    };
     json!({
         "schema": "cf503.logs_report",
         "schema_version": LOGS_SCHEMA_VERSION,
         "files": files,
         "records": s.records,
+        "outside_window": s.outside_window,
         "errors": s.errors,
         "skipped_lines": s.skipped,
-        "first_error_minute": s.first_minute,
-        "last_error_minute": s.last_minute,
-        "incident_window": window.map(|(from, to, peak)| json!({"from": from, "to": to, "peak_per_minute": peak})),
+        "skipped_at": s.skipped_at.iter().map(|k| json!({"file": k.source, "line": k.line})).collect::<Vec<_>>(),
+        "first_error_minute": s.first_minute().map(|m| m.to_string()),
+        "last_error_minute": s.last_minute().map(|m| m.to_string()),
+        "incident_window": window.map(|(from, to, peak)| json!({"from": from.to_string(), "to": to.to_string(), "peak_per_minute": peak})),
+        "replayed_from_error_cache": s.replayed,
+        "origin_errors_with_origin_timing": s.origin_errors_known,
         "by_status": s.by_status.iter().map(|(k, v)| json!({"status": k, "count": v})).collect::<Vec<_>>(),
         "by_cause": causes_by_count(s).iter().map(|(c, n)| json!({
             "cause": c.as_str(),
             "title": c.info().title,
             "count": n,
-            "sample_request_ids": s.samples.get(c).cloned().unwrap_or_default(),
+            "sample_request_ids": s.samples.get(c).map(|v| v.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+            "lambda_edge_regions": regions_of(s, *c),
+            "next_steps": next_steps(s, *c),
         })).collect::<Vec<_>>(),
-        "timeline": s.by_minute.iter().map(|(m, counts)| json!({
-            "minute": m,
-            "counts": counts.iter().map(|(c, n)| (c.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "timeline": s.by_minute.iter().map(|(m, c)| json!({
+            "minute": m.to_string(),
+            "counts": counts(c),
         })).collect::<Vec<_>>(),
-        "edge_locations": s.by_pop.iter().map(|(p, counts)| {
+        "edge_locations": pops_by_count(s).iter().map(|(p, _)| {
             let (city, region) = pop_info(p);
             json!({
                 "pop": p,
                 "location": city,
                 "lambda_edge_region": region,
-                "counts": counts.iter().map(|(c, n)| (c.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                "counts": counts(&s.by_pop[*p]),
             })
         }).collect::<Vec<_>>(),
-        "top_paths": s.top_paths(TOP_PATHS).iter().map(|(p, n)| json!({"path": p, "count": n})).collect::<Vec<_>>(),
+        "top_paths": s.top_paths(TOP_PATHS).iter().map(|(p, n)| json!({"path": crate::redact::text(p), "count": n})).collect::<Vec<_>>(),
         "other_paths": s.other_paths,
     })
 }
@@ -83,55 +210,75 @@ pub fn logs_json(s: &Summary, files: usize) -> String {
     to_pretty(&logs_json_value(s, files))
 }
 
+/// The first line: what was read.
+fn read_line(s: &Summary, files: usize) -> String {
+    let mut o = format!(
+        "{files} file(s), {} records, {} errors",
+        s.records, s.errors
+    );
+    if s.outside_window > 0 {
+        let _ = write!(o, ", {} records outside --since/--until", s.outside_window);
+    }
+    if s.skipped > 0 {
+        let _ = write!(
+            o,
+            ", {} lines skipped (not records of the file's fields",
+            s.skipped
+        );
+        let at: Vec<String> = s
+            .skipped_at
+            .iter()
+            .map(|k| format!("{}:{}", printable(&k.source, false), k.line))
+            .collect();
+        if !at.is_empty() {
+            let _ = write!(o, "; first at {}", at.join(", "));
+        }
+        o.push(')');
+    }
+    o
+}
+
+fn window_lines(s: &Summary) -> Vec<String> {
+    let mut v = Vec::new();
+    if let (Some(a), Some(b)) = (s.first_minute(), s.last_minute()) {
+        v.push(format!("Errors from {a} to {b} (UTC)"));
+    }
+    if let Some((from, to, peak)) = s.incident_window() {
+        v.push(format!(
+            "Incident window: {from} to {to}, peak {peak} errors a minute"
+        ));
+    }
+    v
+}
+
 /// Terminal text, with a per-minute timeline.
 pub fn logs_text(s: &Summary, files: usize) -> String {
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{files} file(s), {} records, {} errors{}",
-        s.records,
-        s.errors,
-        if s.skipped > 0 {
-            format!(
-                ", {} lines skipped (not records of the file's fields)",
-                s.skipped
-            )
-        } else {
-            String::new()
-        }
-    );
+    let _ = writeln!(o, "{}", read_line(s, files));
     if s.errors == 0 {
         let _ = writeln!(o, "No error matched the status filter.");
         return o;
     }
-    if let (Some(a), Some(b)) = (&s.first_minute, &s.last_minute) {
-        let _ = writeln!(o, "Errors from {a} to {b} (UTC)");
-    }
-    if let Some((from, to, peak)) = s.incident_window() {
-        let _ = writeln!(
-            o,
-            "Incident window: {from} to {to}, peak {peak} errors a minute"
-        );
+    for line in window_lines(s) {
+        let _ = writeln!(o, "{line}");
     }
     let _ = writeln!(o, "\nBy cause:");
     for (c, n) in causes_by_count(s) {
         let _ = writeln!(o, "  {n:>8}  {:<26} {}", c.as_str(), c.info().title);
         if let Some(ids) = s.samples.get(&c) {
+            let ids: Vec<&str> = ids.iter().map(|(_, id)| id.as_str()).collect();
             let _ = writeln!(
                 o,
                 "            e.g. request ids {}",
                 printable(&ids.join(", "), false)
             );
         }
+        for step in next_steps(s, c) {
+            let _ = writeln!(o, "            - {step}");
+        }
     }
     let _ = writeln!(o, "\nBy edge location:");
-    let mut pops: Vec<(&String, u64)> = s
-        .by_pop
-        .iter()
-        .map(|(p, c)| (p, c.values().sum()))
-        .collect();
-    pops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (p, n) in pops.iter().take(15) {
+    for (p, n) in pops_by_count(s).iter().take(TOP_POPS) {
         let (city, region) = pop_info(p);
         let _ = writeln!(
             o,
@@ -150,7 +297,12 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
             let _ = writeln!(o, "  {n:>8}  {}", printable(&crate::redact::text(p), false));
         }
     }
-    // The timeline: one bar a minute, a letter per cause (the legend says which).
+    timeline(s, &mut o);
+    o
+}
+
+/// The timeline: one bar a minute, a letter per cause (the legend says which).
+fn timeline(s: &Summary, o: &mut String) {
     let causes: Vec<CauseId> = causes_by_count(s).into_iter().map(|(c, _)| c).collect();
     let letter = |c: &CauseId| {
         let i = causes.iter().position(|x| x == c).unwrap_or(0);
@@ -167,25 +319,17 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
         let _ = writeln!(o, "  {} = {}", letter(c), c.as_str());
     }
     // Days of logs are thousands of minutes: then the incident window, with ten minutes around.
-    let window = s.incident_window();
-    let shown: Vec<(&String, &alloc::collections::BTreeMap<CauseId, u64>)> = if s.by_minute.len()
-        > MAX_TIMELINE_MINUTES
-    {
-        let (from, to, _) = window.clone().unwrap_or_default();
-        let keys: Vec<&String> = s.by_minute.keys().collect();
-        let start = keys
-            .iter()
-            .position(|k| **k == from)
-            .unwrap_or(0)
-            .saturating_sub(10);
-        let end = (keys.iter().position(|k| **k == to).unwrap_or(0) + 11).min(keys.len());
-        let _ = writeln!(
-            o,
-            "  (the incident window and ten minutes around it; the JSON report has every minute)"
-        );
-        s.by_minute.iter().skip(start).take(end - start).collect()
-    } else {
-        s.by_minute.iter().collect()
+    let shown: Vec<(&Minute, &BTreeMap<CauseId, u64>)> = match s.incident_window() {
+        Some((from, to, _)) if s.by_minute.len() > MAX_TIMELINE_MINUTES => {
+            let _ = writeln!(
+                o,
+                "  (the incident window and ten minutes around it; the JSON report has every minute)"
+            );
+            s.by_minute
+                .range(Minute(from.0 - 10)..=Minute(to.0 + 10))
+                .collect()
+        }
+        _ => s.by_minute.iter().collect(),
     };
     for (m, counts) in shown {
         let total: u64 = counts.values().sum();
@@ -196,6 +340,79 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
             bar.extend(core::iter::repeat_n(letter(c), width));
         }
         let _ = writeln!(o, "  {m}  {total:>6}  {bar}");
+    }
+}
+
+/// Markdown, for a ticket or a post-mortem: the same figures as the text, in tables.
+pub fn logs_markdown(s: &Summary, files: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "## CloudFront logs: errors by cause\n");
+    let _ = writeln!(o, "{}\n", md_text(&read_line(s, files)));
+    if s.errors == 0 {
+        let _ = writeln!(o, "No error matched the status filter.");
+        return o;
+    }
+    for line in window_lines(s) {
+        let _ = writeln!(o, "- {}", md_text(&line));
+    }
+    let _ = writeln!(
+        o,
+        "\n| Errors | Cause | Request ids (earliest) |\n|---:|---|---|"
+    );
+    for (c, n) in causes_by_count(s) {
+        let ids: Vec<String> = s
+            .samples
+            .get(&c)
+            .map(|v| v.iter().map(|(_, id)| md_code(id)).collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "| {n} | {} ({}) | {} |",
+            md_text(c.info().title),
+            md_code(c.as_str()),
+            ids.join(" ")
+        );
+    }
+    let _ = writeln!(o, "\n### Next steps\n");
+    for (c, _) in causes_by_count(s) {
+        let _ = writeln!(o, "**{}**\n", md_text(c.info().title));
+        for step in next_steps(s, c) {
+            let _ = writeln!(o, "- {}", md_text(&step));
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "### Edge locations\n\n| Errors | Edge location | City | Lambda@Edge logs in |\n|---:|---|---|---|"
+    );
+    for (p, n) in pops_by_count(s).iter().take(TOP_POPS) {
+        let (city, region) = pop_info(p);
+        let _ = writeln!(
+            o,
+            "| {n} | {} | {} | {} |",
+            md_code(p),
+            md_text(&city.unwrap_or_default()),
+            region.unwrap_or("")
+        );
+    }
+    let paths = s.top_paths(TOP_PATHS);
+    if !paths.is_empty() {
+        let _ = writeln!(o, "\n### Top paths\n\n| Errors | Path |\n|---:|---|");
+        for (p, n) in paths {
+            let _ = writeln!(o, "| {n} | {} |", md_code(&crate::redact::text(p)));
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\n### Timeline (UTC)\n\n| Minute | Errors | By cause |\n|---|---:|---|"
+    );
+    for (m, counts) in &s.by_minute {
+        let total: u64 = counts.values().sum();
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|(c, n)| format!("{} {n}", c.as_str()))
+            .collect();
+        let _ = writeln!(o, "| {m} | {total} | {} |", parts.join(", "));
     }
     o
 }

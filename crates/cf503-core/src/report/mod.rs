@@ -520,7 +520,9 @@ mod dns;
 mod logs;
 mod view;
 pub use dns::{dns_json, dns_json_value, dns_text};
-pub use logs::{LOGS_SCHEMA_VERSION, logs_json, logs_json_value, logs_text};
+pub use logs::{
+    LOGS_SCHEMA_VERSION, logs_json, logs_json_value, logs_markdown, logs_text, next_steps,
+};
 pub use view::{
     Confidence, DnsLine, DnsSection, EvidenceLine, Fact, FactKind, NoteLine, Other, Verdict, View,
     view,

@@ -1,0 +1,670 @@
+//! CloudFront access logs, read by cause: a sans-IO streaming reader (bytes in, records out,
+//! [`reader`]) and a mergeable summary (cause × minute × edge location × path).
+//!
+//! The reader takes the field list from each file's `#Fields:` line (standard logs, every
+//! generation: 18, 26, 33, 35 fields; standard logging v2 in W3C form), from each record's keys
+//! (standard logging v2 as JSON lines), or from the caller for records without a header
+//! (real-time logs, v2 plain with its chosen delimiter). `-` is empty, paths are URL-decoded
+//! once. Lines that do not fit are counted with their line numbers and skipped, never fatal.
+//!
+//! A record's cause comes from the same evidence rules as a response's `X-Cache` and pasted log
+//! fields ([`crate::diagnose::rules`]): status, `x-edge-result-type`,
+//! `x-edge-response-result-type` and `x-edge-detailed-result-type` are facts, the rules weigh
+//! them, the strongest cause wins. No second mapping.
+//!
+//! The summary is a commutative monoid: parts read on other threads (or machines) merge into
+//! the same totals in any order, sample request ids included (the earliest are kept).
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::causes::CauseId;
+use crate::diagnose::rules::{self, Fact, Stance};
+use crate::signals::ResultType;
+
+pub mod reader;
+pub mod time;
+
+pub use reader::{Delimiter, Reader, Record, Skipped};
+pub use time::Minute;
+
+/// Why a saved real-time log configuration gives no field order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RealtimeConfigError {
+    /// Not JSON at all.
+    NotJson(String),
+    /// JSON, but no `Fields` list of strings (in `RealtimeLogConfig` or at the top).
+    NoFields,
+}
+
+impl core::fmt::Display for RealtimeConfigError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RealtimeConfigError::NotJson(e) => write!(
+                f,
+                "not JSON ({e}): save it with `aws cloudfront get-realtime-log-config --name NAME > config.json`"
+            ),
+            RealtimeConfigError::NoFields => f.write_str(
+                "no Fields list of strings in it: expected the output of `aws cloudfront get-realtime-log-config` ({\"RealtimeLogConfig\": {\"Fields\": [...]}})",
+            ),
+        }
+    }
+}
+
+impl core::error::Error for RealtimeConfigError {}
+
+/// The field order of real-time log records, from a saved `aws cloudfront
+/// get-realtime-log-config` answer (the authority for the column order: the API lists the
+/// fields in the order they are sent to Kinesis), or from its `RealtimeLogConfig` object alone.
+pub fn fields_from_realtime_config(json: &str) -> Result<Vec<String>, RealtimeConfigError> {
+    let v: serde_json::Value = serde_json::from_str(json.trim_start_matches('\u{feff}'))
+        .map_err(|e| RealtimeConfigError::NotJson(e.to_string()))?;
+    let config = v.get("RealtimeLogConfig").unwrap_or(&v);
+    let fields = config
+        .get("Fields")
+        .and_then(serde_json::Value::as_array)
+        .ok_or(RealtimeConfigError::NoFields)?;
+    let names: Option<Vec<String>> = fields
+        .iter()
+        .map(|f| f.as_str().map(|s| s.trim().to_string()))
+        .collect();
+    match names {
+        Some(n) if !n.is_empty() && n.iter().all(|s| !s.is_empty()) => Ok(n),
+        _ => Err(RealtimeConfigError::NoFields),
+    }
+}
+
+/// The cause of one logged error, from the evidence rules; `None` below 500 (not a 5xx).
+pub fn classify(
+    status: Option<u16>,
+    result: Option<ResultType>,
+    response_result: Option<ResultType>,
+    detailed: Option<ResultType>,
+) -> Option<CauseId> {
+    if status.is_none_or(|s| s < 500) {
+        return None;
+    }
+    let facts = [
+        result.map(Fact::Result),
+        response_result.map(Fact::Result),
+        detailed.map(Fact::Detailed),
+    ];
+    // Strongest supporting row wins; ties go to the catalogue order, as in a diagnosis.
+    let mut best: Option<(f32, CauseId)> = None;
+    for fact in facts.into_iter().flatten() {
+        for r in rules::rules_for(fact, status).filter(|r| r.stance == Stance::For) {
+            let better = match best {
+                None => true,
+                Some((w, c)) => r.weight > w || (r.weight == w && r.cause.order() < c.order()),
+            };
+            if better {
+                best = Some((r.weight, r.cause));
+            }
+        }
+    }
+    Some(best.map_or(CauseId::Unknown, |(_, c)| c))
+}
+
+/// [`classify`] of a record's result-type names as logged.
+pub fn classify_record(r: &Record<'_>) -> Option<CauseId> {
+    let t = |v: Option<&str>| v.and_then(ResultType::parse);
+    classify(r.status, t(r.result), t(r.response_result), t(r.detailed))
+}
+
+/// Which records the summary counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every 5xx.
+    ServerErrors,
+    /// This status only.
+    Exactly(u16),
+}
+
+impl StatusFilter {
+    /// Whether a status passes.
+    pub fn admits(self, status: Option<u16>) -> bool {
+        match self {
+            StatusFilter::ServerErrors => status.is_some_and(|s| s >= 500),
+            StatusFilter::Exactly(x) => status == Some(x),
+        }
+    }
+}
+
+/// What the summary counts: a status filter and a time window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Filter {
+    /// Which statuses are errors to break down.
+    pub status: StatusFilter,
+    /// Records before this second (since the epoch, UTC) are left out.
+    pub since: Option<i64>,
+    /// Records at or after this second are left out.
+    pub until: Option<i64>,
+}
+
+impl From<StatusFilter> for Filter {
+    fn from(status: StatusFilter) -> Self {
+        Filter {
+            status,
+            since: None,
+            until: None,
+        }
+    }
+}
+
+impl Filter {
+    /// Whether a record's time is inside the window (a record without a time is not, once a
+    /// window is set: it cannot be placed).
+    pub fn in_window(&self, second: Option<i64>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        second
+            .is_some_and(|t| self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u))
+    }
+}
+
+/// Distinct paths counted one by one; more are counted together ([`Summary::other_paths`]).
+pub const MAX_PATHS: usize = 10_000;
+/// Sample request ids kept per cause (for the Lambda@Edge log search).
+pub const SAMPLES: usize = 3;
+
+/// A line that was skipped: the file (as the caller names it) and its line number.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SkippedLine {
+    /// The file.
+    pub source: String,
+    /// 1-based.
+    pub line: u64,
+}
+
+/// The summary of many records: mergeable (read files in parallel, merge the parts).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Records read (inside the time window).
+    pub records: u64,
+    /// Records left out by the time window.
+    pub outside_window: u64,
+    /// Records that passed the status filter.
+    pub errors: u64,
+    /// Per cause.
+    pub by_cause: BTreeMap<CauseId, u64>,
+    /// Per UTC minute, per cause.
+    pub by_minute: BTreeMap<Minute, BTreeMap<CauseId, u64>>,
+    /// Per edge location (as logged), per cause.
+    pub by_pop: BTreeMap<String, BTreeMap<CauseId, u64>>,
+    /// Per path (URL-decoded once).
+    pub by_path: BTreeMap<String, u64>,
+    /// Errors on paths past [`MAX_PATHS`] distinct ones.
+    pub other_paths: u64,
+    /// Per host.
+    pub by_host: BTreeMap<String, u64>,
+    /// Per status.
+    pub by_status: BTreeMap<u16, u64>,
+    /// The earliest request ids per cause, with their second (for the Lambda@Edge log search).
+    pub samples: BTreeMap<CauseId, Vec<(i64, String)>>,
+    /// Uncategorised origin errors whose fields say whether the origin was asked (v2's
+    /// `origin-fbl`).
+    pub origin_errors_known: u64,
+    /// Of those, errors CloudFront replayed from its error cache (the origin was not asked: an
+    /// error response is cached for 10 s by default), so the origin failed fewer times.
+    pub replayed: u64,
+    /// Lines skipped.
+    pub skipped: u64,
+    /// The first skipped lines, to look at (at most [`reader::SKIPPED_KEPT`]).
+    pub skipped_at: Vec<SkippedLine>,
+    causes: CauseCache,
+}
+
+/// The causes of the result-type combinations seen so far: a log has a handful, and the rules
+/// need not be weighed again for each of millions of records. Not part of a summary's value.
+#[derive(Clone, Debug, Default)]
+struct CauseCache(Vec<(u16, [String; 3], CauseId)>);
+
+impl PartialEq for CauseCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for CauseCache {}
+
+/// Combinations remembered by [`CauseCache`]; past that, records are classified one by one.
+const CAUSES_CACHED: usize = 64;
+
+impl CauseCache {
+    fn cause(&mut self, r: &Record<'_>) -> CauseId {
+        let status = r.status.unwrap_or(0);
+        let names = [r.result, r.response_result, r.detailed].map(Option::unwrap_or_default);
+        let hit = self.0.iter().find(|(s, n, _)| {
+            *s == status && n[0] == names[0] && n[1] == names[1] && n[2] == names[2]
+        });
+        if let Some((_, _, cause)) = hit {
+            return *cause;
+        }
+        let cause = classify_record(r).unwrap_or(CauseId::Unknown);
+        if self.0.len() < CAUSES_CACHED {
+            self.0.push((status, names.map(ToString::to_string), cause));
+        }
+        cause
+    }
+}
+
+fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K, n: u64) {
+    *map.entry(key).or_default() += n;
+}
+
+fn bump_borrowed(map: &mut BTreeMap<String, BTreeMap<CauseId, u64>>, key: &str, cause: CauseId) {
+    match map.get_mut(key) {
+        Some(counts) => bump(counts, cause, 1),
+        None => {
+            map.insert(key.to_string(), BTreeMap::from([(cause, 1)]));
+        }
+    }
+}
+
+/// Keeps the [`SAMPLES`] earliest `(second, id)`, in order.
+fn keep_sample(samples: &mut Vec<(i64, String)>, second: i64, id: &str) {
+    let at = samples.partition_point(|(s, i)| (*s, i.as_str()) < (second, id));
+    if at >= SAMPLES
+        || samples
+            .get(at)
+            .is_some_and(|(s, i)| *s == second && i == id)
+    {
+        return;
+    }
+    samples.insert(at, (second, id.to_string()));
+    samples.truncate(SAMPLES);
+}
+
+impl Summary {
+    /// Counts one record (errors only are broken down).
+    pub fn add(&mut self, r: &Record<'_>, filter: &Filter) {
+        if !filter.in_window(r.second) {
+            self.outside_window += 1;
+            return;
+        }
+        self.records += 1;
+        if !filter.status.admits(r.status) {
+            return;
+        }
+        self.errors += 1;
+        let cause = self.causes.cause(r);
+        bump(&mut self.by_cause, cause, 1);
+        if let Some(s) = r.status {
+            bump(&mut self.by_status, s, 1);
+        }
+        if let Some(t) = r.second {
+            bump(
+                self.by_minute.entry(Minute::of_second(t)).or_default(),
+                cause,
+                1,
+            );
+        }
+        if let Some(p) = r.pop {
+            bump_borrowed(&mut self.by_pop, p, cause);
+        }
+        if let Some(path) = r.decoded_path() {
+            count_path(&mut self.by_path, &mut self.other_paths, &path, 1);
+        }
+        if let Some(h) = r.host {
+            let known = self.by_host.len();
+            match self.by_host.get_mut(h) {
+                Some(n) => *n += 1,
+                None if known < MAX_PATHS => {
+                    self.by_host.insert(h.to_string(), 1);
+                }
+                None => {}
+            }
+        }
+        if let Some(id) = r.request_id {
+            keep_sample(
+                self.samples.entry(cause).or_default(),
+                r.second.unwrap_or(i64::MAX),
+                id,
+            );
+        }
+        let uncategorised = r.detailed.is_none_or(|d| d == "Error");
+        if cause == CauseId::OriginOverloaded
+            && uncategorised
+            && let Some(contacted) = r.origin_contacted
+        {
+            self.origin_errors_known += 1;
+            if !contacted {
+                self.replayed += 1;
+            }
+        }
+    }
+
+    /// The reader's skipped lines, named by `source`, counted in (line numbers offset by
+    /// `first_line - 1`, for a reader that started inside the file).
+    pub fn add_skipped(&mut self, source: &str, skipped: &Skipped, first_line: u64) {
+        self.skipped += skipped.lines;
+        for &line in &skipped.first {
+            self.keep_skipped(SkippedLine {
+                source: source.to_string(),
+                line: line + first_line - 1,
+            });
+        }
+    }
+
+    fn keep_skipped(&mut self, s: SkippedLine) {
+        let at = self.skipped_at.partition_point(|x| *x < s);
+        if at < reader::SKIPPED_KEPT {
+            self.skipped_at.insert(at, s);
+            self.skipped_at.truncate(reader::SKIPPED_KEPT);
+        }
+    }
+
+    /// Merges another part in (files or blocks read in parallel), in any order.
+    pub fn merge(&mut self, other: Summary) {
+        self.records += other.records;
+        self.outside_window += other.outside_window;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+        self.other_paths += other.other_paths;
+        self.origin_errors_known += other.origin_errors_known;
+        self.replayed += other.replayed;
+        let add = |into: &mut BTreeMap<CauseId, u64>, from: BTreeMap<CauseId, u64>| {
+            for (k, v) in from {
+                bump(into, k, v);
+            }
+        };
+        add(&mut self.by_cause, other.by_cause);
+        for (m, counts) in other.by_minute {
+            add(self.by_minute.entry(m).or_default(), counts);
+        }
+        for (p, counts) in other.by_pop {
+            add(self.by_pop.entry(p).or_default(), counts);
+        }
+        for (p, n) in other.by_path {
+            count_path(&mut self.by_path, &mut self.other_paths, &p, n);
+        }
+        for (h, n) in other.by_host {
+            bump(&mut self.by_host, h, n);
+        }
+        for (s, n) in other.by_status {
+            bump(&mut self.by_status, s, n);
+        }
+        for (c, ids) in other.samples {
+            let s = self.samples.entry(c).or_default();
+            for (second, id) in ids {
+                keep_sample(s, second, &id);
+            }
+        }
+        for s in other.skipped_at {
+            self.keep_skipped(s);
+        }
+    }
+
+    /// The first minute with an error.
+    pub fn first_minute(&self) -> Option<Minute> {
+        self.by_minute.keys().next().copied()
+    }
+
+    /// The last minute with an error.
+    pub fn last_minute(&self) -> Option<Minute> {
+        self.by_minute.keys().next_back().copied()
+    }
+
+    /// The minutes of the incident: from the first minute whose error count reaches a quarter
+    /// of the peak minute's to the last such minute, and the peak.
+    pub fn incident_window(&self) -> Option<(Minute, Minute, u64)> {
+        let totals: Vec<(Minute, u64)> = self
+            .by_minute
+            .iter()
+            .map(|(m, c)| (*m, c.values().sum()))
+            .collect();
+        let peak = totals.iter().map(|(_, n)| *n).max()?;
+        let threshold = peak.div_ceil(4).max(1);
+        let first = totals.iter().find(|(_, n)| *n >= threshold)?.0;
+        let last = totals.iter().rev().find(|(_, n)| *n >= threshold)?.0;
+        Some((first, last, peak))
+    }
+
+    /// The `n` paths with most errors, most first.
+    pub fn top_paths(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.by_path.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.truncate(n);
+        v
+    }
+}
+
+/// Counts `n` errors on `path`, or with the other paths once [`MAX_PATHS`] are known.
+fn count_path(paths: &mut BTreeMap<String, u64>, other: &mut u64, path: &str, n: u64) {
+    if let Some(x) = paths.get_mut(path) {
+        *x += n;
+    } else if paths.len() < MAX_PATHS {
+        paths.insert(path.to_string(), n);
+    } else {
+        *other += n;
+    }
+}
+
+/// Reads a whole log (the bytes of one file, named `source`) into a summary.
+pub fn summarise(source: &str, bytes: &[u8], reader: &mut Reader, filter: &Filter) -> Summary {
+    let mut s = Summary::default();
+    reader.feed(bytes, |r| s.add(r, filter));
+    reader.finish(|r| s.add(r, filter));
+    s.add_skipped(source, &reader.skipped, 1);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const DOC: &str = "#Version: 1.0\n#Fields: date time x-edge-location sc-status x-edge-result-type x-edge-request-id cs-uri-stem x-edge-response-result-type x-edge-detailed-result-type\n2019-12-13\t22:36:27\tSEA19-C1\t502\tError\tid1==\t/favicon.ico\tError\tOriginDnsError\n2019-12-13\t22:36:40\tLAX1\t200\tHit\tid2==\t/\tHit\tHit\n2019-12-13\t22:37:01\tSEA19-C2\t503\tLambdaLimitExceeded\tid3==\t/a%2520b\tLambdaLimitExceeded\tLambdaLimitExceeded\nnot a record\n";
+
+    #[test]
+    fn reads_by_fields_and_classifies_with_the_rules() {
+        let mut r = Reader::new();
+        let s = summarise(
+            "t",
+            DOC.as_bytes(),
+            &mut r,
+            &StatusFilter::ServerErrors.into(),
+        );
+        assert_eq!((s.records, s.errors, s.skipped), (3, 2, 1));
+        assert_eq!(r.skipped.first, alloc::vec![6]);
+        assert_eq!(s.by_cause.get(&CauseId::OriginDns), Some(&1));
+        assert_eq!(s.by_cause.get(&CauseId::LambdaEdgeThrottled), Some(&1));
+        assert_eq!(
+            s.first_minute().map(|m| m.to_string()).as_deref(),
+            Some("2019-12-13 22:36")
+        );
+        assert_eq!(
+            s.last_minute().map(|m| m.to_string()).as_deref(),
+            Some("2019-12-13 22:37")
+        );
+        // Decoded once: the request had `%20`.
+        assert!(s.by_path.contains_key("/a%20b"), "{:?}", s.by_path);
+    }
+
+    #[test]
+    fn chunks_split_anywhere_give_the_same_summary() {
+        let whole = summarise(
+            "t",
+            DOC.as_bytes(),
+            &mut Reader::new(),
+            &StatusFilter::ServerErrors.into(),
+        );
+        for cut in 1..DOC.len() {
+            let mut r = Reader::new();
+            let mut s = Summary::default();
+            r.feed(&DOC.as_bytes()[..cut], |rec| {
+                s.add(rec, &StatusFilter::ServerErrors.into());
+            });
+            r.feed(&DOC.as_bytes()[cut..], |rec| {
+                s.add(rec, &StatusFilter::ServerErrors.into());
+            });
+            r.finish(|rec| s.add(rec, &StatusFilter::ServerErrors.into()));
+            s.add_skipped("t", &r.skipped, 1);
+            assert_eq!(s, whole, "cut at {cut}");
+        }
+    }
+
+    fn whole_skipped_at(doc: &str) -> Vec<SkippedLine> {
+        summarise(
+            "t",
+            doc.as_bytes(),
+            &mut Reader::new(),
+            &StatusFilter::ServerErrors.into(),
+        )
+        .skipped_at
+    }
+
+    #[test]
+    fn merging_parts_equals_reading_the_whole() {
+        let (a, b) = DOC.split_at(DOC.find("2019-12-13\t22:37").unwrap());
+        let header = "#Fields: date time x-edge-location sc-status x-edge-result-type x-edge-request-id cs-uri-stem x-edge-response-result-type x-edge-detailed-result-type\n";
+        let mut left = summarise(
+            "t",
+            a.as_bytes(),
+            &mut Reader::new(),
+            &StatusFilter::ServerErrors.into(),
+        );
+        let right = summarise(
+            "t",
+            alloc::format!("{header}{b}").as_bytes(),
+            &mut Reader::new(),
+            &StatusFilter::ServerErrors.into(),
+        );
+        left.merge(right);
+        // The right part was read as its own file (a header line first): its line numbers count
+        // from there. Everything else merges to the same totals.
+        assert_eq!(left.skipped_at.len(), 1);
+        left.skipped_at.clone_from(&whole_skipped_at(DOC));
+        let whole = summarise(
+            "t",
+            DOC.as_bytes(),
+            &mut Reader::new(),
+            &StatusFilter::ServerErrors.into(),
+        );
+        assert_eq!(left, whole);
+    }
+
+    #[test]
+    fn real_time_records_take_the_callers_field_order() {
+        let fields = [
+            "timestamp",
+            "c-ip",
+            "sc-status",
+            "x-edge-location",
+            "x-edge-detailed-result-type",
+        ];
+        let mut r = Reader::with_fields(&fields);
+        let s = summarise(
+            "t",
+            b"1767225600.123\t192.0.2.1\t503\tFRA56-P1\tCapacityExceeded\n",
+            &mut r,
+            &StatusFilter::Exactly(503).into(),
+        );
+        assert_eq!(s.by_cause.get(&CauseId::EdgeCapacity), Some(&1));
+        assert_eq!(
+            s.first_minute().map(|m| m.to_string()).as_deref(),
+            Some("2026-01-01 00:00")
+        );
+    }
+
+    #[test]
+    fn the_same_table_as_responses() {
+        // An uncategorised Error on a 5xx: the origin's own error.
+        let t = |s| ResultType::parse(s);
+        assert_eq!(
+            classify(Some(503), t("Error"), t("Error"), t("Error")),
+            Some(CauseId::OriginOverloaded)
+        );
+        assert_eq!(
+            classify(Some(504), t("Error"), None, t("OriginCommError")),
+            Some(CauseId::OriginTimeout)
+        );
+        assert_eq!(
+            classify(Some(503), t("FunctionThrottledError"), None, None),
+            Some(CauseId::CloudFrontFunctionError)
+        );
+        assert_eq!(classify(Some(200), t("Hit"), None, None), None);
+    }
+
+    #[test]
+    fn standard_logging_v2_json_lines() {
+        let lines = "{\"timestamp(ms)\":\"1764133200123\",\"x-edge-location\":\"SOF50-P2\",\"sc-status\":\"503\",\"x-edge-result-type\":\"FunctionThrottledError\",\"cs-uri-stem\":\"/\"}\n{\"date\":\"2026-11-26\",\"time\":\"05:00:01\",\"sc-status\":502,\"x-edge-detailed-result-type\":\"OriginDnsError\"}\n{not json\n";
+        let mut r = Reader::new();
+        let s = summarise(
+            "t",
+            lines.as_bytes(),
+            &mut r,
+            &StatusFilter::ServerErrors.into(),
+        );
+        assert_eq!((s.records, s.errors, s.skipped), (2, 2, 1));
+        assert_eq!(s.by_cause.get(&CauseId::CloudFrontFunctionError), Some(&1));
+        assert_eq!(s.by_cause.get(&CauseId::OriginDns), Some(&1));
+        assert_eq!(
+            s.first_minute().map(|m| m.to_string()).as_deref(),
+            Some("2025-11-26 05:00")
+        );
+        assert!(r.saw_fields);
+    }
+
+    #[test]
+    fn incident_window() {
+        let mut s = Summary::default();
+        for (minute, n) in [
+            ("2026-01-01 00:00", 1u64),
+            ("2026-01-01 00:01", 40),
+            ("2026-01-01 00:02", 35),
+            ("2026-01-01 00:03", 2),
+        ] {
+            s.by_minute
+                .entry(Minute::parse(minute).unwrap())
+                .or_default()
+                .insert(CauseId::EdgeCapacity, n);
+        }
+        assert_eq!(
+            s.incident_window(),
+            Some((
+                Minute::parse("2026-01-01 00:01").unwrap(),
+                Minute::parse("2026-01-01 00:02").unwrap(),
+                40
+            ))
+        );
+    }
+
+    #[test]
+    fn a_saved_realtime_log_config_gives_the_field_order() {
+        let saved = r#"{"ETag": "E1", "RealtimeLogConfig": {"ARN": "arn:aws:cloudfront::1:realtime-log-config/x",
+            "Name": "x", "SamplingRate": 100, "EndPoints": [],
+            "Fields": ["timestamp", "c-ip", "sc-status", "x-edge-location", "x-edge-detailed-result-type"]}}"#;
+        let fields = fields_from_realtime_config(saved).unwrap();
+        assert_eq!(
+            fields,
+            [
+                "timestamp",
+                "c-ip",
+                "sc-status",
+                "x-edge-location",
+                "x-edge-detailed-result-type"
+            ]
+        );
+        // The inner object alone (as `list-realtime-log-configs` lists them) works too.
+        assert_eq!(
+            fields_from_realtime_config(r#"{"Fields": ["sc-status"]}"#).unwrap(),
+            ["sc-status"]
+        );
+        assert!(matches!(
+            fields_from_realtime_config("timestamp,c-ip"),
+            Err(RealtimeConfigError::NotJson(_))
+        ));
+        assert_eq!(
+            fields_from_realtime_config(r#"{"RealtimeLogConfig": {"Fields": [1]}}"#),
+            Err(RealtimeConfigError::NoFields)
+        );
+        assert_eq!(
+            fields_from_realtime_config(r#"{"Fields": []}"#),
+            Err(RealtimeConfigError::NoFields)
+        );
+    }
+}

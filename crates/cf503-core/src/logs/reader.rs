@@ -1,0 +1,489 @@
+//! The streaming log reader: bytes in, records out, nothing allocated per record.
+//!
+//! Fields come from each file's `#Fields:` line (standard logs, every generation, and v2's W3C
+//! form), from each record's keys (v2 JSON lines), or from the caller (real-time logs and v2
+//! plain, which have no header). A record borrows its values from the line; deriving what the
+//! summary needs (the cause, the decoded path) is left to whoever counts it, so a record that
+//! does not pass the status filter costs a split and a number.
+
+use alloc::vec::Vec;
+
+use super::time;
+
+/// How values are separated on a line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Delimiter {
+    /// Tabs (W3C, real-time logs); a line without a tab is split on runs of spaces (logs
+    /// copied through tools that turned tabs into spaces).
+    #[default]
+    Auto,
+    /// Exactly this byte (standard logging v2 `plain`, whose `fieldDelimiter` the owner chose).
+    Byte(u8),
+}
+
+/// A record's fields the summary uses, by their names in every log generation.
+#[derive(Clone, Copy, Debug, Default)]
+struct Columns {
+    date: Option<usize>,
+    time: Option<usize>,
+    timestamp: Option<usize>,
+    timestamp_ms: Option<usize>,
+    pop: Option<usize>,
+    status: Option<usize>,
+    result: Option<usize>,
+    response_result: Option<usize>,
+    detailed: Option<usize>,
+    path: Option<usize>,
+    host: Option<usize>,
+    request_id: Option<usize>,
+    origin_first_byte: Option<usize>,
+    count: usize,
+}
+
+impl Columns {
+    fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut c = Columns::default();
+        for (i, n) in names.into_iter().enumerate() {
+            c.count = i + 1;
+            let slot = match n.trim() {
+                "date" => &mut c.date,
+                "time" => &mut c.time,
+                "timestamp" => &mut c.timestamp,
+                "timestamp(ms)" => &mut c.timestamp_ms,
+                "x-edge-location" => &mut c.pop,
+                "sc-status" => &mut c.status,
+                "x-edge-result-type" => &mut c.result,
+                "x-edge-response-result-type" => &mut c.response_result,
+                "x-edge-detailed-result-type" => &mut c.detailed,
+                "cs-uri-stem" => &mut c.path,
+                "cs(Host)" | "cs-host" | "x-host-header" => &mut c.host,
+                "x-edge-request-id" => &mut c.request_id,
+                "origin-fbl" => &mut c.origin_first_byte,
+                _ => continue,
+            };
+            // The first of `cs(Host)` / `x-host-header` wins for the host.
+            slot.get_or_insert(i);
+        }
+        c
+    }
+}
+
+/// One log record, borrowed from the line it was read from. Values are as logged (`-` and
+/// empty are `None`); the path is still URL-encoded ([`Record::decoded_path`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Record<'a> {
+    /// When it was logged, in seconds since the epoch (UTC), when the record says.
+    pub second: Option<i64>,
+    /// `x-edge-location`.
+    pub pop: Option<&'a str>,
+    /// `sc-status` (`000`, a viewer that left, is 0).
+    pub status: Option<u16>,
+    /// `x-edge-result-type`.
+    pub result: Option<&'a str>,
+    /// `x-edge-response-result-type`.
+    pub response_result: Option<&'a str>,
+    /// `x-edge-detailed-result-type`.
+    pub detailed: Option<&'a str>,
+    /// `cs-uri-stem`, URL-encoded as logged.
+    pub path: Option<&'a str>,
+    /// `cs(Host)` / `cs-host` / `x-host-header`.
+    pub host: Option<&'a str>,
+    /// `x-edge-request-id`.
+    pub request_id: Option<&'a str>,
+    /// Whether CloudFront reached the origin for it, when the fields say (v2's `origin-fbl`,
+    /// the origin's first-byte latency: empty when no origin was asked).
+    pub origin_contacted: Option<bool>,
+}
+
+/// Why lines were skipped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// How many lines.
+    pub lines: u64,
+    /// The first few line numbers (1-based, counted from where this reader started), to look at.
+    pub first: Vec<u64>,
+}
+
+/// Line numbers kept in [`Skipped::first`].
+pub const SKIPPED_KEPT: usize = 10;
+/// A line longer than this is skipped (CloudFront does not log requests with URLs over 8 KB or
+/// headers over 20 KB): memory stays bounded on a file that is not a log.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// The streaming reader: feed it chunks, it calls back with each record.
+#[derive(Clone, Debug, Default)]
+pub struct Reader {
+    columns: Option<Columns>,
+    /// Given by the caller (real-time logs): a `#Fields:` line does not replace it.
+    fixed: bool,
+    delimiter: Delimiter,
+    partial: Vec<u8>,
+    line: u64,
+    /// Where each value of the current line starts and ends (kept to reuse its memory).
+    spans: Vec<(usize, usize)>,
+    /// Skipped lines.
+    pub skipped: Skipped,
+    /// Whether a `#Fields:` line, a JSON record or a caller's field list was seen.
+    pub saw_fields: bool,
+}
+
+impl Reader {
+    /// A reader of W3C logs: the field list comes from each file's `#Fields:` line.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A reader of records without a header (real-time logs, v2 plain), in this field order.
+    pub fn with_fields(names: &[&str]) -> Self {
+        Self {
+            columns: Some(Columns::from_names(names.iter().copied())),
+            fixed: true,
+            saw_fields: true,
+            ..Self::default()
+        }
+    }
+
+    /// Values separated by `delimiter` instead of tabs.
+    #[must_use]
+    pub fn delimited_by(mut self, delimiter: Delimiter) -> Self {
+        self.delimiter = delimiter;
+        self
+    }
+
+    /// Lines read so far (complete ones).
+    pub fn lines(&self) -> u64 {
+        self.line
+    }
+
+    /// A reader for the input that follows what this one has seen, in the same state (field
+    /// list, delimiter) but with its own line count and nothing pending: a block of whole lines
+    /// can then be read on another thread. Line numbers it reports count from the block.
+    pub fn fork(&self) -> Self {
+        Self {
+            columns: self.columns,
+            fixed: self.fixed,
+            delimiter: self.delimiter,
+            saw_fields: self.saw_fields,
+            ..Self::default()
+        }
+    }
+
+    /// Takes in the `#Fields:` lines of a block of whole lines without reading its records:
+    /// what a splitter calls before handing the block to a [`Reader::fork`], so the next block's
+    /// fork knows the field list. Cheap: one substring search over the block.
+    pub fn note_headers(&mut self, block: &[u8]) {
+        let finder = memchr::memmem::Finder::new(b"#Fields:");
+        for at in finder.find_iter(block) {
+            let line_start = block[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            if !block[line_start..at].iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |e| at + e);
+            if let Ok(fields) = core::str::from_utf8(&block[at + 8..end]) {
+                self.saw_fields = true;
+                if !self.fixed {
+                    self.columns = Some(Columns::from_names(fields.split_whitespace()));
+                }
+            }
+        }
+    }
+
+    /// Reads a chunk; complete lines become records.
+    pub fn feed(&mut self, chunk: &[u8], mut out: impl FnMut(&Record<'_>)) {
+        let mut rest = chunk;
+        if !self.partial.is_empty() {
+            let Some(nl) = memchr::memchr(b'\n', rest) else {
+                self.keep_partial(rest);
+                return;
+            };
+            let mut joined = core::mem::take(&mut self.partial);
+            joined.extend_from_slice(&rest[..nl]);
+            self.line(&joined, &mut out);
+            joined.clear();
+            self.partial = joined; // keeps its memory for the next cut line
+            rest = &rest[nl + 1..];
+        }
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', rest) {
+            self.line(&rest[start..nl], &mut out);
+            start = nl + 1;
+        }
+        self.keep_partial(&rest[start..]);
+    }
+
+    fn keep_partial(&mut self, rest: &[u8]) {
+        if self.partial.len() + rest.len() > MAX_LINE {
+            // Skipped once, when it ends; not kept meanwhile.
+            self.partial.clear();
+            self.partial.push(0);
+        } else {
+            self.partial.extend_from_slice(rest);
+        }
+    }
+
+    /// The end of the input: a last line without a newline is read too.
+    pub fn finish(&mut self, mut out: impl FnMut(&Record<'_>)) {
+        if !self.partial.is_empty() {
+            let last = core::mem::take(&mut self.partial);
+            self.line(&last, &mut out);
+        }
+    }
+
+    fn skip(&mut self) {
+        self.skipped.lines += 1;
+        if self.skipped.first.len() < SKIPPED_KEPT {
+            self.skipped.first.push(self.line);
+        }
+    }
+
+    fn line(&mut self, bytes: &[u8], out: &mut impl FnMut(&Record<'_>)) {
+        self.line += 1;
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if bytes.len() > MAX_LINE || memchr::memchr(0, bytes).is_some() {
+            self.skip();
+            return;
+        }
+        let Ok(text) = core::str::from_utf8(bytes) else {
+            self.skip();
+            return;
+        };
+        match text.as_bytes().iter().find(|b| !b.is_ascii_whitespace()) {
+            None => return,
+            Some(b'#') => {
+                if let Some(fields) = text.trim_start().strip_prefix("#Fields:") {
+                    if !self.fixed {
+                        self.columns = Some(Columns::from_names(fields.split_whitespace()));
+                    }
+                    self.saw_fields = true;
+                }
+                return; // #Version and other directives
+            }
+            Some(b'{') => {
+                self.json_line(text, out);
+                return;
+            }
+            Some(_) => {}
+        }
+        let Some(c) = self.columns else {
+            self.skip();
+            return;
+        };
+        split(text, self.delimiter, &mut self.spans);
+        if self.spans.len() < c.count {
+            self.skip();
+            return;
+        }
+        let spans = &self.spans;
+        let get = |i: Option<usize>| {
+            i.map(|i| &text[spans[i].0..spans[i].1])
+                .filter(|v| !v.is_empty() && *v != "-")
+        };
+        let status = get(c.status).and_then(|s| s.parse::<u16>().ok());
+        if c.status.is_some() && status.is_none() {
+            self.skip();
+            return;
+        }
+        let second = match (get(c.date), get(c.time)) {
+            (Some(d), Some(t)) => time::seconds_of(d, t),
+            _ => get(c.timestamp)
+                .and_then(time::seconds_of_epoch)
+                .or_else(|| get(c.timestamp_ms).and_then(time::seconds_of_epoch_ms)),
+        };
+        let record = Record {
+            second,
+            pop: get(c.pop),
+            status,
+            result: get(c.result),
+            response_result: get(c.response_result),
+            detailed: get(c.detailed),
+            path: get(c.path),
+            host: get(c.host),
+            request_id: get(c.request_id),
+            origin_contacted: c
+                .origin_first_byte
+                .map(|_| get(c.origin_first_byte).is_some()),
+        };
+        out(&record);
+    }
+
+    /// Standard logging v2 as JSON lines (CloudWatch Logs, Firehose): one object a record, its
+    /// keys the field names, any subset and order.
+    fn json_line(&mut self, text: &str, out: &mut impl FnMut(&Record<'_>)) {
+        let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(text)
+        else {
+            self.skip();
+            return;
+        };
+        self.saw_fields = true;
+        let get = |k: &str| {
+            m.get(k)
+                .and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .filter(|v| !v.is_empty() && *v != "-")
+        };
+        let status = m.get("sc-status").and_then(|v| match v {
+            serde_json::Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            serde_json::Value::String(s) => s.parse().ok(),
+            _ => None,
+        });
+        let second = match (get("date"), get("time")) {
+            (Some(d), Some(t)) => time::seconds_of(d, t),
+            _ => get("timestamp")
+                .and_then(time::seconds_of_epoch)
+                .or_else(|| get("timestamp(ms)").and_then(time::seconds_of_epoch_ms)),
+        };
+        out(&Record {
+            second,
+            pop: get("x-edge-location"),
+            status,
+            result: get("x-edge-result-type"),
+            response_result: get("x-edge-response-result-type"),
+            detailed: get("x-edge-detailed-result-type"),
+            path: get("cs-uri-stem"),
+            host: get("cs(Host)").or(get("cs-host")).or(get("x-host-header")),
+            request_id: get("x-edge-request-id"),
+            origin_contacted: m
+                .contains_key("origin-fbl")
+                .then(|| get("origin-fbl").is_some()),
+        });
+    }
+}
+
+/// Where the values of `text` start and end.
+fn split(text: &str, delimiter: Delimiter, spans: &mut Vec<(usize, usize)>) {
+    spans.clear();
+    let b = text.as_bytes();
+    let byte = match delimiter {
+        Delimiter::Byte(d) => Some(d),
+        Delimiter::Auto if memchr::memchr(b'\t', b).is_some() => Some(b'\t'),
+        Delimiter::Auto => None,
+    };
+    match byte {
+        Some(d) => {
+            let mut start = 0;
+            for at in memchr::memchr_iter(d, b) {
+                spans.push((start, at));
+                start = at + 1;
+            }
+            spans.push((start, b.len()));
+        }
+        None => {
+            let mut start = None;
+            for (i, &c) in b.iter().enumerate() {
+                match (c == b' ', start) {
+                    (true, Some(s)) => {
+                        spans.push((s, i));
+                        start = None;
+                    }
+                    (false, None) => start = Some(i),
+                    _ => {}
+                }
+            }
+            if let Some(s) = start {
+                spans.push((s, b.len()));
+            }
+        }
+    }
+}
+
+impl Record<'_> {
+    /// `cs-uri-stem` URL-decoded once: CloudFront encodes values once, so a `%2520` in the log
+    /// was `%20` in the request, and shows as such.
+    pub fn decoded_path(&self) -> Option<alloc::borrow::Cow<'_, str>> {
+        self.path.map(|p| {
+            if p.contains('%') {
+                alloc::borrow::Cow::Owned(crate::redact::percent_decode(p))
+            } else {
+                alloc::borrow::Cow::Borrowed(p)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::{String, ToString};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn records(reader: &mut Reader, input: &[u8]) -> Vec<(Option<u16>, Option<String>)> {
+        let mut v = Vec::new();
+        reader.feed(input, |r| {
+            v.push((r.status, r.pop.map(ToString::to_string)));
+        });
+        reader.finish(|r| v.push((r.status, r.pop.map(ToString::to_string))));
+        v
+    }
+
+    #[test]
+    fn delimiters_tabs_spaces_and_a_chosen_byte() {
+        let mut r = Reader::new();
+        let got = records(
+            &mut r,
+            b"#Fields: sc-status x-edge-location\n503\tFRA56-P1\n502   SEA19-C1\n",
+        );
+        assert_eq!(
+            got,
+            [
+                (Some(503), Some("FRA56-P1".into())),
+                (Some(502), Some("SEA19-C1".into()))
+            ]
+        );
+        let mut r = Reader::with_fields(&["sc-status", "x-edge-location", "cs-uri-stem"])
+            .delimited_by(Delimiter::Byte(b'|'));
+        let got = records(&mut r, b"503|IAD89-C1|/a b\n503||/\nbad line\n");
+        // An empty value is as good as `-`; a line with too few values is skipped.
+        assert_eq!(
+            got,
+            [(Some(503), Some("IAD89-C1".into())), (Some(503), None)]
+        );
+        assert_eq!(r.skipped.first, [3]);
+    }
+
+    #[test]
+    fn forks_read_blocks_in_the_state_the_splitter_noted() {
+        let a = b"#Fields: sc-status x-edge-location\n503\tFRA56-P1\n";
+        let b = b"504\tSEA19-C1\n  #Fields: x-edge-location sc-status\nLAX1\t502\n";
+        let mut splitter = Reader::new();
+        splitter.note_headers(a);
+        let mut second = splitter.fork();
+        splitter.note_headers(b);
+        let mut third = splitter.fork();
+        assert_eq!(
+            records(&mut second, b),
+            [
+                (Some(504), Some("SEA19-C1".into())),
+                (Some(502), Some("LAX1".into()))
+            ]
+        );
+        // After both blocks, the second field list holds.
+        assert_eq!(
+            records(&mut third, b"IAD89\t503\n"),
+            [(Some(503), Some("IAD89".into()))]
+        );
+        assert!(third.saw_fields);
+    }
+
+    #[test]
+    fn origin_contact_and_epoch_milliseconds() {
+        let mut r = Reader::new();
+        let mut seen = Vec::new();
+        r.feed(
+            b"#Fields: timestamp(ms) sc-status origin-fbl\n1731620046814\t503\t-\n1731620046814\t503\t0.251\n",
+            |rec| seen.push((rec.second, rec.origin_contacted)),
+        );
+        assert_eq!(
+            seen,
+            [
+                (Some(1_731_620_046), Some(false)),
+                (Some(1_731_620_046), Some(true))
+            ]
+        );
+    }
+}
