@@ -38,19 +38,18 @@ impl Lcg {
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 16
     }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    fn below(&mut self, n: usize) -> usize {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        usize::try_from(self.next() % n).unwrap_or(0) // < n, which was a usize
     }
 }
 
 fn record(rng: &mut Lcg, line: &mut String) {
     use std::fmt::Write as _;
-    let (status, rt, drt) = KINDS[rng.below(KINDS.len() as u64) as usize];
-    let pop = POPS[rng.below(POPS.len() as u64) as usize];
-    let agent = AGENTS[rng.below(AGENTS.len() as u64) as usize];
-    let id: String = (0..52)
-        .map(|_| char::from(B64[rng.below(64) as usize]))
-        .collect();
+    let (status, rt, drt) = KINDS[rng.below(KINDS.len())];
+    let pop = POPS[rng.below(POPS.len())];
+    let agent = AGENTS[rng.below(AGENTS.len())];
+    let id: String = (0..52).map(|_| char::from(B64[rng.below(64)])).collect();
     let taken = rng.below(3000);
     line.clear();
     let _ = writeln!(
