@@ -46,7 +46,7 @@ no-std:
 bench: setup
     scripts/bench.sh
 
-# Run a fuzz target (raw, har, html, input, redact, dns-answer, doh-body) for SECONDS (nightly)
+# Run a fuzz target (raw, har, html, input, redact, dns-answer, doh-body, logs) for SECONDS (nightly)
 fuzz target="input" seconds="60":
     scripts/fuzz.sh {{target}} {{seconds}}
 
@@ -69,6 +69,7 @@ fmt:
 lint: lint-native
     cargo clippy -p cf503-wasm --target wasm32-unknown-unknown -- -D warnings
     cargo clippy -p cf503-wasm --features dns --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy -p cf503-wasm --features logs --target wasm32-unknown-unknown -- -D warnings
     cargo clippy -p cf503-core --target wasm32-unknown-unknown --no-default-features --features serde --lib --tests -- -D warnings
 
 lint-native:

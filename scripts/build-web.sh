@@ -2,7 +2,8 @@
 # Builds the wasm engine for the web page into www/pkg: the size-tuned wasm-release profile,
 # then wasm-bindgen (--target web) without the name and producers sections. Two modules from
 # the one crate: cf503_wasm (what the first verdict needs) and cf503_dns (the same plus the DNS
-# checks over DoH, feature `dns`), which front ends load only when a DNS check runs.
+# checks over DoH, feature `dns`), which front ends load only when a DNS check runs; and
+# cf503_logs (feature `logs`), the access-log reader the page's Web Worker loads.
 # Never --workspace: the CLI's std features would unify into the wasm build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,5 @@ cargo build -q -p cf503-wasm --target wasm32-unknown-unknown --profile wasm-rele
 bindgen cf503_wasm
 cargo build -q -p cf503-wasm --features dns --target wasm32-unknown-unknown --profile wasm-release
 bindgen cf503_dns
+cargo build -q -p cf503-wasm --features logs --target wasm32-unknown-unknown --profile wasm-release
+bindgen cf503_logs

@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -290,12 +292,115 @@ test('hostile header values render as text', async () => {
   await page.close();
 });
 
+// ------------------------------------------------------------------ access logs
+
+const logsDir = path.join(fixtures, 'logs');
+
+/** Reads FILES on the page's logs form (with OPTIONS), returns the downloaded JSON report. */
+async function readLogs(page, files, { fields = '', delimiter = '' } = {}) {
+  await page.evaluate(() => { document.getElementById('logs-options').open = true; });
+  await page.fill('#logs-fields', fields);
+  await page.fill('#logs-delimiter', delimiter);
+  await page.setInputFiles('#logs-input', files);
+  const before = await page.evaluate(() => document.documentElement.dataset.logsDone ?? '');
+  await page.click('#logs-read-button');
+  await page.waitForFunction((b) => (document.documentElement.dataset.logsDone ?? '') !== b
+    || !document.getElementById('logs-error').hidden, before, { timeout: 30000 });
+  if (!await page.isHidden('#logs-error')) return { error: await page.textContent('#logs-error') };
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#logs-download')]);
+  return JSON.parse(await readFile(await download.path(), 'utf8'));
+}
+
+/** What must agree between the page and the CLI (file names differ: the page has no paths). */
+const comparable = (r) => ({ ...r, skipped_at: r.skipped_at.map((s) => ({ ...s, file: path.basename(s.file) })) });
+
+test('log files: every generation and format counts on the page what cf503 logs counts', async () => {
+  const expected = JSON.parse(await readFile(path.join(logsDir, 'expected.json'), 'utf8'));
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(base);
+  for (const [file, want] of Object.entries(expected)) {
+    const args = want.args;
+    const flag = (name) => { const i = args.indexOf(name); return i < 0 ? '' : args[i + 1]; };
+    // The page takes a pasted get-realtime-log-config answer where the CLI takes its file.
+    const fields = flag('--fields') || (flag('--fields-from') ? await readFile(path.join(logsDir, flag('--fields-from')), 'utf8') : '');
+    const report = await readLogs(page, path.join(logsDir, file), { fields, delimiter: flag('--delimiter') });
+    const cliArgs = args.map((a) => (a.endsWith('.json') ? path.join(logsDir, a) : a));
+    const cli = await cliReport(['logs', ...cliArgs, path.join(logsDir, file)]);
+    assert.deepEqual(comparable(report), comparable(cli), file);
+    assert.equal(report.errors, want.errors, file);
+    // The page shows each cause's count and steps, and a bar segment per minute and cause.
+    const shown = await page.$$eval('.logs-cause', (els) => els.map((e) => [e.dataset.cause, e.querySelector('h4').textContent, [...e.querySelectorAll('li')].map((l) => l.textContent)]));
+    assert.deepEqual(shown, cli.by_cause.map((c) => [c.cause, `${c.count} — ${c.title}`, c.next_steps]), file);
+    const drawn = await page.$$eval('svg.timeline rect', (rs) => rs.reduce((m, r) => ({ ...m, [r.dataset.cause]: (m[r.dataset.cause] ?? 0) + Number(r.dataset.count) }), {}));
+    assert.deepEqual(drawn, want.causes, file);
+  }
+  // Several files at once, gzip among them (the real 2018 AWS sample, decoded by the browser).
+  const w3c = Object.entries(expected).filter(([, w]) => !w.args.length).map(([f]) => path.join(logsDir, f));
+  const all = [...w3c, path.join(logsDir, 'aws-samples-2018-cloudfront-access-logs.gz')];
+  const report = await readLogs(page, all);
+  assert.deepEqual(comparable(report), comparable(await cliReport(['logs', ...all])));
+  assert.equal(report.files, all.length);
+  assert.equal(report.records, 66 + w3c.reduce((n, f) => n + expected[path.basename(f)].records, 0));
+  // The chart says what it shows.
+  const title = await page.textContent('svg.timeline title#logs-chart-title');
+  assert.match(title, /Errors a minute by cause, .* UTC, peak \d+/);
+  await page.close();
+});
+
+test('log files: a big gzip log reads in a worker with progress, a cut one counts what arrived, hostile values stay text', async () => {
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(base);
+  const fieldsLine = (await readFile(path.join(logsDir, 'aws-doc-example-33-fields.log'), 'utf8')).split('\n').slice(0, 2).join('\n');
+  const record = (await readFile(path.join(logsDir, 'aws-doc-example-33-fields.log'), 'utf8')).split('\n')[2];
+  const hostile = record.replace('/favicon.ico', '/<img src=x onerror=alert(1)>');
+  const lines = [];
+  for (let i = 0; i < 60000; i++) lines.push(i % 2 ? record : hostile);
+  const text = `${fieldsLine}\n${lines.join('\n')}\n`;
+  const gz = gzipSync(Buffer.from(text), { level: 1 });
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf503-logs-'));
+  const big = path.join(tmp, 'E2EXAMPLE.2019-12-13-22.big.gz');
+  const cut = path.join(tmp, 'E2EXAMPLE.2019-12-13-22.cut.gz');
+  await writeFile(big, gz);
+  await writeFile(cut, gz.subarray(0, Math.floor(gz.length / 2)));
+  // Progress: sample the bar while the worker reads; the page's own thread stays free to answer.
+  const samples = page.evaluate(() => new Promise((resolve) => {
+    const seen = new Set();
+    const t = setInterval(() => {
+      seen.add(document.getElementById('logs-progress-text').textContent);
+      if (document.documentElement.dataset.logsDone) { clearInterval(t); resolve([...seen]); }
+    }, 5);
+  }));
+  const report = await readLogs(page, big);
+  assert.equal(report.records, 60000);
+  assert.equal(report.errors, 60000);
+  assert.equal(report.top_paths.find((p) => p.path.includes('<img')).count, 30000);
+  assert.equal(await page.$$eval('#logs-report img', (imgs) => imgs.length), 0, 'no markup from a log');
+  assert.ok((await page.textContent('#logs-report')).includes('/<img src=x onerror=alert(1)>'));
+  const progress = await samples;
+  assert.ok(progress.some((t) => /MB, \d+ records/.test(t)), progress.join(' | '));
+  assert.equal(await page.getAttribute('#logs-progress', 'value'), '1');
+
+  const partial = await readLogs(page, cut);
+  assert.ok(partial.records > 1000 && partial.records < 60000, `${partial.records} records`);
+  assert.match(await page.textContent('#logs-warning'), /ends early/);
+
+  // Not a log at all: said so, no report.
+  const junk = path.join(tmp, 'notes.txt');
+  await writeFile(junk, 'hello\nworld\n');
+  const bad = await readLogs(page, junk);
+  assert.match(bad.error, /no record of a known log format/);
+  await page.close();
+});
+
 test('axe-core finds no accessibility violation', async () => {
   // The page's CSP (rightly) refuses injected scripts; the audit context bypasses it.
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   await page.goto(base);
   await diagnose(page, { text: await fixture('lambda_edge_throttled--throttled-page.http') });
+  await page.setInputFiles('#logs-input', path.join(logsDir, 'gen-35-fields-2025.log'));
+  await page.click('#logs-read-button');
+  await page.waitForSelector('svg.timeline');
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.addScriptTag({ path: path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js') });

@@ -356,6 +356,7 @@ impl<'a> Run<'a> {
         let mut carry: Vec<u8> = Vec::new();
         let mut seq = 0;
         let mut ended = false;
+        let mut over_long = false;
         while !ended {
             let mut block = self.lock().spare.pop().unwrap_or_default();
             block.clear();
@@ -385,11 +386,32 @@ impl<'a> Run<'a> {
                     Err(e) => return Err(err(e)),
                 }
             }
-            // Whole lines only; the rest starts the next block. A line longer than a block is
-            // cut: the core's reader skips over-long lines anyway.
-            if !ended && let Some(nl) = memchr::memrchr(b'\n', &block) {
-                carry.extend_from_slice(&block[nl + 1..]);
-                block.truncate(nl + 1);
+            // A line longer than a block is not a record (the core skips lines over 64 KB): its
+            // bytes are dropped as they come, and a NUL line stands for it once it ends, so the
+            // reader counts one skipped line at the right number.
+            if over_long {
+                match memchr::memchr(b'\n', &block) {
+                    Some(nl) => {
+                        block.drain(..nl);
+                        block.insert(0, 0);
+                        over_long = false;
+                    }
+                    None if ended => block = vec![0],
+                    None => continue,
+                }
+            }
+            // Whole lines only; the rest starts the next block.
+            if !ended {
+                match memchr::memrchr(b'\n', &block) {
+                    Some(nl) => {
+                        carry.extend_from_slice(&block[nl + 1..]);
+                        block.truncate(nl + 1);
+                    }
+                    None => {
+                        over_long = true;
+                        continue;
+                    }
+                }
             }
             let job = Job {
                 file,

@@ -540,3 +540,34 @@ fn a_big_file_read_in_blocks_numbers_its_skipped_lines() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A 3 MB line (no log has one: CloudFront drops requests with headers over 20 KB) in the middle
+/// of a log: one skipped line, at its number, and the records around it counted.
+#[test]
+fn a_line_longer_than_a_block_is_one_skipped_line() {
+    let dir = temp("long");
+    let rec = record(1, "SEA19-C1", 502, "Error", "OriginDnsError", "/", 1);
+    let text = format!(
+        "#Fields: {FIELDS_33}\n{rec}\n{}\n{rec}\n{rec}\n",
+        "x\t".repeat(1_500_000)
+    );
+    let file = dir.join("long.log");
+    std::fs::write(&file, &text).unwrap();
+    let v = json(&cf503(&["logs", "--json", file.to_str().unwrap()]));
+    assert_eq!(v["records"], 3);
+    assert_eq!(v["skipped_lines"], 1);
+    assert_eq!(v["skipped_at"][0]["line"], 3);
+    // Ending the file, too.
+    std::fs::write(
+        &file,
+        format!("#Fields: {FIELDS_33}\n{rec}\n{}", "y".repeat(3 << 20)),
+    )
+    .unwrap();
+    let v = json(&cf503(&["logs", "--json", file.to_str().unwrap()]));
+    assert_eq!(
+        (v["records"].as_u64(), v["skipped_lines"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(v["skipped_at"][0]["line"], 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -417,3 +417,46 @@ proptest! {
         }
     }
 }
+
+/// Log lines, valid and broken, that the reader has to take in any chunking.
+fn log_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("2026-11-26\t05:01:17\tSEA19-C1\t502\tError\tOriginDnsError\tid1==\t/a%2520b".to_string()),
+        Just("2026-11-26\t05:02:17\tFRA56-P1\t503\tLambdaLimitExceeded\tLambdaLimitExceeded\tid2==\t/".to_string()),
+        Just("2026-11-26\t05:02:18\tLAX1\t200\tHit\tHit\tid3==\t/".to_string()),
+        Just("#Fields: date time x-edge-location sc-status x-edge-result-type x-edge-detailed-result-type x-edge-request-id cs-uri-stem".to_string()),
+        Just("{\"sc-status\":\"503\",\"x-edge-detailed-result-type\":\"CapacityExceeded\"}".to_string()),
+        "[ -~\t]{0,60}",
+    ];
+    prop::collection::vec(line, 0..30).prop_map(|v| v.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// However the bytes arrive (cut anywhere, twice), the summary is the same, and the reports
+    /// draw from it without panicking.
+    #[test]
+    fn log_summaries_do_not_depend_on_how_bytes_arrive(
+        text in log_text(),
+        cuts in (any::<prop::sample::Index>(), any::<prop::sample::Index>()),
+    ) {
+        use cf503_core::logs::{Filter, Reader, StatusFilter, Summary, summarise};
+        let filter: Filter = StatusFilter::ServerErrors.into();
+        let bytes = text.as_bytes();
+        let whole = summarise("f", bytes, &mut Reader::new(), &filter);
+        let (mut a, mut b) = (cuts.0.index(bytes.len() + 1), cuts.1.index(bytes.len() + 1));
+        if a > b { core::mem::swap(&mut a, &mut b); }
+        let mut reader = Reader::new();
+        let mut parts = Summary::default();
+        for chunk in [&bytes[..a], &bytes[a..b], &bytes[b..]] {
+            reader.feed(chunk, |r| parts.add(r, &filter));
+        }
+        reader.finish(|r| parts.add(r, &filter));
+        parts.add_skipped("f", &reader.skipped, 1);
+        prop_assert_eq!(&parts, &whole);
+        let _ = report::logs_text(&whole, 1);
+        let _ = report::logs_markdown(&whole, 1);
+        let _ = report::logs_json(&whole, 1);
+    }
+}

@@ -14,6 +14,8 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "dns")]
 pub mod dns;
+#[cfg(feature = "logs")]
+pub mod logs;
 
 pub(crate) fn to_js(v: &serde_json::Value) -> Result<JsValue, JsError> {
     to_js_value(v)

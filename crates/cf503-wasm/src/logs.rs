@@ -1,0 +1,141 @@
+//! CloudFront access logs in the browser (feature `logs`, module `cf503_logs`): the core's
+//! streaming reader and summary behind a small class a Web Worker feeds with the chunks of
+//! each dropped file (already gunzipped by the browser's `DecompressionStream`). The report is
+//! the CLI's `cf503.logs_report` JSON, so the page shows what `cf503 logs --json` prints.
+
+use cf503_core::logs::{Delimiter, Filter, Reader, StatusFilter, Summary, time};
+use wasm_bindgen::prelude::*;
+
+/// One reading of several files.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct LogReader {
+    start: Reader,
+    reader: Reader,
+    source: String,
+    summary: Summary,
+    filter: Filter,
+    files: usize,
+}
+
+#[wasm_bindgen]
+impl LogReader {
+    /// `fields`: the comma-separated field order of header-less records (real-time logs, v2
+    /// plain), or a saved `get-realtime-log-config` answer, or empty; `delimiter`: one character, `tab`, or empty for tabs; `status`: `5xx` or
+    /// one status; `since`/`until`: UTC times as the CLI takes them, or empty.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        fields: &str,
+        delimiter: &str,
+        status: &str,
+        since: &str,
+        until: &str,
+    ) -> Result<LogReader, JsError> {
+        // A pasted `aws cloudfront get-realtime-log-config` answer gives the order too.
+        let from_config = if fields.trim_start().starts_with('{') {
+            cf503_core::logs::fields_from_realtime_config(fields)
+                .map_err(|e| JsError::new(&format!("field order: {e}")))?
+        } else {
+            Vec::new()
+        };
+        let names: Vec<&str> = if from_config.is_empty() {
+            fields
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        } else {
+            from_config.iter().map(String::as_str).collect()
+        };
+        let delimiter = match delimiter {
+            "" => Delimiter::Auto,
+            "tab" | "\\t" | "\t" => Delimiter::Byte(b'\t'),
+            "space" | " " => Delimiter::Byte(b' '),
+            one if one.len() == 1 && one.is_ascii() => Delimiter::Byte(one.as_bytes()[0]),
+            other => {
+                return Err(JsError::new(&format!(
+                    "delimiter {other:?}: give one character (the delivery's fieldDelimiter), or tab"
+                )));
+            }
+        };
+        let status = match status.trim() {
+            "" | "5xx" | "5XX" => StatusFilter::ServerErrors,
+            s => StatusFilter::Exactly(
+                s.parse()
+                    .ok()
+                    .filter(|n| (100..=599).contains(n))
+                    .ok_or_else(|| {
+                        JsError::new(&format!("status {s:?}: give 5xx or a status such as 503"))
+                    })?,
+            ),
+        };
+        let instant = |what: &str, v: &str| -> Result<Option<i64>, JsError> {
+            if v.trim().is_empty() {
+                return Ok(None);
+            }
+            time::parse_instant(v).map(Some).ok_or_else(|| {
+                JsError::new(&format!(
+                    "{what} {v:?}: give a UTC time such as 2026-11-26T05:00"
+                ))
+            })
+        };
+        let filter = Filter {
+            status,
+            since: instant("from", since)?,
+            until: instant("until", until)?,
+        };
+        let start = if names.is_empty() {
+            Reader::new()
+        } else {
+            Reader::with_fields(&names)
+        }
+        .delimited_by(delimiter);
+        Ok(LogReader {
+            reader: start.fork(),
+            start,
+            source: String::new(),
+            summary: Summary::default(),
+            filter,
+            files: 0,
+        })
+    }
+
+    /// A new file begins (its name numbers its skipped lines).
+    pub fn begin(&mut self, name: &str) {
+        self.reader = self.start.fork();
+        name.clone_into(&mut self.source);
+        self.files += 1;
+    }
+
+    /// The next bytes of the current file.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let (summary, filter) = (&mut self.summary, &self.filter);
+        self.reader.feed(chunk, |r| summary.add(r, filter));
+    }
+
+    /// The current file ended; whether it held a known format (a `#Fields:` line, JSON
+    /// records, or the given field order).
+    pub fn end(&mut self) -> bool {
+        let (summary, filter) = (&mut self.summary, &self.filter);
+        self.reader.finish(|r| summary.add(r, filter));
+        self.summary
+            .add_skipped(&self.source, &self.reader.skipped, 1);
+        self.reader.saw_fields
+    }
+
+    /// Records counted so far (for the progress line).
+    pub fn records(&self) -> f64 {
+        // Counts stay far below 2^53.
+        #[allow(clippy::cast_precision_loss)]
+        let n = (self.summary.records + self.summary.outside_window) as f64;
+        n
+    }
+
+    /// The `cf503.logs_report` of everything read.
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        crate::to_js(&cf503_core::report::logs_json_value(
+            &self.summary,
+            self.files,
+        ))
+    }
+}

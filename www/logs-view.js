@@ -1,0 +1,128 @@
+// Lays out a cf503.logs_report (the CLI's `cf503 logs --json`): the read line, the causes with
+// their next steps, a per-minute timeline (stacked SVG bars by cause, with a text alternative),
+// edge locations and paths. Every value goes in as text; no markup from a log is ever parsed.
+
+const SVG = 'http://www.w3.org/2000/svg';
+// Distinguishable colours, in the order causes are listed (most errors first).
+const PALETTE = ['#c0392b', '#2471a3', '#d68910', '#7d3c98', '#138d75', '#7b7d7d', '#a04000', '#1e8449'];
+const BAR = 8;
+const HEIGHT = 120;
+
+const el = (tag, text, attrs = {}) => {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+};
+const svg = (tag, attrs = {}) => {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+};
+
+function table(caption, head, rows) {
+  const t = el('table');
+  t.append(el('caption', caption));
+  const tr = el('tr');
+  for (const h of head) tr.append(el('th', h, { scope: 'col' }));
+  const head_ = el('thead');
+  head_.append(tr);
+  t.append(head_);
+  const body = el('tbody');
+  for (const r of rows) {
+    const row = el('tr');
+    for (const c of r) row.append(el('td', c));
+    body.append(row);
+  }
+  t.append(body);
+  return t;
+}
+
+/** The stacked per-minute chart: one bar a minute, a segment per cause, each with its title. */
+export function timelineChart(report, colours) {
+  const minutes = report.timeline;
+  const peak = Math.max(1, ...minutes.map((m) => Object.values(m.counts).reduce((a, b) => a + b, 0)));
+  const width = Math.max(1, minutes.length) * BAR;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, width, height: HEIGHT, role: 'img', 'aria-labelledby': 'logs-chart-title', class: 'timeline' });
+  const title = svg('title', { id: 'logs-chart-title' });
+  const window = report.incident_window;
+  title.textContent = `Errors a minute by cause, ${report.first_error_minute ?? ''} to ${report.last_error_minute ?? ''} UTC, peak ${peak}`
+    + (window ? `; incident window ${window.from} to ${window.to}` : '');
+  chart.append(title);
+  minutes.forEach((m, i) => {
+    let y = HEIGHT;
+    for (const [cause, colour] of colours) {
+      const n = m.counts[cause] ?? 0;
+      if (!n) continue;
+      const h = Math.max(1, Math.round((n / peak) * HEIGHT));
+      y -= h;
+      const rect = svg('rect', { x: i * BAR, y, width: BAR - 1, height: h, fill: colour, 'data-cause': cause, 'data-count': n });
+      const t = svg('title');
+      t.textContent = `${m.minute} UTC: ${n} ${cause}`;
+      rect.append(t);
+      chart.append(rect);
+    }
+  });
+  return chart;
+}
+
+export function renderLogs(container, report) {
+  container.replaceChildren();
+  const read = `${report.files} file(s), ${report.records} records, ${report.errors} errors`
+    + (report.outside_window ? `, ${report.outside_window} records outside the time window` : '')
+    + (report.skipped_lines ? `, ${report.skipped_lines} lines skipped (first at ${report.skipped_at.map((s) => `${s.file}:${s.line}`).join(', ')})` : '');
+  container.append(el('p', read, { id: 'logs-read' }));
+  if (!report.errors) {
+    container.append(el('p', 'No error matched the status filter.'));
+    return;
+  }
+  const window = report.incident_window;
+  if (window) container.append(el('p', `Incident window: ${window.from} to ${window.to} UTC, peak ${window.peak_per_minute} errors a minute`, { id: 'logs-window' }));
+
+  const colours = report.by_cause.map((c, i) => [c.cause, PALETTE[i % PALETTE.length]]);
+  const causes = el('section', undefined, { id: 'logs-causes' });
+  causes.append(el('h3', 'By cause'));
+  for (const [i, c] of report.by_cause.entries()) {
+    const item = el('div', undefined, { class: 'logs-cause', 'data-cause': c.cause });
+    const head = el('h4');
+    const swatch = el('span', '', { class: 'swatch' });
+    // CSSOM, not a style attribute: the page's CSP allows no inline styles.
+    swatch.style.background = colours[i][1];
+    head.append(swatch, el('span', `${c.count} — ${c.title}`));
+    item.append(head);
+    if (c.sample_request_ids.length) item.append(el('p', `Request ids (earliest): ${c.sample_request_ids.join(', ')}`));
+    const steps = el('ul', undefined, { class: 'logs-steps' });
+    for (const s of c.next_steps) steps.append(el('li', s));
+    item.append(steps);
+    causes.append(item);
+  }
+  container.append(causes);
+
+  const chart = el('section', undefined, { id: 'logs-timeline' });
+  chart.append(el('h3', 'Timeline (UTC, a bar a minute)'));
+  const scroll = el('div', undefined, { class: 'chart-scroll' });
+  scroll.append(timelineChart(report, colours));
+  chart.append(scroll);
+  const legend = el('ul', undefined, { class: 'legend' });
+  for (const [cause, colour] of colours) {
+    const li = el('li');
+    const sw = el('span', '', { class: 'swatch' });
+    sw.style.background = colour;
+    li.append(sw, el('span', cause));
+    legend.append(li);
+  }
+  chart.append(legend);
+  // The chart's text alternative: the same counts as a table (collapsed).
+  const details = el('details');
+  details.append(el('summary', 'The timeline as a table'));
+  details.append(table('Errors a minute by cause', ['Minute (UTC)', ...colours.map(([c]) => c)],
+    report.timeline.map((m) => [m.minute, ...colours.map(([c]) => m.counts[c] ?? 0)])));
+  chart.append(details);
+  container.append(chart);
+
+  container.append(table('By edge location', ['Errors', 'Edge location', 'City', 'Lambda@Edge logs in'],
+    report.edge_locations.map((p) => [Object.values(p.counts).reduce((a, b) => a + b, 0), p.pop, p.location ?? '', p.lambda_edge_region ?? ''])));
+  if (report.top_paths.length) {
+    container.append(table('Top paths', ['Errors', 'Path'], report.top_paths.map((p) => [p.count, p.path])));
+  }
+}

@@ -1,0 +1,59 @@
+// Reads dropped CloudFront log files off the page's thread: gzip (by its magic bytes) decoded by
+// the browser's DecompressionStream, the bytes fed to the core's streaming reader (cf503_logs),
+// progress posted as it goes. Nothing leaves the browser. Message in: {files, fields, delimiter,
+// status, since, until}; out: {progress: {done, total, records}} …, then {report} or {error}.
+import init, { LogReader } from './pkg/cf503_logs.js';
+
+const ready = init();
+const PROGRESS_EVERY_MS = 100;
+
+async function isGzip(file) {
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    await ready;
+    const reader = new LogReader(data.fields ?? '', data.delimiter ?? '', data.status ?? '', data.since ?? '', data.until ?? '');
+    const total = data.files.reduce((n, f) => n + f.size, 0);
+    let done = 0;
+    let posted = 0;
+    const unknown = [];
+    for (const file of data.files) {
+      reader.begin(file.name);
+      // Progress counts the bytes as stored (compressed or not), before decoding.
+      let stream = file.stream().pipeThrough(new TransformStream({
+        transform(chunk, out) { done += chunk.byteLength; out.enqueue(chunk); },
+      }));
+      const gzip = await isGzip(file);
+      if (gzip) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+      const chunks = stream.getReader();
+      try {
+        for (;;) {
+          const { value, done: end } = await chunks.read();
+          if (end) break;
+          reader.feed(value);
+          const now = performance.now();
+          if (now - posted > PROGRESS_EVERY_MS) {
+            posted = now;
+            self.postMessage({ progress: { done, total, records: reader.records() } });
+          }
+        }
+      } catch (e) {
+        // A gzip stream cut short: what arrived counts, as in the CLI.
+        if (!gzip) throw e;
+        self.postMessage({ warning: `${file.name}: the gzip stream ends early or is damaged; the records before were counted` });
+      }
+      if (!reader.end()) unknown.push(file.name);
+    }
+    const report = reader.report();
+    if (unknown.length && report.records + report.outside_window === 0) {
+      throw new Error(`${unknown.join(', ')}: no record of a known log format: tried W3C standard logs (a #Fields: line), v2 JSON lines and, with a field order, header-less records (real-time logs; v2 plain with its delimiter)`);
+    }
+    self.postMessage({ progress: { done: total, total, records: reader.records() } });
+    self.postMessage({ report });
+  } catch (e) {
+    self.postMessage({ error: String(e?.message ?? e) });
+  }
+};
