@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use cf503_core::logs::{Delimiter, Filter, Reader, Skipped, StatusFilter, Summary, time};
+use cf503_core::logs::{Delimiter, Filter, Reader, Skipped, Summary};
 
 use crate::{CliError, LogsArgs, write_out};
 
@@ -32,7 +32,8 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     }
     let filter = filter_of(args)?;
     let fields = fields_of(args)?;
-    let delimiter = delimiter_of(args.delimiter.as_deref())?;
+    let delimiter = Delimiter::parse(args.delimiter.as_deref().unwrap_or(""))
+        .map_err(|e| CliError::Usage(format!("--delimiter {e}")))?;
     let mut files = Vec::new();
     for p in &args.paths {
         collect(p, &mut files)?;
@@ -85,12 +86,8 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
         .map(|(f, _)| f.display().to_string())
         .collect();
     if !unknown.is_empty() && total.records + total.outside_window == 0 {
-        return Err(CliError::Usage(format!(
-            "{}: no record of a known log format: tried W3C standard logs (a #Fields: line), \
-             v2 JSON lines and, with --fields or --fields-from, header-less records (real-time \
-             logs; v2 plain with --delimiter)",
-            unknown.join(", ")
-        )));
+        let names: Vec<&str> = unknown.iter().map(String::as_str).collect();
+        return Err(CliError::Usage(cf503_core::logs::no_known_format(&names)));
     }
     let mut out = if args.json {
         cf503_core::report::logs_json(&total, files.len())
@@ -106,41 +103,13 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
 }
 
 fn filter_of(args: &LogsArgs) -> Result<Filter, CliError> {
-    let status = match args.status.trim() {
-        "5xx" | "5XX" => StatusFilter::ServerErrors,
-        s => StatusFilter::Exactly(
-            s.parse()
-                .ok()
-                .filter(|n| (100..=599).contains(n))
-                .ok_or_else(|| {
-                    CliError::Usage(format!("--status {s:?}: give 5xx or a status such as 503"))
-                })?,
-        ),
-    };
-    let instant = |flag: &str, v: &Option<String>| {
-        v.as_deref()
-            .map(|s| {
-                time::parse_instant(s).ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "{flag} {s:?}: give a UTC time such as 2026-11-26T05:00 or 2026-11-26"
-                    ))
-                })
-            })
-            .transpose()
-    };
-    let filter = Filter {
-        status,
-        since: instant("--since", &args.since)?,
-        until: instant("--until", &args.until)?,
-    };
-    if let (Some(a), Some(b)) = (filter.since, filter.until)
-        && a >= b
-    {
-        return Err(CliError::Usage(
-            "--since must be before --until (--until is the first second left out)".into(),
-        ));
-    }
-    Ok(filter)
+    // The core's messages name the value ("since …"); the flags add their dashes.
+    Filter::parse(
+        &args.status,
+        args.since.as_deref().unwrap_or(""),
+        args.until.as_deref().unwrap_or(""),
+    )
+    .map_err(|e| CliError::Usage(format!("--{e}")))
 }
 
 fn fields_of(args: &LogsArgs) -> Result<Option<Vec<String>>, CliError> {
@@ -162,24 +131,6 @@ fn fields_of(args: &LogsArgs) -> Result<Option<Vec<String>>, CliError> {
         }
         (None, None) => None,
     })
-}
-
-/// `--delimiter`: one ASCII character, or `tab` / `space` by name.
-fn delimiter_of(v: Option<&str>) -> Result<Delimiter, CliError> {
-    let Some(v) = v else {
-        return Ok(Delimiter::Auto);
-    };
-    let byte = match v {
-        "tab" | "\\t" | "\t" => b'\t',
-        "space" | " " => b' ',
-        one if one.len() == 1 && one.is_ascii() && one != "\n" && one != "\r" => one.as_bytes()[0],
-        _ => {
-            return Err(CliError::Usage(format!(
-                "--delimiter {v:?}: give one character (the delivery's fieldDelimiter), or tab or space"
-            )));
-        }
-    };
-    Ok(Delimiter::Byte(byte))
 }
 
 /// Files under `p` (folders recursively, in name order; `-` is standard input).

@@ -3,7 +3,7 @@
 //! each dropped file (already gunzipped by the browser's `DecompressionStream`). The report is
 //! the CLI's `cf503.logs_report` JSON, so the page shows what `cf503 logs --json` prints.
 
-use cf503_core::logs::{Delimiter, Filter, Reader, StatusFilter, Summary, time};
+use cf503_core::logs::{Delimiter, Filter, Reader, Summary};
 use wasm_bindgen::prelude::*;
 
 /// One reading of several files.
@@ -16,6 +16,8 @@ pub struct LogReader {
     summary: Summary,
     filter: Filter,
     files: usize,
+    /// Files that held no `#Fields:` line, JSON record or given field order.
+    unknown: Vec<String>,
 }
 
 #[wasm_bindgen]
@@ -47,43 +49,9 @@ impl LogReader {
         } else {
             from_config.iter().map(String::as_str).collect()
         };
-        let delimiter = match delimiter {
-            "" => Delimiter::Auto,
-            "tab" | "\\t" | "\t" => Delimiter::Byte(b'\t'),
-            "space" | " " => Delimiter::Byte(b' '),
-            one if one.len() == 1 && one.is_ascii() => Delimiter::Byte(one.as_bytes()[0]),
-            other => {
-                return Err(JsError::new(&format!(
-                    "delimiter {other:?}: give one character (the delivery's fieldDelimiter), or tab"
-                )));
-            }
-        };
-        let status = match status.trim() {
-            "" | "5xx" | "5XX" => StatusFilter::ServerErrors,
-            s => StatusFilter::Exactly(
-                s.parse()
-                    .ok()
-                    .filter(|n| (100..=599).contains(n))
-                    .ok_or_else(|| {
-                        JsError::new(&format!("status {s:?}: give 5xx or a status such as 503"))
-                    })?,
-            ),
-        };
-        let instant = |what: &str, v: &str| -> Result<Option<i64>, JsError> {
-            if v.trim().is_empty() {
-                return Ok(None);
-            }
-            time::parse_instant(v).map(Some).ok_or_else(|| {
-                JsError::new(&format!(
-                    "{what} {v:?}: give a UTC time such as 2026-11-26T05:00"
-                ))
-            })
-        };
-        let filter = Filter {
-            status,
-            since: instant("from", since)?,
-            until: instant("until", until)?,
-        };
+        let delimiter =
+            Delimiter::parse(delimiter).map_err(|e| JsError::new(&format!("delimiter {e}")))?;
+        let filter = Filter::parse(status, since, until).map_err(|e| JsError::new(&e))?;
         let start = if names.is_empty() {
             Reader::new()
         } else {
@@ -97,6 +65,7 @@ impl LogReader {
             summary: Summary::default(),
             filter,
             files: 0,
+            unknown: Vec::new(),
         })
     }
 
@@ -113,14 +82,15 @@ impl LogReader {
         self.reader.feed(chunk, |r| summary.add(r, filter));
     }
 
-    /// The current file ended; whether it held a known format (a `#Fields:` line, JSON
-    /// records, or the given field order).
-    pub fn end(&mut self) -> bool {
+    /// The current file ended.
+    pub fn end(&mut self) {
         let (summary, filter) = (&mut self.summary, &self.filter);
         self.reader.finish(|r| summary.add(r, filter));
         self.summary
             .add_skipped(&self.source, &self.reader.skipped, 1);
-        self.reader.saw_fields
+        if !self.reader.saw_fields {
+            self.unknown.push(self.source.clone());
+        }
     }
 
     /// Records counted so far (for the progress line).
@@ -131,8 +101,13 @@ impl LogReader {
         n
     }
 
-    /// The `cf503.logs_report` of everything read.
+    /// The `cf503.logs_report` of everything read, or an error when nothing read was a log
+    /// (as `cf503 logs` says it).
     pub fn report(&self) -> Result<JsValue, JsError> {
+        if !self.unknown.is_empty() && self.summary.records + self.summary.outside_window == 0 {
+            let names: Vec<&str> = self.unknown.iter().map(String::as_str).collect();
+            return Err(JsError::new(&cf503_core::logs::no_known_format(&names)));
+        }
         crate::to_js(&cf503_core::report::logs_json_value(
             &self.summary,
             self.files,

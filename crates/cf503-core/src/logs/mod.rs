@@ -123,6 +123,19 @@ pub enum StatusFilter {
 }
 
 impl StatusFilter {
+    /// `5xx` (or empty: the default) or one status such as `503`; the error says what to give.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "" | "5xx" | "5XX" => Ok(StatusFilter::ServerErrors),
+            one => one
+                .parse()
+                .ok()
+                .filter(|n| (100..=599).contains(n))
+                .map(StatusFilter::Exactly)
+                .ok_or_else(|| alloc::format!("{one:?}: give 5xx or a status such as 503")),
+        }
+    }
+
     /// Whether a status passes.
     pub fn admits(self, status: Option<u16>) -> bool {
         match self {
@@ -154,6 +167,34 @@ impl From<StatusFilter> for Filter {
 }
 
 impl Filter {
+    /// A filter from what a person types: a status (see [`StatusFilter::parse`]) and a window's
+    /// ends (see [`time::parse_instant`]; empty for none). The error names the bad value and
+    /// what to give.
+    pub fn parse(status: &str, since: &str, until: &str) -> Result<Self, String> {
+        let status = StatusFilter::parse(status).map_err(|e| alloc::format!("status {e}"))?;
+        let instant = |what: &str, v: &str| {
+            if v.trim().is_empty() {
+                return Ok(None);
+            }
+            time::parse_instant(v).map(Some).ok_or_else(|| {
+                alloc::format!(
+                    "{what} {v:?}: give a UTC time such as 2026-11-26T05:00 or 2026-11-26"
+                )
+            })
+        };
+        let filter = Filter {
+            status,
+            since: instant("since", since)?,
+            until: instant("until", until)?,
+        };
+        if let (Some(a), Some(b)) = (filter.since, filter.until)
+            && a >= b
+        {
+            return Err("since must be before until (until is the first second left out)".into());
+        }
+        Ok(filter)
+    }
+
     /// Whether a record's time is inside the window (a record without a time is not, once a
     /// window is set: it cannot be placed).
     pub fn in_window(&self, second: Option<i64>) -> bool {
@@ -163,6 +204,16 @@ impl Filter {
         second
             .is_some_and(|t| self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u))
     }
+}
+
+/// The error for files none of which held a record of a known format.
+pub fn no_known_format(files: &[&str]) -> String {
+    alloc::format!(
+        "{}: no record of a known log format: tried W3C standard logs (a #Fields: line), v2 JSON \
+         lines and, with a field order, header-less records (real-time logs; v2 plain with its \
+         delimiter)",
+        files.join(", ")
+    )
 }
 
 /// Distinct paths counted one by one; more are counted together ([`Summary::other_paths`]).
@@ -607,6 +658,44 @@ mod tests {
             Some("2025-11-26 05:00")
         );
         assert!(r.saw_fields);
+    }
+
+    #[test]
+    fn what_people_type_for_filters_and_delimiters() {
+        let f = Filter::parse("503", "2026-11-26T05:00", "2026-11-26 06:00").unwrap();
+        assert_eq!(f.status, StatusFilter::Exactly(503));
+        assert_eq!(f.until.unwrap() - f.since.unwrap(), 3600);
+        assert!(
+            !f.in_window(None),
+            "a record without a time cannot be placed"
+        );
+        assert_eq!(
+            Filter::parse("", "", "").unwrap(),
+            StatusFilter::ServerErrors.into()
+        );
+        for (status, since, until, says) in [
+            ("99", "", "", "status \"99\""),
+            ("5xx", "yesterday", "", "since \"yesterday\""),
+            (
+                "5xx",
+                "2026-11-26T06:00",
+                "2026-11-26T05:00",
+                "before until",
+            ),
+        ] {
+            let e = Filter::parse(status, since, until).unwrap_err();
+            assert!(e.contains(says), "{e}");
+        }
+        assert_eq!(Delimiter::parse("|"), Ok(Delimiter::Byte(b'|')));
+        assert_eq!(Delimiter::parse("tab"), Ok(Delimiter::Byte(b'\t')));
+        assert_eq!(Delimiter::parse(""), Ok(Delimiter::Auto));
+        assert!(
+            Delimiter::parse("ab")
+                .unwrap_err()
+                .contains("one character")
+        );
+        assert!(Delimiter::parse("\n").is_err());
+        assert!(no_known_format(&["a.txt"]).starts_with("a.txt: no record of a known log format"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! summary needs (the cause, the decoded path) is left to whoever counts it, so a record that
 //! does not pass the status filter costs a split and a number.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::time;
@@ -19,6 +20,24 @@ pub enum Delimiter {
     Auto,
     /// Exactly this byte (standard logging v2 `plain`, whose `fieldDelimiter` the owner chose).
     Byte(u8),
+}
+
+impl Delimiter {
+    /// What a person types: empty for tabs (and spaces when a line has none), one ASCII
+    /// character, or `tab` / `space` by name; the error says what to give.
+    pub fn parse(v: &str) -> Result<Self, String> {
+        match v {
+            "" => Ok(Delimiter::Auto),
+            "tab" | "\\t" | "\t" => Ok(Delimiter::Byte(b'\t')),
+            "space" | " " => Ok(Delimiter::Byte(b' ')),
+            one if one.len() == 1 && one.is_ascii() && one != "\n" && one != "\r" => {
+                Ok(Delimiter::Byte(one.as_bytes()[0]))
+            }
+            _ => Err(alloc::format!(
+                "{v:?}: give one character (the delivery's fieldDelimiter), or tab or space"
+            )),
+        }
+    }
 }
 
 /// A record's fields the summary uses, by their names in every log generation.
