@@ -571,3 +571,49 @@ fn a_line_longer_than_a_block_is_one_skipped_line() {
     assert_eq!(v["skipped_at"][0]["line"], 3);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A large input (past the progress bar's threshold): with standard error piped, as in CI or a
+/// script, no progress bar, nothing on standard error at all; on a terminal, a bar.
+#[test]
+fn a_progress_bar_on_a_terminal_only() {
+    let dir = temp("piped");
+    let rec = record(1, "SEA19-C1", 502, "Error", "OriginDnsError", "/", 1);
+    let mut text = format!("#Fields: {FIELDS_33}\n");
+    while text.len() < 40 << 20 {
+        text.push_str(&rec);
+        text.push('\n');
+    }
+    let file = dir.join("large.log");
+    std::fs::write(&file, &text).unwrap();
+    let out = cf503(&["logs", "--json", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert!(json(&out)["records"].as_u64().unwrap() > 100_000);
+
+    // On a terminal (util-linux `script` gives it one), the bar is drawn on standard error and
+    // the report on standard output is untouched.
+    let report = dir.join("report.json");
+    let typescript = dir.join("typescript");
+    let command = format!(
+        "{} logs --json {} > {}",
+        env!("CARGO_BIN_EXE_cf503"),
+        file.display(),
+        report.display()
+    );
+    let status = Command::new("script")
+        .args(["-qec", &command])
+        .arg(&typescript)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("util-linux script (Debian's bsdutils) runs");
+    assert!(status.success());
+    let drawn = String::from_utf8_lossy(&std::fs::read(&typescript).unwrap()).into_owned();
+    assert!(
+        drawn.contains("MiB/"),
+        "no progress bar on a terminal: {drawn:?}"
+    );
+    let on_terminal: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(on_terminal["records"], json(&out)["records"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
