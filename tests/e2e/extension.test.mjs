@@ -130,7 +130,13 @@ test('watch mode: the original failure is kept, survives a service-worker restar
     assert.ok(kept, 'the failing response was not kept');
     assert.equal(kept.status, 503);
     assert.ok(!kept.url.includes('s3cr3tsig'), kept.url);
-    assert.equal(await inWorker(ext, (id) => chrome.action.getBadgeText({ tabId: id }), tabId), '503');
+    // The badge follows the stored record (set right after it): wait for it as for the record.
+    let badge = '';
+    for (let i = 0; i < 100 && badge !== '503'; i++) {
+      badge = await inWorker(ext, (id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+      if (badge !== '503') await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(badge, '503');
 
     // Stop the service worker between the failure and the click.
     const { targetInfos } = await ext.pipe.send('Target.getTargets');
