@@ -68,16 +68,11 @@ export function timelineChart(report, colours) {
 
 export function renderLogs(container, report) {
   container.replaceChildren();
-  const read = `${report.files} file(s), ${report.records} records, ${report.errors} errors`
-    + (report.outside_window ? `, ${report.outside_window} records outside the time window` : '')
-    + (report.skipped_lines ? `, ${report.skipped_lines} lines skipped (first at ${report.skipped_at.map((s) => `${s.file}:${s.line}`).join(', ')})` : '');
+  // The engine's sentences: what was read, then when the errors were (or that none matched).
+  const [read, ...rest] = report.summary_lines;
   container.append(el('p', read, { id: 'logs-read' }));
-  if (!report.errors) {
-    container.append(el('p', 'No error matched the status filter.'));
-    return;
-  }
-  const window = report.incident_window;
-  if (window) container.append(el('p', `Incident window: ${window.from} to ${window.to} UTC, peak ${window.peak_per_minute} errors a minute`, { id: 'logs-window' }));
+  for (const line of rest) container.append(el('p', line, { class: 'logs-summary' }));
+  if (!report.errors) return;
 
   const colours = report.by_cause.map((c, i) => [c.cause, PALETTE[i % PALETTE.length]]);
   const causes = el('section', undefined, { id: 'logs-causes' });

@@ -7,10 +7,8 @@ import init, { LogReader } from './pkg/cf503_logs.js';
 const ready = init();
 const PROGRESS_EVERY_MS = 100;
 
-async function isGzip(file) {
-  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  return head[0] === 0x1f && head[1] === 0x8b;
-}
+// The engine tells gzip from plain by the first bytes.
+const isGzip = async (file) => LogReader.is_gzip(new Uint8Array(await file.slice(0, 2).arrayBuffer()));
 
 self.onmessage = async ({ data }) => {
   try {

@@ -43,9 +43,9 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
         None => Reader::new(),
     }
     .delimited_by(delimiter);
-    let run = Run::new(&files, start, filter);
-    let progress = Progress::start(&files);
     let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let run = Run::new(&files, start, filter, workers);
+    let progress = Progress::start(&files);
     let parts: Vec<Result<Worker, CliError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| s.spawn(|| run.work(progress.as_ref().map(|p| &p.read))))
@@ -114,12 +114,7 @@ fn filter_of(args: &LogsArgs) -> Result<Filter, CliError> {
 
 fn fields_of(args: &LogsArgs) -> Result<Option<Vec<String>>, CliError> {
     Ok(match (&args.fields, &args.fields_from) {
-        (Some(f), _) => Some(
-            f.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-        ),
+        (Some(f), _) => Some(cf503_core::logs::field_list(f)),
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Usage(format!("--fields-from {}: {e}", path.display())))?;
@@ -200,8 +195,7 @@ struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    fn new(files: &'a [PathBuf], start: Reader, filter: Filter) -> Self {
-        let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    fn new(files: &'a [PathBuf], start: Reader, filter: Filter, threads: usize) -> Self {
         Run {
             files,
             start,
@@ -235,7 +229,6 @@ impl<'a> Run<'a> {
             let mut q = self.lock();
             if let Some(job) = q.jobs.pop_front() {
                 drop(q);
-                self.ready.notify_all(); // room in the queue
                 self.read_block(job, &mut me);
                 continue;
             }
@@ -297,7 +290,7 @@ impl<'a> Run<'a> {
             Box::new(std::fs::File::open(path).map_err(err)?)
         };
         let mut raw = io::BufReader::with_capacity(256 * 1024, Counted { inner: raw, read });
-        let gzip = raw.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+        let gzip = cf503_core::logs::is_gzip(raw.fill_buf().map_err(err)?);
         let mut input: Box<dyn Read + '_> = if gzip {
             Box::new(flate2::bufread::MultiGzDecoder::new(raw))
         } else {

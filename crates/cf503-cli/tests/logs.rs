@@ -117,13 +117,30 @@ fn temp(name: &str) -> PathBuf {
     d
 }
 
-fn count(v: &serde_json::Value, cause: &str) -> u64 {
+/// The report's entry for `cause` (`Null` when it has none).
+fn cause_entry<'a>(v: &'a serde_json::Value, cause: &str) -> &'a serde_json::Value {
     v["by_cause"]
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["cause"] == cause)
-        .map_or(0, |c| c["count"].as_u64().unwrap())
+        .unwrap_or(&serde_json::Value::Null)
+}
+
+fn count(v: &serde_json::Value, cause: &str) -> u64 {
+    cause_entry(v, cause)["count"].as_u64().unwrap_or(0)
+}
+
+/// `{cause: count}` of a report, to compare with DuckDB's or a fixture's expectations.
+fn counts_by_cause(v: &serde_json::Value) -> serde_json::Value {
+    serde_json::Value::Object(
+        v["by_cause"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["cause"].as_str().unwrap().to_string(), c["count"].clone()))
+            .collect(),
+    )
 }
 
 #[test]
@@ -175,12 +192,7 @@ fn a_burst_by_cause_minute_edge_location_and_path() {
             .any(|p| p["path"] == "/img/a%20b.png"),
         "decoded once"
     );
-    let throttled = v["by_cause"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["cause"] == "lambda_edge_throttled")
-        .unwrap();
+    let throttled = cause_entry(&v, "lambda_edge_throttled");
     assert_eq!(throttled["sample_request_ids"].as_array().unwrap().len(), 3);
 
     // --status picks one status; the text report draws the timeline.
@@ -336,13 +348,7 @@ fn duckdb_counts_what_cf503_logs_counts_and_the_athena_sql_parses() {
     assert_eq!(sql.status.code(), Some(0));
     let theirs: serde_json::Value =
         serde_json::from_str(&sql_check("duckdb", &sql.stdout)).unwrap();
-    let ours: serde_json::Map<String, serde_json::Value> = ours["by_cause"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| (c["cause"].as_str().unwrap().to_string(), c["count"].clone()))
-        .collect();
-    assert_eq!(serde_json::Value::Object(ours), theirs);
+    assert_eq!(counts_by_cause(&ours), theirs);
 
     let athena = cf503(&[
         "logs",
@@ -383,13 +389,7 @@ fn every_log_generation_and_format_counts_as_expected() {
         assert_eq!(v["records"], want["records"], "{file}");
         assert_eq!(v["errors"], want["errors"], "{file}");
         assert_eq!(v["skipped_lines"], 0, "{file}");
-        let got: serde_json::Map<String, serde_json::Value> = v["by_cause"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (c["cause"].as_str().unwrap().to_string(), c["count"].clone()))
-            .collect();
-        assert_eq!(&serde_json::Value::Object(got), &want["causes"], "{file}");
+        assert_eq!(&counts_by_cause(&v), &want["causes"], "{file}");
         if let Some(n) = want.get("replayed_from_error_cache") {
             assert_eq!(&v["replayed_from_error_cache"], n, "{file}");
             let steps = v["by_cause"][0]["next_steps"].to_string();
@@ -403,12 +403,7 @@ fn lambda_edge_next_steps_name_the_regions_of_the_edge_locations() {
     let dir = temp("steps");
     burst(&dir);
     let v = json(&cf503(&["logs", "--json", dir.to_str().unwrap()]));
-    let throttled = v["by_cause"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["cause"] == "lambda_edge_throttled")
-        .unwrap();
+    let throttled = cause_entry(&v, "lambda_edge_throttled");
     assert_eq!(
         throttled["lambda_edge_regions"],
         serde_json::json!(["eu-central-1"])

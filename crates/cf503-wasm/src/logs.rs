@@ -33,22 +33,10 @@ impl LogReader {
         since: &str,
         until: &str,
     ) -> Result<LogReader, JsError> {
-        // A pasted `aws cloudfront get-realtime-log-config` answer gives the order too.
-        let from_config = if fields.trim_start().starts_with('{') {
-            cf503_core::logs::fields_from_realtime_config(fields)
-                .map_err(|e| JsError::new(&format!("field order: {e}")))?
-        } else {
-            Vec::new()
-        };
-        let names: Vec<&str> = if from_config.is_empty() {
-            fields
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect()
-        } else {
-            from_config.iter().map(String::as_str).collect()
-        };
+        // A comma-separated list, or a pasted `aws cloudfront get-realtime-log-config` answer.
+        let names = cf503_core::logs::fields_from_text(fields)
+            .map_err(|e| JsError::new(&format!("field order: {e}")))?;
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let delimiter =
             Delimiter::parse(delimiter).map_err(|e| JsError::new(&format!("delimiter {e}")))?;
         let filter = Filter::parse(status, since, until).map_err(|e| JsError::new(&e))?;
@@ -91,6 +79,11 @@ impl LogReader {
         if !self.reader.saw_fields {
             self.unknown.push(self.source.clone());
         }
+    }
+
+    /// Whether a file's first bytes are gzip (then the worker decodes it on the way).
+    pub fn is_gzip(prefix: &[u8]) -> bool {
+        cf503_core::logs::is_gzip(prefix)
     }
 
     /// Records counted so far (for the progress line).

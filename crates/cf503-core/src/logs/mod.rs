@@ -76,6 +76,31 @@ pub fn fields_from_realtime_config(json: &str) -> Result<Vec<String>, RealtimeCo
     }
 }
 
+/// Whether a file's first bytes are a gzip stream's (CloudFront's standard logs are gzip; a
+/// folder synced from S3 may hold both).
+pub fn is_gzip(prefix: &[u8]) -> bool {
+    prefix.starts_with(&[0x1f, 0x8b])
+}
+
+/// A field order as a person writes it: names separated by commas (`timestamp,c-ip,…`).
+pub fn field_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// A field order given in one box (the web page): a saved `get-realtime-log-config` answer when
+/// it is JSON, else a comma-separated list (empty: none).
+pub fn fields_from_text(text: &str) -> Result<Vec<String>, RealtimeConfigError> {
+    if text.trim_start().starts_with('{') {
+        fields_from_realtime_config(text)
+    } else {
+        Ok(field_list(text))
+    }
+}
+
 /// The cause of one logged error, from the evidence rules; `None` below 500 (not a 5xx).
 pub fn classify(
     status: Option<u16>,
@@ -696,6 +721,16 @@ mod tests {
         );
         assert!(Delimiter::parse("\n").is_err());
         assert!(no_known_format(&["a.txt"]).starts_with("a.txt: no record of a known log format"));
+        assert_eq!(
+            field_list(" timestamp, sc-status,,"),
+            ["timestamp", "sc-status"]
+        );
+        assert_eq!(
+            fields_from_text(r#"{"Fields": ["sc-status"]}"#).unwrap(),
+            ["sc-status"]
+        );
+        assert_eq!(fields_from_text("").unwrap(), Vec::<String>::new());
+        assert!(is_gzip(&[0x1f, 0x8b, 8]) && !is_gzip(b"#Version"));
     }
 
     #[test]

@@ -43,15 +43,20 @@ fn pop_info(pop: &str) -> (Option<String>, Option<&'static str>) {
     }
 }
 
+/// Sorted by count, most first; ties by key.
+fn most_first<K: Ord>(mut v: Vec<(K, u64)>) -> Vec<(K, u64)> {
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    v
+}
+
 /// Edge locations by errors, most first.
 fn pops_by_count(s: &Summary) -> Vec<(&str, u64)> {
-    let mut pops: Vec<(&str, u64)> = s
-        .by_pop
-        .iter()
-        .map(|(p, c)| (p.as_str(), c.values().sum()))
-        .collect();
-    pops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    pops
+    most_first(
+        s.by_pop
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.values().sum()))
+            .collect(),
+    )
 }
 
 /// The Regions where a cause's Lambda@Edge logs are (the Region nearest each edge location that
@@ -63,19 +68,23 @@ fn regions_of(s: &Summary, cause: CauseId) -> Vec<&'static str> {
             *by_region.entry(region).or_default() += n;
         }
     }
-    let mut v: Vec<(&'static str, u64)> = by_region.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    v.into_iter().map(|(r, _)| r).collect()
+    most_first(by_region.into_iter().collect())
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect()
 }
 
 fn pops_of(s: &Summary, cause: CauseId) -> Vec<&str> {
-    let mut v: Vec<(&str, u64)> = s
-        .by_pop
-        .iter()
-        .filter_map(|(p, c)| c.get(&cause).map(|n| (p.as_str(), *n)))
-        .collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    v.into_iter().map(|(p, _)| p).take(TOP_POPS).collect()
+    most_first(
+        s.by_pop
+            .iter()
+            .filter_map(|(p, c)| c.get(&cause).map(|n| (p.as_str(), *n)))
+            .collect(),
+    )
+    .into_iter()
+    .map(|(p, _)| p)
+    .take(TOP_POPS)
+    .collect()
 }
 
 /// What to do next about each cause, filled from the summary: the window, the Regions whose
@@ -168,6 +177,7 @@ pub fn logs_json_value(s: &Summary, files: usize) -> Value {
         "schema": "cf503.logs_report",
         "schema_version": LOGS_SCHEMA_VERSION,
         "files": files,
+        "summary_lines": summary_lines(s, files),
         "records": s.records,
         "outside_window": s.outside_window,
         "errors": s.errors,
@@ -238,6 +248,20 @@ fn read_line(s: &Summary, files: usize) -> String {
     o
 }
 
+/// The sentences a report opens with: what was read, then when the errors were (or that none
+/// matched). The text, Markdown and the web page all start with them.
+fn summary_lines(s: &Summary, files: usize) -> Vec<String> {
+    let mut v = alloc::vec![read_line(s, files)];
+    if s.errors == 0 {
+        v.push(NO_ERRORS.to_string());
+    } else {
+        v.extend(window_lines(s));
+    }
+    v
+}
+
+const NO_ERRORS: &str = "No error matched the status filter.";
+
 fn window_lines(s: &Summary) -> Vec<String> {
     let mut v = Vec::new();
     if let (Some(a), Some(b)) = (s.first_minute(), s.last_minute()) {
@@ -254,13 +278,11 @@ fn window_lines(s: &Summary) -> Vec<String> {
 /// Terminal text, with a per-minute timeline.
 pub fn logs_text(s: &Summary, files: usize) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "{}", read_line(s, files));
-    if s.errors == 0 {
-        let _ = writeln!(o, "No error matched the status filter.");
-        return o;
-    }
-    for line in window_lines(s) {
+    for line in summary_lines(s, files) {
         let _ = writeln!(o, "{line}");
+    }
+    if s.errors == 0 {
+        return o;
     }
     let _ = writeln!(o, "\nBy cause:");
     for (c, n) in causes_by_count(s) {
@@ -347,12 +369,13 @@ fn timeline(s: &Summary, o: &mut String) {
 pub fn logs_markdown(s: &Summary, files: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "## CloudFront logs: errors by cause\n");
-    let _ = writeln!(o, "{}\n", md_text(&read_line(s, files)));
+    let mut lines = summary_lines(s, files).into_iter();
+    let _ = writeln!(o, "{}\n", md_text(&lines.next().unwrap_or_default()));
     if s.errors == 0 {
-        let _ = writeln!(o, "No error matched the status filter.");
+        let _ = writeln!(o, "{NO_ERRORS}");
         return o;
     }
-    for line in window_lines(s) {
+    for line in lines {
         let _ = writeln!(o, "- {}", md_text(&line));
     }
     let _ = writeln!(
