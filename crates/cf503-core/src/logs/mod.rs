@@ -341,16 +341,18 @@ fn bump_borrowed(map: &mut BTreeMap<String, BTreeMap<CauseId, u64>>, key: &str, 
 
 /// Keeps the [`SAMPLES`] earliest `(second, id)`, in order.
 fn keep_sample(samples: &mut Vec<(i64, String)>, second: i64, id: &str) {
-    let at = samples.partition_point(|(s, i)| (*s, i.as_str()) < (second, id));
-    if at >= SAMPLES
-        || samples
-            .get(at)
-            .is_some_and(|(s, i)| *s == second && i == id)
-    {
-        return;
+    // An id logged twice (a file read twice, overlapping exports) is kept once, at its earliest.
+    if let Some(known) = samples.iter().position(|(_, i)| i == id) {
+        if samples[known].0 <= second {
+            return;
+        }
+        samples.remove(known);
     }
-    samples.insert(at, (second, id.to_string()));
-    samples.truncate(SAMPLES);
+    let at = samples.partition_point(|(s, i)| (*s, i.as_str()) < (second, id));
+    if at < SAMPLES {
+        samples.insert(at, (second, id.to_string()));
+        samples.truncate(SAMPLES);
+    }
 }
 
 impl Summary {
@@ -683,6 +685,15 @@ mod tests {
             Some("2025-11-26 05:00")
         );
         assert!(r.saw_fields);
+    }
+
+    #[test]
+    fn sample_request_ids_are_the_earliest_distinct_ones() {
+        let mut v = Vec::new();
+        for (second, id) in [(5, "c"), (3, "a"), (9, "a"), (1, "a"), (4, "b"), (7, "d")] {
+            keep_sample(&mut v, second, id);
+        }
+        assert_eq!(v, [(1, "a".into()), (4, "b".into()), (5, "c".into())]);
     }
 
     #[test]

@@ -103,6 +103,14 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<String> {
         .unwrap_or_default();
     let first_id = ids.first().map_or("REQUEST_ID", |i| i);
     let clean = |v: &str| printable(v, false);
+    // The request ids, in this phrase, when the logs have any (the field is optional in v2).
+    let with_ids = |phrase: &str| {
+        if ids.is_empty() {
+            String::new()
+        } else {
+            phrase.replace("{}", &clean(&ids.join(", ")))
+        }
+    };
     let mut steps = Vec::new();
     match cause {
         CauseId::LambdaEdgeThrottled
@@ -138,9 +146,9 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<String> {
         CauseId::EdgeCapacity | CauseId::CloudFrontQuota => {
             let pops = pops_of(s, cause);
             steps.push(format!(
-                "Give AWS Support the edge locations ({}), the window ({window}) and the request ids ({}).",
+                "Give AWS Support the edge locations ({}), the window ({window}){}.",
                 clean(&pops.join(", ")),
-                clean(&ids.join(", "))
+                with_ids(" and the request ids ({})")
             ));
         }
         CauseId::OriginDns => {
@@ -150,8 +158,10 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<String> {
         }
         _ => {
             steps.push(format!(
-                "Read the origin's own logs and metrics for {window}; CloudFront's request ids ({}) are in the X-Amz-Cf-Id header the origin received.",
-                clean(&ids.join(", "))
+                "Read the origin's own logs and metrics for {window}{}.",
+                with_ids(
+                    "; CloudFront's request ids ({}) are in the X-Amz-Cf-Id header the origin received"
+                )
             ));
         }
     }
