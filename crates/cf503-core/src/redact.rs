@@ -214,7 +214,10 @@ pub fn text(input: &str) -> Cow<'_, str> {
 }
 
 fn redact_nested(input: &str, depth: usize) -> Cow<'_, str> {
-    let a = assignments(input, depth);
+    let a = match encoded_queries(input, depth) {
+        Cow::Borrowed(_) => assignments(input, depth),
+        Cow::Owned(s) => Cow::Owned(assignments(&s, depth).into_owned()),
+    };
     let b = match userinfo(&a) {
         Cow::Borrowed(_) => a,
         Cow::Owned(s) => Cow::Owned(s),
@@ -361,6 +364,40 @@ fn assignments(input: &str, depth: usize) -> Cow<'_, str> {
     w.finish()
 }
 
+/// A query string encoded into a path segment (`/next%3Ftoken%3DSECRET`: an encoded `?`
+/// anywhere, not only after `=`) is decoded and looked into (audit LS3). Each occurrence is
+/// decoded up to its value's end and the scan goes on from there: linear in the input.
+fn encoded_queries(input: &str, depth: usize) -> Cow<'_, str> {
+    if depth >= NESTING_LIMIT {
+        return Cow::Borrowed(input);
+    }
+    let bytes = input.as_bytes();
+    let mut w = Rewriter::new(input);
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'%', &bytes[i..]) {
+        let at = i + off;
+        // `%3F`, or `%253F` (encoded twice: the next level finds the `%3F`).
+        let after = |n: usize| &bytes[(at + n).min(bytes.len())..];
+        let question_mark = |rest: &[u8]| {
+            rest.first() == Some(&b'3')
+                && rest.get(1).is_some_and(|b| b.eq_ignore_ascii_case(&b'f'))
+        };
+        let encoded_question_mark =
+            question_mark(after(1)) || (after(1).starts_with(b"25") && question_mark(after(3)));
+        if !encoded_question_mark {
+            i = at + 1;
+            continue;
+        }
+        let end = value_end(bytes, at);
+        let decoded = percent_decode(&input[at..end]);
+        if let Cow::Owned(r) = redact_nested(&decoded, depth + 1) {
+            w.replace(at, end, &r);
+        }
+        i = end.max(at + 1);
+    }
+    w.finish()
+}
+
 /// Whether a value starts like a percent-encoded URL or query string. Looks at a bounded
 /// prefix only, so scanning stays linear however many `=` the text holds.
 fn looks_encoded(v: &[u8]) -> bool {
@@ -472,6 +509,28 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Audit LS3: a query string encoded into a path segment (once, or twice as a log's
+    /// `cs-uri-stem` holds it before cf503 decodes it once) is looked into.
+    #[test]
+    fn audit_ls3_encoded_query_in_a_path_segment() {
+        for (input, secret) in [
+            ("/login/next%3Ftoken%3DSECRET1", "SECRET1"),
+            ("https://www.example.com/next%3Ftoken%3DSECRET2", "SECRET2"),
+            ("/a/next%253Fsession_id%253DSECRET3%2526x%253D1", "SECRET3"),
+            ("/x%3fpassword%3dSECRET4 and more", "SECRET4"),
+        ] {
+            let out = text(input);
+            assert!(!out.contains(secret), "{input} -> {out}");
+            assert!(out.contains(REDACTED), "{input} -> {out}");
+        }
+        // Nothing secret: unchanged, borrowed.
+        assert!(matches!(text("/search%3Fq%3Dshoes"), Cow::Borrowed(_)));
+        assert!(matches!(text("/100%25/%3F"), Cow::Borrowed(_)));
+        // Linear: a million encoded question marks.
+        let many = "%3F".repeat(1_000_000);
+        assert_eq!(text(&many).len(), many.len());
+    }
 
     #[test]
     fn signed_url_parameters_are_hidden() {

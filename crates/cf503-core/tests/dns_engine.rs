@@ -582,6 +582,28 @@ fn fan_out_is_bounded_whatever_the_zone_names() {
             .map(|f| f.id.as_str())
             .collect::<Vec<_>>()
     );
+    // Audit Dn6: what was left out is counted once: 100 names less the 13 asked, and for each
+    // of the 13, 30 addresses less the 4 asked (the counts were 15,921 and 34,476).
+    let capped: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.id.as_str() == "fan_out_capped")
+        .map(|f| f.summary.as_str())
+        .collect();
+    let left_out_ns = 100 - MAX_NAME_SERVERS;
+    let left_out_addresses = MAX_NAME_SERVERS * (30 - MAX_ADDRESSES_PER_SERVER);
+    assert!(
+        capped
+            .iter()
+            .any(|s| s.contains(&format!("; {left_out_ns} more were not asked"))),
+        "{capped:?}"
+    );
+    assert!(
+        capped
+            .iter()
+            .any(|s| s.contains(&format!("; {left_out_addresses} more were not asked"))),
+        "{capped:?}"
+    );
 }
 
 /// Audit 2026-12 D12: only the DoH media type itself is a DNS answer, parameters aside.

@@ -221,8 +221,11 @@ pub struct Check {
     pub(crate) resolver_failures: Vec<(u8, Failure)>,
     /// Addresses queried per name server.
     ns_addresses: BTreeMap<String, BTreeSet<IpAddr>>,
-    /// The bounds reached, with what was left out.
+    /// The bounds reached, with how many distinct things were left out.
     pub(crate) capped: BTreeMap<Cap, usize>,
+    /// What was left out, each once: `advance` walks every answer again on each call, so a
+    /// counter would count the same name server or address again and again (audit Dn6).
+    left_out: BTreeSet<(Cap, String)>,
 }
 
 impl Check {
@@ -250,6 +253,7 @@ impl Check {
             resolver_failures: Vec::new(),
             ns_addresses: BTreeMap::new(),
             capped: BTreeMap::new(),
+            left_out: BTreeSet::new(),
         };
         // Without a zone apex to find, nothing is planned after the first round.
         c.apex_decided = c.config.resolver_view_only;
@@ -548,10 +552,17 @@ impl Check {
         self.queries.iter().filter(move |q| p(q))
     }
 
+    /// Notes that a bound left `what` out (counted once however often it is seen again).
+    fn leave_out(&mut self, cap: Cap, what: String) {
+        if self.left_out.insert((cap, what)) {
+            *self.capped.entry(cap).or_default() += 1;
+        }
+    }
+
     /// A name server's addresses, asked once per name whatever named it.
     fn plan_ns_address(&mut self, ns: &str, depth: u8) {
         if !self.ns_seen.contains(ns) && self.ns_seen.len() >= MAX_NAME_SERVERS {
-            *self.capped.entry(Cap::NameServers).or_default() += 1;
+            self.leave_out(Cap::NameServers, ns.to_string());
             return;
         }
         if self.ns_seen.insert(ns.to_string()) {
@@ -690,7 +701,7 @@ impl Check {
                 let known = self.ns_addresses.entry(ns.clone()).or_default();
                 if !known.contains(&addr) {
                     if known.len() >= MAX_ADDRESSES_PER_SERVER {
-                        *self.capped.entry(Cap::AddressesPerServer).or_default() += 1;
+                        self.leave_out(Cap::AddressesPerServer, alloc::format!("{ns} {addr}"));
                         continue;
                     }
                     known.insert(addr);
