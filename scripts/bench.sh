@@ -5,15 +5,18 @@
 #      MB/s on the shapes of hostile input the README's "Limits" are about.
 #   2. `cf503 explain --json` on a generated 100 MB HAR against
 #      `jq '[.log.entries[] | select(.response.status >= 500)]'` on the same file.
+#   2c. `cf503 logs` on the audit's hostile log shapes: wall time and peak memory.
 #   3. `cf503 dns` against dig by hand, 4 name servers with a fixed RTT (scripts/bench-dns.sh).
 #   4. The web page: wasm size, time to verdict in Chromium, DoH wall time (scripts/bench-web.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v jq >/dev/null; then
-    echo "bench: installing jq (Debian package)"
-    apt-get install -y -q jq >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q jq >/dev/null; }
-fi
+for tool in jq:jq time:/usr/bin/time; do
+    if ! command -v "${tool#*:}" >/dev/null; then
+        echo "bench: installing ${tool%%:*} (Debian package)"
+        apt-get install -y -q "${tool%%:*}" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "${tool%%:*}" >/dev/null; }
+    fi
+done
 
 echo "== 1. diagnosis speed (criterion)"
 cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.txt | grep -E '^(diagnose|har|hostile)/|time:|thrpt:'
@@ -99,6 +102,21 @@ printf '  cf503 vs DuckDB: %.1fx; vs zcat: %.0f %%; vs the decoder alone: %.0f %
     sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do cat '$log'; done | ./target/release/cf503 logs --json - >/dev/null"
 
 echo
+echo "== 2c. cf503 logs on hostile variety (audit 2026-12b L7-L10, L14): wall time and peak memory"
+python3 scripts/lib/gen_hostile_logs.py bench-data/hostile
+printf "%-16s %10s %10s %12s %12s\n" input "gzip MB" "text MB" "wall" "peak MiB"
+for f in pops-long paths-long minutes-1m pops-5m fields-1m; do
+    file=bench-data/hostile/$f.gz
+    for mode in text json; do
+        flag=""; [ "$mode" = json ] && flag=--json
+        # The fields-1m file is no log (exit 2): its time is the point.
+        /usr/bin/time -o target/bench-time.txt -f '%e %M' ./target/release/cf503 logs $flag "$file" >/dev/null 2>&1 || true
+        read -r secs kb < <(tail -1 target/bench-time.txt)
+        printf '%-16s %10.1f %10.0f %12s %12.1f  (%s)\n' "$f" "$(echo "$(stat -c %s "$file") / 1000000" | bc -l)" \
+            "$(zcat "$file" | wc -c | awk '{print $1 / 1e6}')" "$secs s" "$(echo "$kb / 1024" | bc -l)" "$mode"
+    done
+done
+
 echo "== 3. DNS check wall time vs the manual dig procedure"
 scripts/bench-dns.sh 50
 

@@ -38,6 +38,8 @@ function read(files) {
     } else if (data.error) {
       show('logs-error', data.error);
       $('logs-progress-line').hidden = true;
+      // A worker whose engine trapped is never used again (the next read starts a new one).
+      if (data.fatal) { worker.terminate(); worker = null; }
     } else if (data.report) {
       lastReport = data.report;
       $('logs-progress-text').textContent += ` — ${((performance.now() - started) / 1000).toFixed(2)} s`;

@@ -13,7 +13,7 @@ const pct = (c) => `${Math.round(c * 100)}%`;
 
 // Prose parts (`view.steps`, `view.collect`): the core split them and chose which are links
 // (AWS documentation and consoles only); this only draws them.
-function prose(parts) {
+export function prose(parts) {
   const out = [];
   for (const p of parts) {
     if (p.kind === 'code') out.push(el('code', {}, p.text));

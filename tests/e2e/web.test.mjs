@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFile, readdir, writeFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
-import { gzipSync } from 'node:zlib';
-import { existsSync } from 'node:fs';
+import { gzipSync, createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { existsSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -330,7 +332,9 @@ test('log files: every generation and format counts on the page what cf503 logs 
     assert.equal(report.errors, want.errors, file);
     // The page shows each cause's count and steps, and a bar segment per minute and cause.
     const shown = await page.$$eval('.logs-cause', (els) => els.map((e) => [e.dataset.cause, e.querySelector('h4').textContent, [...e.querySelectorAll('li')].map((l) => l.textContent)]));
-    assert.deepEqual(shown, cli.by_cause.map((c) => [c.cause, `${c.count} — ${c.title}`, c.next_steps]), file);
+    // Steps are typed parts; a command is drawn with its Copy button.
+    const stepText = (parts) => parts.map((p) => (p.kind === 'command' ? `${p.text}Copy` : p.text)).join('');
+    assert.deepEqual(shown, cli.by_cause.map((c) => [c.cause, `${c.count} — ${c.title}`, c.next_steps.map(stepText)]), file);
     const drawn = await page.$$eval('svg.timeline rect', (rs) => rs.reduce((m, r) => ({ ...m, [r.dataset.cause]: (m[r.dataset.cause] ?? 0) + Number(r.dataset.count) }), {}));
     assert.deepEqual(drawn, want.causes, file);
   }
@@ -389,6 +393,72 @@ test('log files: a big gzip log reads in a worker with progress, a cut one count
   await writeFile(junk, 'hello\nworld\n');
   const bad = await readLogs(page, junk);
   assert.match(bad.error, /no record of a known log format/);
+  await page.close();
+});
+
+// Audit 2026-12b W5, W10-W12: inputs that once froze or killed the tab (every minute of two
+// years, 20,000 edge locations of 60 KB, 5 million edge locations) and a file of two gzip
+// members. Each is read and drawn: the drawing is bounded (bars, rows) and the counts are the CLI's.
+test('log files: hostile variety is drawn bounded, two gzip members both count (audit W5, W10-W12)', async () => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf503-hostile-'));
+  // Streamed through gzip a few thousand lines at a time: the largest expands to 1.2 GB.
+  const write = async (name, header, count, line) => {
+    const f = path.join(tmp, name);
+    const gz = createGzip({ level: 1 });
+    const done = pipeline(gz, createWriteStream(f));
+    gz.write(header);
+    for (let i = 0; i < count; i += 5000) {
+      const lines = [];
+      for (let j = i; j < Math.min(count, i + 5000); j++) lines.push(line(j));
+      if (!gz.write(`${lines.join('\n')}\n`)) await once(gz, 'drain');
+    }
+    gz.end();
+    await done;
+    return f;
+  };
+  const pad = (n, w) => String(n).padStart(w, '0');
+  const t0 = Date.UTC(2000, 0, 1);
+  const minute = (i) => { const d = new Date(t0 + i * 60_000).toISOString(); return `${d.slice(0, 10)}\t${d.slice(11, 16)}:00\tIAD89-C1\t503`; };
+  const files = {
+    'minutes-1m.gz': await write('minutes-1m.gz', '#Fields: date time x-edge-location sc-status\n', 1_000_000, minute),
+    'pops-5m.gz': await write('pops-5m.gz', '#Fields: date time x-edge-location sc-status\n', 5_000_000, (i) => `2026-11-26\t05:01:17\tX${pad(i, 7)}\t503`),
+    'pops-long.gz': await write('pops-long.gz', '#Fields: date time x-edge-location sc-status cs-uri-stem x-edge-result-type\n', 20_000, (i) => `2026-11-26\t05:01:17\t${pad(i, 6)}${'P'.repeat(60_000)}\t503\t/\tError`),
+  };
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(base);
+  for (const [name, file] of Object.entries(files)) {
+    const started = Date.now();
+    const report = await readLogs(page, file);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`${name}: read and drawn in ${seconds.toFixed(1)} s`);
+    assert.equal(report.error, undefined, `${name}: ${report.error}`);
+    const cli = await cliReport(['logs', file]);
+    assert.deepEqual(comparable(report), comparable(cli), name);
+    assert.ok(report.timeline.length <= 4096, `${name}: ${report.timeline.length} buckets`);
+    assert.ok(report.edge_locations.length <= 1024, `${name}: ${report.edge_locations.length} edge locations`);
+    // Bounded drawing: a bar a bucket at most, table rows capped with "more" said.
+    const rects = await page.$$eval('svg.timeline rect', (rs) => rs.length);
+    assert.ok(rects <= report.timeline.length * report.by_cause.length, `${name}: ${rects} rects`);
+    const rows = await page.$$eval('#logs-report tbody tr', (rs) => rs.length);
+    assert.ok(rows <= 3 * 301 + 20, `${name}: ${rows} rows`);
+    // The page still answers.
+    assert.equal(await page.evaluate(() => 1 + 1), 2);
+  }
+  // Two years of a steady error: the engine counts by day and says so.
+  const years = await readLogs(page, files['minutes-1m.gz']);
+  assert.equal(years.timeline_bucket_minutes, 1440);
+  assert.equal(years.errors, 1_000_000);
+  assert.match(await page.textContent('#logs-report'), /a day at a time/);
+
+  // W5: `cat a.gz a.gz` is one file of two members: both count, no warning.
+  const one = gzipSync(Buffer.from('#Fields: date time x-edge-location sc-status\n2026-11-26\t05:01:17\tIAD89-C1\t503\n'));
+  const twice = path.join(tmp, 'aa.gz');
+  await writeFile(twice, Buffer.concat([one, one]));
+  const both = await readLogs(page, twice);
+  assert.equal(both.records, 2);
+  assert.equal(both.errors, 2);
+  assert.ok(await page.isHidden('#logs-warning'), await page.textContent('#logs-warning'));
+  assert.deepEqual(comparable(both), comparable(await cliReport(['logs', twice])));
   await page.close();
 });
 

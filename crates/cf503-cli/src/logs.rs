@@ -34,9 +34,19 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     let fields = fields_of(args)?;
     let delimiter = Delimiter::parse(args.delimiter.as_deref().unwrap_or(""))
         .map_err(|e| CliError::Usage(format!("--delimiter {e}")))?;
-    let mut files = Vec::new();
+    let mut found = Found::default();
     for p in &args.paths {
-        collect(p, &mut files)?;
+        collect(p, 0, &mut found)?;
+    }
+    for (path, why) in &found.left_out {
+        warn_left_out(path, why);
+    }
+    let files = found.files;
+    if files.is_empty() {
+        return Err(CliError::Usage(
+            "no file to read under the paths given (a folder of logs, files, or - for standard input)"
+                .into(),
+        ));
     }
     let start = match &fields {
         Some(f) => Reader::with_fields(&f.iter().map(String::as_str).collect::<Vec<_>>()),
@@ -61,10 +71,17 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     drop(progress);
     let mut total = Summary::default();
     let mut blocks = Vec::new();
+    let mut unread = 0;
     for part in parts {
         let part = part?;
         total.merge(part.summary);
         blocks.extend(part.blocks);
+        unread += part.unread;
+    }
+    if !files.is_empty() && unread == files.len() {
+        return Err(CliError::Usage(
+            "no file could be read (each is named above)".into(),
+        ));
     }
     let mut saw_fields = vec![false; files.len()];
     // Line numbers: a block's count from its own start, so add the lines of the blocks before.
@@ -90,11 +107,11 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
         return Err(CliError::Usage(cf503_core::logs::no_known_format(&names)));
     }
     let mut out = if args.json {
-        cf503_core::report::logs_json(&total, files.len())
+        cf503_core::report::logs_json(&total, files.len() - unread)
     } else if args.markdown {
-        cf503_core::report::logs_markdown(&total, files.len())
+        cf503_core::report::logs_markdown(&total, files.len() - unread)
     } else {
-        cf503_core::report::logs_text(&total, files.len())
+        cf503_core::report::logs_text(&total, files.len() - unread)
     };
     if !out.ends_with('\n') {
         out.push('\n');
@@ -128,29 +145,85 @@ fn fields_of(args: &LogsArgs) -> Result<Option<Vec<String>>, CliError> {
     })
 }
 
-/// Files under `p` (folders recursively, in name order; `-` is standard input).
-fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    if p.as_os_str() == "-" || p.is_file() {
-        out.push(p.to_path_buf());
+/// Folders below a given one that are entered, at most (a deeper tree is not a log folder).
+const MAX_DEPTH: usize = 32;
+
+/// What was found under the paths given: the files to read, and the entries left out with why.
+#[derive(Default)]
+struct Found {
+    files: Vec<PathBuf>,
+    left_out: Vec<(PathBuf, &'static str)>,
+    /// Folders entered, by their real path: a symbolic link back to one is not entered again.
+    visited: std::collections::HashSet<PathBuf>,
+}
+
+/// Files under `p` (folders recursively, in name order; `-` is standard input). Symbolic links
+/// are followed, but a folder is entered once (a link loop ends there) and no deeper than
+/// [`MAX_DEPTH`]; FIFOs, sockets and devices are left out (opening a FIFO blocks for ever, a
+/// device never ends), as are links to nothing and entries that cannot be read: each is named on
+/// standard error and the rest is read (audit L17-L19). A path given by the user that does not
+/// exist is an error.
+fn collect(p: &Path, depth: usize, found: &mut Found) -> Result<(), CliError> {
+    if p.as_os_str() == "-" {
+        found.files.push(p.to_path_buf());
         return Ok(());
     }
-    let read = |e| CliError::Read {
-        name: p.display().to_string(),
-        source: e,
+    // A path the user gave that cannot be read is an error; one found in a folder is left out.
+    let unreadable = |e: std::io::Error, why: &'static str, found: &mut Found| {
+        if depth == 0 {
+            return Err(CliError::Read {
+                name: p.display().to_string(),
+                source: e,
+            });
+        }
+        found.left_out.push((p.to_path_buf(), why));
+        Ok(())
     };
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
-        .map_err(read)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let meta = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) => return unreadable(e, "cannot be read (a link to nothing?)", found),
+    };
+    if meta.is_file() {
+        found.files.push(p.to_path_buf());
+        return Ok(());
+    }
+    if !meta.is_dir() {
+        found
+            .left_out
+            .push((p.to_path_buf(), "not a file (a FIFO, socket or device)"));
+        return Ok(());
+    }
+    if depth > MAX_DEPTH {
+        found
+            .left_out
+            .push((p.to_path_buf(), "folder nested too deep"));
+        return Ok(());
+    }
+    let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if !found.visited.insert(real) {
+        found
+            .left_out
+            .push((p.to_path_buf(), "folder already read (a link loop?)"));
+        return Ok(());
+    }
+    let entries = match std::fs::read_dir(p) {
+        Ok(e) => e,
+        Err(e) => return unreadable(e, "folder cannot be read", found),
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for e in entries {
-        if e.is_dir() {
-            collect(&e, out)?;
-        } else {
-            out.push(e);
-        }
+        collect(&e, depth + 1, found)?;
     }
     Ok(())
+}
+
+/// Names an entry that was left out, on standard error (redacted, terminal-safe).
+fn warn_left_out(path: &Path, why: &str) {
+    eprintln!(
+        "cf503: {}: left out: {why}",
+        cf503_core::redact::for_terminal(&path.display().to_string())
+    );
 }
 
 /// A block of whole lines of one file, with the reader state it starts in.
@@ -170,10 +243,11 @@ struct BlockDone {
     saw_fields: bool,
 }
 
-/// One thread's share: its summary and its blocks' line counts.
+/// One thread's share: its summary, its blocks' line counts, the files it could not read.
 struct Worker {
     summary: Summary,
     blocks: Vec<BlockDone>,
+    unread: usize,
 }
 
 struct Queue {
@@ -224,6 +298,7 @@ impl<'a> Run<'a> {
         let mut me = Worker {
             summary: Summary::default(),
             blocks: Vec::new(),
+            unread: 0,
         };
         loop {
             let mut q = self.lock();
@@ -238,7 +313,15 @@ impl<'a> Run<'a> {
                 let result = self.read_file(file, read, &mut me);
                 self.lock().reading -= 1;
                 self.ready.notify_all();
-                result?;
+                if let Err(e) = result {
+                    // One file that cannot be read does not stop the others: it is named and
+                    // left out; the report covers the rest.
+                    eprintln!(
+                        "cf503: {}",
+                        cf503_core::redact::for_terminal(&e.to_string())
+                    );
+                    me.unread += 1;
+                }
                 continue;
             }
             if q.reading == 0 {
@@ -443,7 +526,7 @@ fn sql(args: &LogsArgs, dialect: &str) -> Result<(), CliError> {
     let out = match dialect {
         "athena" => format!(
             "{}\n-- Errors by cause, minute and edge location on the legacy table (on the v2 table,\n-- cast sc_status to int).\n{};\n",
-            athena_ddl(&args.location),
+            athena_ddl(&args.location).map_err(|e| CliError::Usage(format!("--location: {e}")))?,
             by_cause_query(Dialect::Athena, "cloudfront_standard_logs")
         ),
         "duckdb" => {

@@ -150,7 +150,7 @@ fn a_burst_by_cause_minute_edge_location_and_path() {
     // A folder as `aws s3 sync` leaves it: read recursively, the gzip file decompressed.
     let v = json(&cf503(&["logs", "--json", dir.to_str().unwrap()]));
     assert_eq!(v["schema"], "cf503.logs_report");
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert_eq!(v["files"], 2);
     assert_eq!(
         (v["records"].as_u64(), v["errors"].as_u64()),
@@ -166,7 +166,8 @@ fn a_burst_by_cause_minute_edge_location_and_path() {
     );
     assert_eq!(v["first_error_minute"], "2026-11-26 05:01");
     assert_eq!(v["last_error_minute"], "2026-11-26 05:03");
-    assert_eq!(v["incident_window"]["peak_per_minute"], 30);
+    assert_eq!(v["incident_window"]["peak"], 30);
+    assert_eq!(v["incident_window"]["bucket_minutes"], 1);
     let minute2 = v["timeline"]
         .as_array()
         .unwrap()
@@ -409,7 +410,10 @@ fn lambda_edge_next_steps_name_the_regions_of_the_edge_locations() {
         serde_json::json!(["eu-central-1"])
     );
     let steps = throttled["next_steps"].to_string();
-    assert!(steps.contains("search eu-central-1"), "{steps}");
+    assert!(
+        steps.contains(r#"search "},{"kind":"code","text":"eu-central-1"}"#),
+        "{steps}"
+    );
     assert!(
         steps.contains("2026-11-26 05:02 UTC") || steps.contains("05:01 to"),
         "{steps}"
@@ -421,7 +425,7 @@ fn lambda_edge_next_steps_name_the_regions_of_the_edge_locations() {
         md.contains("eu\\-central\\-1") || md.contains("eu-central-1"),
         "{md}"
     );
-    assert!(md.contains("### Timeline (UTC)"), "{md}");
+    assert!(md.contains("### Timeline (UTC, a row a minute)"), "{md}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -610,5 +614,95 @@ fn a_progress_bar_on_a_terminal_only() {
     let on_terminal: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(on_terminal["records"], json(&out)["records"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Audit 2026-12b L17-L19: a folder with a link loop, a FIFO, a link to a device, a link to
+/// nothing and a file that fails to read: each is named and left out, the rest is read, and
+/// nothing hangs (before: exit 2 with no report, an endless walk, a blocked open).
+#[test]
+fn audit_l17_l19_folders_with_loops_fifos_devices_and_unreadable_entries() {
+    use std::os::unix::fs::symlink;
+    let dir = temp("folders");
+    let log = "#Fields: date time x-edge-location sc-status\n2026-11-26\t05:01:17\tIAD89-C1\t503\n";
+    std::fs::write(dir.join("a.log"), log).unwrap();
+    symlink(".", dir.join("self")).unwrap();
+    symlink(".", dir.join("again")).unwrap();
+    symlink("/dev/zero", dir.join("zero")).unwrap();
+    symlink("/nonexistent/cf503", dir.join("gone")).unwrap();
+    let fifo = dir.join("pipe");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A file whose reads fail (as a mode-000 file does for a user other than root).
+    symlink("/proc/self/mem", dir.join("unreadable.log")).unwrap();
+    let out = cf503(&["logs", "--json", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let v = json(&out);
+    assert_eq!(
+        (v["files"].as_u64(), v["errors"].as_u64()),
+        (Some(1), Some(1))
+    );
+    for (entry, why) in [
+        ("self", "already read"),
+        ("again", "already read"),
+        ("zero", "not a file"),
+        ("pipe", "not a file"),
+        ("gone", "cannot be read"),
+        ("unreadable.log", "cannot read"),
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(&format!("/{entry}")) && l.contains(why)),
+            "{entry}: {stderr}"
+        );
+    }
+    // Nothing readable at all: an error naming the files.
+    let out = cf503(&["logs", dir.join("unreadable.log").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    // An empty folder is an error too, not "No error matched".
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = cf503(&["logs", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no file to read"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Audit 2026-12b Q4: `--sql athena --location` with a quote added a statement to the DDL.
+#[test]
+fn audit_q4_sql_location_is_checked() {
+    let out = cf503(&[
+        "logs",
+        "--sql",
+        "athena",
+        "--location",
+        "s3://bucket/logs/'; DROP TABLE cloudfront_standard_logs; --",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--location"));
+    assert!(out.stdout.is_empty());
+    let out = cf503(&["logs", "--sql", "athena", "--location", "s3://my-logs/cf/"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LOCATION 's3://my-logs/cf/'"));
+}
+
+/// Audit 2026-12b L14 through the CLI: 20 lines of a million-byte `#Fields:` run took 14
+/// minutes; now it is read at once and said to be no log.
+#[test]
+fn audit_l14_repeated_fields_markers_through_the_cli() {
+    let dir = temp("fields-markers");
+    let file = dir.join("fields.log");
+    let line = "#Fields:".repeat(125_000);
+    std::fs::write(&file, format!("{line}\n").repeat(20)).unwrap();
+    let out = cf503(&["logs", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no record of a known log format"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

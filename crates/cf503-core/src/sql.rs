@@ -111,9 +111,52 @@ pub fn cause_case() -> String {
     s
 }
 
+/// Why an S3 location cannot go into the DDL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LocationError {
+    /// It does not start with `s3://`.
+    NotS3,
+    /// It holds a character that could end or escape the SQL string it goes into (a quote, a
+    /// backslash) or a control character.
+    Unsafe(char),
+}
+
+impl core::fmt::Display for LocationError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            LocationError::NotS3 => {
+                f.write_str("the location must be an S3 URL such as s3://my-log-bucket/cloudfront/")
+            }
+            LocationError::Unsafe(c) => write!(
+                f,
+                "the location holds {c:?}, which S3 log locations do not need and which could end the SQL string: give the bucket and prefix only"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for LocationError {}
+
+/// Checks an S3 location before it goes inside the DDL's string literals (audit Q4).
+pub fn check_location(location: &str) -> Result<(), LocationError> {
+    if !location.starts_with("s3://") {
+        return Err(LocationError::NotS3);
+    }
+    match location
+        .chars()
+        .find(|c| matches!(c, '\'' | '\\' | '"' | '`') || c.is_control())
+    {
+        Some(c) => Err(LocationError::Unsafe(c)),
+        None => Ok(()),
+    }
+}
+
 /// `CREATE TABLE` statements: the legacy standard-log table and the v2 Parquet table with
-/// partition projection over every hour (00–23: AWS's own example projects only 01–12).
-pub fn athena_ddl(location: &str) -> String {
+/// partition projection over every hour (00–23: AWS's own example projects only 01–12). The
+/// location is checked first ([`check_location`]): nothing from it can leave its string.
+pub fn athena_ddl(location: &str) -> Result<String, LocationError> {
+    check_location(location)?;
     let cols = |ty: bool| {
         COLUMNS_33
             .iter()
@@ -128,7 +171,7 @@ pub fn athena_ddl(location: &str) -> String {
             .collect::<Vec<_>>()
             .join(",\n")
     };
-    format!(
+    Ok(format!(
         "-- Standard logs (legacy): one row a log line, fields tab-separated.\n\
 CREATE EXTERNAL TABLE IF NOT EXISTS cloudfront_standard_logs (\n{}\n)\n\
 ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'\n\
@@ -149,7 +192,7 @@ TBLPROPERTIES (\n  'projection.enabled' = 'true',\n  'projection.distributionid.
 'storage.location.template' = '{location}${{distributionid}}/${{year}}/${{month}}/${{day}}/${{hour}}/'\n);\n",
         cols(true),
         cols(false)
-    )
+    ))
 }
 
 /// The by-cause query: errors per cause, minute and edge location, with the first request id.
@@ -205,6 +248,30 @@ mod tests {
         assert!(dns < error, "decisive rows before strong ones");
         assert!(case.contains("THEN 'lambda_edge_throttled'"));
         assert!(case.ends_with("ELSE 'unknown'\n  END"));
-        assert!(athena_ddl("s3://bucket/prefix/").contains("'projection.hour.range' = '00,23'"));
+        assert!(
+            athena_ddl("s3://bucket/prefix/")
+                .unwrap()
+                .contains("'projection.hour.range' = '00,23'")
+        );
+    }
+
+    /// Audit Q4: a location with a quote once ended the DDL's string and added a statement.
+    #[test]
+    fn audit_q4_a_location_cannot_leave_its_string() {
+        use alloc::string::ToString;
+        assert_eq!(
+            athena_ddl("s3://bucket/logs/'; DROP TABLE cloudfront_standard_logs; --"),
+            Err(LocationError::Unsafe('\''))
+        );
+        assert_eq!(athena_ddl("s3://b/\\'x"), Err(LocationError::Unsafe('\\')));
+        assert_eq!(athena_ddl("s3://b/\nx"), Err(LocationError::Unsafe('\n')));
+        assert_eq!(athena_ddl("/local/path"), Err(LocationError::NotS3));
+        assert!(
+            LocationError::NotS3
+                .to_string()
+                .contains("s3://my-log-bucket")
+        );
+        // Ordinary prefixes, dates and = signs (Hive partitions) pass.
+        assert!(athena_ddl("s3://my-logs/cf/E2ABC/year=2026/").is_ok());
     }
 }

@@ -2,7 +2,12 @@
 //! streaming reader and summary behind a small class a Web Worker feeds with the chunks of
 //! each dropped file (already gunzipped by the browser's `DecompressionStream`). The report is
 //! the CLI's `cf503.logs_report` JSON, so the page shows what `cf503 logs --json` prints.
+//!
+//! A file is counted into its own part, merged in when it ends: a gzip file the browser's
+//! decoder rejects (a second member, audit W5) is read again from the start through the core's
+//! own gzip reader without counting anything twice.
 
+use cf503_core::logs::gzip::Members;
 use cf503_core::logs::{Delimiter, Filter, Reader, Summary};
 use wasm_bindgen::prelude::*;
 
@@ -13,6 +18,10 @@ pub struct LogReader {
     start: Reader,
     reader: Reader,
     source: String,
+    /// The file being read.
+    part: Summary,
+    /// The core's gzip reader, when the file is read through it.
+    gzip: Option<Members>,
     summary: Summary,
     filter: Filter,
     files: usize,
@@ -50,6 +59,8 @@ impl LogReader {
             reader: start.fork(),
             start,
             source: String::new(),
+            part: Summary::default(),
+            gzip: None,
             summary: Summary::default(),
             filter,
             files: 0,
@@ -60,22 +71,53 @@ impl LogReader {
     /// A new file begins (its name numbers its skipped lines).
     pub fn begin(&mut self, name: &str) {
         self.reader = self.start.fork();
+        self.part = Summary::default();
+        self.gzip = None;
         name.clone_into(&mut self.source);
         self.files += 1;
     }
 
+    /// The current file's counts are dropped and it is begun again (read another way).
+    pub fn restart(&mut self) {
+        self.files -= 1;
+        let name = core::mem::take(&mut self.source);
+        self.begin(&name);
+    }
+
     /// The next bytes of the current file.
     pub fn feed(&mut self, chunk: &[u8]) {
-        let (summary, filter) = (&mut self.summary, &self.filter);
-        self.reader.feed(chunk, |r| summary.add(r, filter));
+        let (part, filter) = (&mut self.part, &self.filter);
+        self.reader.feed(chunk, |r| part.add(r, filter));
+    }
+
+    /// The next compressed bytes of the current file, decoded by the core's gzip reader (every
+    /// member). After damaged data nothing more is read; [`LogReader::end_gzip`] says so.
+    pub fn feed_gzip(&mut self, chunk: &[u8]) {
+        let (reader, part, filter) = (&mut self.reader, &mut self.part, &self.filter);
+        let gzip = self.gzip.get_or_insert_with(Members::new);
+        let _ = gzip.feed(chunk, |bytes| reader.feed(bytes, |r| part.add(r, filter)));
+    }
+
+    /// The current file, read with [`LogReader::feed_gzip`], ended: a warning when its stream
+    /// was cut short or damaged (what arrived was counted), else empty.
+    pub fn end_gzip(&mut self) -> String {
+        let warning = match self.gzip.as_ref().map(Members::finish) {
+            Some(Err(e)) => format!(
+                "{}: {e}; the records before were counted",
+                cf503_core::report::file_name(&self.source)
+            ),
+            _ => String::new(),
+        };
+        self.end();
+        warning
     }
 
     /// The current file ended.
     pub fn end(&mut self) {
-        let (summary, filter) = (&mut self.summary, &self.filter);
-        self.reader.finish(|r| summary.add(r, filter));
-        self.summary
-            .add_skipped(&self.source, &self.reader.skipped, 1);
+        let (part, filter) = (&mut self.part, &self.filter);
+        self.reader.finish(|r| part.add(r, filter));
+        part.add_skipped(&self.source, &self.reader.skipped, 1);
+        self.summary.merge(core::mem::take(&mut self.part));
         if !self.reader.saw_fields {
             self.unknown.push(self.source.clone());
         }
@@ -90,7 +132,10 @@ impl LogReader {
     pub fn records(&self) -> f64 {
         // Counts stay far below 2^53.
         #[allow(clippy::cast_precision_loss)]
-        let n = (self.summary.records + self.summary.outside_window) as f64;
+        let n = (self.summary.records
+            + self.summary.outside_window
+            + self.part.records
+            + self.part.outside_window) as f64;
         n
     }
 

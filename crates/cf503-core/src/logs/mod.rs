@@ -23,9 +23,13 @@ use crate::causes::CauseId;
 use crate::diagnose::rules::{self, Fact, Stance};
 use crate::signals::ResultType;
 
+pub mod bounded;
+#[cfg(feature = "gzip")]
+pub mod gzip;
 pub mod reader;
 pub mod time;
 
+pub use bounded::{CauseCounts, Timeline};
 pub use reader::{Delimiter, Reader, Record, Skipped};
 pub use time::Minute;
 
@@ -231,20 +235,51 @@ impl Filter {
     }
 }
 
+/// File names listed in an error, at most (200,000 files of something else make one line, not
+/// ten megabytes).
+const NAMES_LISTED: usize = 10;
+
 /// The error for files none of which held a record of a known format.
 pub fn no_known_format(files: &[&str]) -> String {
+    let mut names = files
+        .iter()
+        .take(NAMES_LISTED)
+        .map(|f| crate::redact::for_terminal(f))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if files.len() > NAMES_LISTED {
+        names.push_str(&alloc::format!(" and {} more", files.len() - NAMES_LISTED));
+    }
     alloc::format!(
-        "{}: no record of a known log format: tried W3C standard logs (a #Fields: line), v2 JSON \
+        "{names}: no record of a known log format: tried W3C standard logs (a #Fields: line), v2 JSON \
          lines and, with a field order, header-less records (real-time logs; v2 plain with its \
-         delimiter)",
-        files.join(", ")
+         delimiter)"
     )
 }
 
-/// Distinct paths counted one by one; more are counted together ([`Summary::other_paths`]).
-pub const MAX_PATHS: usize = 10_000;
+/// Distinct paths counted one by one; past that, a sample of them ([`bounded::Capped`]).
+pub const MAX_PATHS: usize = 4_096;
+/// A path's bytes kept (longer ones are cut, and counted as one).
+pub const PATH_BYTES: usize = 512;
+/// Distinct edge locations counted one by one: CloudFront has about 600 (and 13 Regional edge
+/// caches), so a real log never reaches it.
+pub const MAX_POPS: usize = 1_024;
+/// An edge location's bytes kept: CloudFront's codes are about 8 (`IAD89-C1`, `sof50-p2`).
+pub const POP_BYTES: usize = 32;
+/// Time buckets of the timeline, at most: per minute for errors in up to this many distinct
+/// minutes (almost three days of errors every minute), coarser past that.
+pub const TIMELINE_BUCKETS: usize = 4_096;
 /// Sample request ids kept per cause (for the Lambda@Edge log search).
 pub const SAMPLES: usize = 3;
+/// A request id's bytes kept: CloudFront's are 56.
+pub const REQUEST_ID_BYTES: usize = 128;
+
+/// Errors per edge location (as logged, cut to [`POP_BYTES`]) and cause.
+pub type PopCounts = bounded::Capped<CauseCounts, MAX_POPS, POP_BYTES>;
+/// Errors per path (URL-decoded once, cut to [`PATH_BYTES`]).
+pub type PathCounts = bounded::Capped<u64, MAX_PATHS, PATH_BYTES>;
+/// Errors per time bucket and cause.
+pub type ErrorTimeline = Timeline<TIMELINE_BUCKETS>;
 
 /// A line that was skipped: the file (as the caller names it) and its line number.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -255,7 +290,9 @@ pub struct SkippedLine {
     pub line: u64,
 }
 
-/// The summary of many records: mergeable (read files in parallel, merge the parts).
+/// The summary of many records: mergeable (read files in parallel, merge the parts), and
+/// bounded in memory whatever the input: every map has a bound on its keys' number and length
+/// ([`bounded`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Records read (inside the time window).
@@ -265,17 +302,13 @@ pub struct Summary {
     /// Records that passed the status filter.
     pub errors: u64,
     /// Per cause.
-    pub by_cause: BTreeMap<CauseId, u64>,
-    /// Per UTC minute, per cause.
-    pub by_minute: BTreeMap<Minute, BTreeMap<CauseId, u64>>,
+    pub by_cause: CauseCounts,
+    /// Per UTC minute (or wider bucket, past [`TIMELINE_BUCKETS`]), per cause.
+    pub timeline: ErrorTimeline,
     /// Per edge location (as logged), per cause.
-    pub by_pop: BTreeMap<String, BTreeMap<CauseId, u64>>,
+    pub by_pop: PopCounts,
     /// Per path (URL-decoded once).
-    pub by_path: BTreeMap<String, u64>,
-    /// Errors on paths past [`MAX_PATHS`] distinct ones.
-    pub other_paths: u64,
-    /// Per host.
-    pub by_host: BTreeMap<String, u64>,
+    pub by_path: PathCounts,
     /// Per status.
     pub by_status: BTreeMap<u16, u64>,
     /// The earliest request ids per cause, with their second (for the Lambda@Edge log search).
@@ -330,15 +363,6 @@ fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K, n: u64) {
     *map.entry(key).or_default() += n;
 }
 
-fn bump_borrowed(map: &mut BTreeMap<String, BTreeMap<CauseId, u64>>, key: &str, cause: CauseId) {
-    match map.get_mut(key) {
-        Some(counts) => bump(counts, cause, 1),
-        None => {
-            map.insert(key.to_string(), BTreeMap::from([(cause, 1)]));
-        }
-    }
-}
-
 /// Keeps the [`SAMPLES`] earliest `(second, id)`, in order.
 fn keep_sample(samples: &mut Vec<(i64, String)>, second: i64, id: &str) {
     // An id logged twice (a file read twice, overlapping exports) is kept once, at its earliest.
@@ -373,33 +397,19 @@ impl Summary {
             bump(&mut self.by_status, s, 1);
         }
         if let Some(t) = r.second {
-            bump(
-                self.by_minute.entry(Minute::of_second(t)).or_default(),
-                cause,
-                1,
-            );
+            self.timeline.add(Minute::of_second(t), cause, 1);
         }
         if let Some(p) = r.pop {
-            bump_borrowed(&mut self.by_pop, p, cause);
+            self.by_pop.add_with(p, |counts| bump(counts, cause, 1));
         }
         if let Some(path) = r.decoded_path() {
-            count_path(&mut self.by_path, &mut self.other_paths, &path, 1);
-        }
-        if let Some(h) = r.host {
-            let known = self.by_host.len();
-            match self.by_host.get_mut(h) {
-                Some(n) => *n += 1,
-                None if known < MAX_PATHS => {
-                    self.by_host.insert(h.to_string(), 1);
-                }
-                None => {}
-            }
+            self.by_path.add_with(&path, |n| *n += 1);
         }
         if let Some(id) = r.request_id {
             keep_sample(
                 self.samples.entry(cause).or_default(),
                 r.second.unwrap_or(i64::MAX),
-                id,
+                &bounded::bounded_key(id, REQUEST_ID_BYTES),
             );
         }
         let uncategorised = r.detailed.is_none_or(|d| d == "Error");
@@ -440,7 +450,6 @@ impl Summary {
         self.outside_window += other.outside_window;
         self.errors += other.errors;
         self.skipped += other.skipped;
-        self.other_paths += other.other_paths;
         self.origin_errors_known += other.origin_errors_known;
         self.replayed += other.replayed;
         let add = |into: &mut BTreeMap<CauseId, u64>, from: BTreeMap<CauseId, u64>| {
@@ -449,18 +458,9 @@ impl Summary {
             }
         };
         add(&mut self.by_cause, other.by_cause);
-        for (m, counts) in other.by_minute {
-            add(self.by_minute.entry(m).or_default(), counts);
-        }
-        for (p, counts) in other.by_pop {
-            add(self.by_pop.entry(p).or_default(), counts);
-        }
-        for (p, n) in other.by_path {
-            count_path(&mut self.by_path, &mut self.other_paths, &p, n);
-        }
-        for (h, n) in other.by_host {
-            bump(&mut self.by_host, h, n);
-        }
+        self.timeline.merge(other.timeline);
+        self.by_pop.merge(other.by_pop);
+        self.by_path.merge(other.by_path);
         for (s, n) in other.by_status {
             bump(&mut self.by_status, s, n);
         }
@@ -477,21 +477,23 @@ impl Summary {
 
     /// The first minute with an error.
     pub fn first_minute(&self) -> Option<Minute> {
-        self.by_minute.keys().next().copied()
+        self.timeline.first()
     }
 
     /// The last minute with an error.
     pub fn last_minute(&self) -> Option<Minute> {
-        self.by_minute.keys().next_back().copied()
+        self.timeline.last()
     }
 
-    /// The minutes of the incident: from the first minute whose error count reaches a quarter
-    /// of the peak minute's to the last such minute, and the peak.
+    /// The incident, on the finest buckets the summary holds (minutes, unless the errors fall
+    /// in more than [`TIMELINE_BUCKETS`] distinct minutes): from the first bucket whose error
+    /// count reaches a quarter of the peak bucket's to the last such bucket (their first
+    /// minutes), and the peak.
     pub fn incident_window(&self) -> Option<(Minute, Minute, u64)> {
         let totals: Vec<(Minute, u64)> = self
-            .by_minute
-            .iter()
-            .map(|(m, c)| (*m, c.values().sum()))
+            .timeline
+            .buckets()
+            .map(|(m, c)| (m, c.values().sum()))
             .collect();
         let peak = totals.iter().map(|(_, n)| *n).max()?;
         let threshold = peak.div_ceil(4).max(1);
@@ -500,23 +502,13 @@ impl Summary {
         Some((first, last, peak))
     }
 
-    /// The `n` paths with most errors, most first.
+    /// The `n` paths with most errors, most first (of the paths kept: all of them unless there
+    /// were more than [`MAX_PATHS`]).
     pub fn top_paths(&self, n: usize) -> Vec<(&str, u64)> {
-        let mut v: Vec<(&str, u64)> = self.by_path.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+        let mut v: Vec<(&str, u64)> = self.by_path.iter().map(|(p, n)| (p, *n)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v.truncate(n);
         v
-    }
-}
-
-/// Counts `n` errors on `path`, or with the other paths once [`MAX_PATHS`] are known.
-fn count_path(paths: &mut BTreeMap<String, u64>, other: &mut u64, path: &str, n: u64) {
-    if let Some(x) = paths.get_mut(path) {
-        *x += n;
-    } else if paths.len() < MAX_PATHS {
-        paths.insert(path.to_string(), n);
-    } else {
-        *other += n;
     }
 }
 
@@ -559,7 +551,11 @@ mod tests {
             Some("2019-12-13 22:37")
         );
         // Decoded once: the request had `%20`.
-        assert!(s.by_path.contains_key("/a%20b"), "{:?}", s.by_path);
+        assert!(
+            s.by_path.iter().any(|(p, _)| p == "/a%20b"),
+            "{:?}",
+            s.by_path
+        );
     }
 
     #[test]
@@ -753,10 +749,8 @@ mod tests {
             ("2026-01-01 00:02", 35),
             ("2026-01-01 00:03", 2),
         ] {
-            s.by_minute
-                .entry(Minute::parse(minute).unwrap())
-                .or_default()
-                .insert(CauseId::EdgeCapacity, n);
+            s.timeline
+                .add(Minute::parse(minute).unwrap(), CauseId::EdgeCapacity, n);
         }
         assert_eq!(
             s.incident_window(),

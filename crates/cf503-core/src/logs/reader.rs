@@ -189,24 +189,41 @@ impl Reader {
 
     /// Takes in the `#Fields:` lines of a block of whole lines without reading its records:
     /// what a splitter calls before handing the block to a [`Reader::fork`], so the next block's
-    /// fork knows the field list. Cheap: one substring search over the block.
+    /// fork knows the field list. A line counts only when the reader itself would take it as a
+    /// field list (at most [`MAX_LINE`] bytes, UTF-8, no NUL, `#Fields:` after blanks only).
+    ///
+    /// Linear in the block whatever its shape: each match's line is found with searches that
+    /// resume where the last one stopped, and the rest of a line is never searched again (a line
+    /// of `#Fields:` repeated a million times was once a quadratic walk, audit L14).
     pub fn note_headers(&mut self, block: &[u8]) {
         let finder = memchr::memmem::Finder::new(b"#Fields:");
-        for at in finder.find_iter(block) {
-            let line_start = block[..at]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
-            if !block[line_start..at].iter().all(u8::is_ascii_whitespace) {
-                continue;
+        // Where the line that holds the next match starts: the byte after the last newline
+        // before it, found by searching only bytes not searched before.
+        let mut searched_to = 0;
+        let mut line_start = 0;
+        while let Some(found) = finder.find(&block[searched_to..]) {
+            let at = searched_to + found;
+            if let Some(nl) = memchr::memrchr(b'\n', &block[searched_to..at]) {
+                line_start = searched_to + nl + 1;
             }
             let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |e| at + e);
-            if let Ok(fields) = core::str::from_utf8(&block[at + 8..end]) {
+            let line = &block[line_start..end];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let only_blanks_before = block[line_start..at].iter().all(u8::is_ascii_whitespace);
+            if only_blanks_before
+                && line.len() <= MAX_LINE
+                && memchr::memchr(0, line).is_none()
+                && let Ok(text) = core::str::from_utf8(line)
+            {
                 self.saw_fields = true;
                 if !self.fixed {
+                    let fields = &text[at - line_start + b"#Fields:".len()..];
                     self.columns = Some(Columns::from_names(fields.split_whitespace()));
                 }
             }
+            // The rest of this line holds no other field list.
+            searched_to = (end + 1).min(block.len());
+            line_start = searched_to;
         }
     }
 

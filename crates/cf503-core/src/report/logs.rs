@@ -10,18 +10,21 @@ use core::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{md_code, md_text, printable, to_pretty};
+use super::{md_code, md_prose, md_text, printable, to_pretty};
 use crate::causes::CauseId;
+use crate::logs::ErrorTimeline;
 use crate::logs::{Minute, Summary};
 use crate::pops::PopId;
+use crate::prose::{Part, Prose};
 
 /// Version of `cf503.logs_report`.
-pub const LOGS_SCHEMA_VERSION: u32 = 2;
+pub const LOGS_SCHEMA_VERSION: u32 = 3;
 
 /// Paths listed, at most.
 const TOP_PATHS: usize = 10;
-/// Minutes drawn in the terminal before the timeline is cut to the incident window.
-const MAX_TIMELINE_MINUTES: usize = 180;
+/// Timeline rows drawn in text and Markdown, at most: past that, the incident window, coarsened
+/// to fit if need be (the JSON has every bucket the summary holds).
+const TIMELINE_ROWS: usize = 180;
 /// Width of the longest timeline bar, in characters.
 const BAR_WIDTH: u64 = 50;
 /// Edge locations listed in text and Markdown (the JSON has all).
@@ -54,7 +57,7 @@ fn pops_by_count(s: &Summary) -> Vec<(&str, u64)> {
     most_first(
         s.by_pop
             .iter()
-            .map(|(p, c)| (p.as_str(), c.values().sum()))
+            .map(|(p, c)| (p, c.values().sum()))
             .collect(),
     )
 }
@@ -63,7 +66,7 @@ fn pops_by_count(s: &Summary) -> Vec<(&str, u64)> {
 /// logged it), most errors first.
 fn regions_of(s: &Summary, cause: CauseId) -> Vec<&'static str> {
     let mut by_region: BTreeMap<&'static str, u64> = BTreeMap::new();
-    for (pop, counts) in &s.by_pop {
+    for (pop, counts) in s.by_pop.iter() {
         if let (Some(n), (_, Some(region))) = (counts.get(&cause), pop_info(pop)) {
             *by_region.entry(region).or_default() += n;
         }
@@ -78,7 +81,7 @@ fn pops_of(s: &Summary, cause: CauseId) -> Vec<&str> {
     most_first(
         s.by_pop
             .iter()
-            .filter_map(|(p, c)| c.get(&cause).map(|n| (p.as_str(), *n)))
+            .filter_map(|(p, c)| c.get(&cause).map(|n| (p, *n)))
             .collect(),
     )
     .into_iter()
@@ -87,30 +90,66 @@ fn pops_of(s: &Summary, cause: CauseId) -> Vec<&str> {
     .collect()
 }
 
-/// What to do next about each cause, filled from the summary: the window, the Regions whose
-/// logs to search, the log groups, the request ids to search for. Values from the logs are
-/// printable-cleaned; commands name placeholders in capitals.
-pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<String> {
-    let window = match s.incident_window() {
+/// Whether a value from a log may stand inside a suggested shell command: a plain token of the
+/// characters CloudFront's request ids and edge locations are made of. Anything else (a quote,
+/// a space, `$`, a back-tick) is left out of the command (audit V2).
+fn plain_token(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= crate::logs::REQUEST_ID_BYTES
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'=' | b'.'))
+}
+
+/// The incident window in words.
+fn window_words(s: &Summary) -> String {
+    match s.incident_window() {
         Some((from, to, _)) if from == to => format!("{from} UTC"),
         Some((from, to, _)) => format!("{from} to {to} UTC"),
         None => "the logged minutes".to_string(),
-    };
+    }
+}
+
+/// Prose built part by part: catalogue words as text, every value from a log as code (so no
+/// front end can take it for markup, a link or a command).
+#[derive(Default)]
+struct Step(Prose);
+
+impl Step {
+    fn text(mut self, t: &str) -> Self {
+        self.0.push(Part::Text(t.to_string()));
+        self
+    }
+    fn code(mut self, c: &str) -> Self {
+        self.0.push(Part::Code(printable(c, false)));
+        self
+    }
+    /// Values from a log, each in its own code part, separated by commas.
+    fn codes<'a>(mut self, values: impl IntoIterator<Item = &'a str>) -> Self {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self = self.text(", ");
+            }
+            self = self.code(v);
+        }
+        self
+    }
+    fn command(mut self, c: String) -> Self {
+        self.0.push(Part::Command(c));
+        self
+    }
+}
+
+/// What to do next about each cause, filled from the summary: the window, the Regions whose
+/// logs to search, the log groups, the request ids to search for. Values from the logs are
+/// code parts; a command holds only cf503's own words, table values (Regions) and a request id
+/// that is a plain token; placeholders are in capitals.
+pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
+    let window = window_words(s);
     let ids: Vec<&str> = s
         .samples
         .get(&cause)
         .map(|v| v.iter().map(|(_, id)| id.as_str()).collect())
         .unwrap_or_default();
-    let first_id = ids.first().map_or("REQUEST_ID", |i| i);
-    let clean = |v: &str| printable(v, false);
-    // The request ids, in this phrase, when the logs have any (the field is optional in v2).
-    let with_ids = |phrase: &str| {
-        if ids.is_empty() {
-            String::new()
-        } else {
-            phrase.replace("{}", &clean(&ids.join(", ")))
-        }
-    };
     let mut steps = Vec::new();
     match cause {
         CauseId::LambdaEdgeThrottled
@@ -119,59 +158,147 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<String> {
             let regions = regions_of(s, cause);
             let first_region = regions.first().copied().unwrap_or("REGION");
             if !regions.is_empty() {
-                steps.push(format!(
-                    "Lambda@Edge logs are in the Region nearest each edge location: search {} (log group /aws/lambda/us-east-1.FUNCTION_NAME in each).",
-                    regions.join(", ")
-                ));
+                steps.push(
+                    Step::default()
+                        .text("Lambda@Edge logs are in the Region nearest each edge location: search ")
+                        .codes(regions.iter().copied())
+                        .text(" (log group ")
+                        .code("/aws/lambda/us-east-1.FUNCTION_NAME")
+                        .text(" in each).")
+                        .0,
+                );
             }
             if cause == CauseId::LambdaEdgeThrottled {
-                steps.push(format!(
-                    "Look at the function's Throttles and ConcurrentExecutions metrics in {first_region} for {window}; raise the concurrency quota there if it was reached: aws service-quotas list-service-quotas --service-code lambda --region {first_region}"
-                ));
+                steps.push(
+                    Step::default()
+                        .text(&format!("Look at the function's Throttles and ConcurrentExecutions metrics in {first_region} for {window}; raise the concurrency quota there if it was reached: "))
+                        .command(format!("aws service-quotas list-service-quotas --service-code lambda --region {first_region}"))
+                        .0,
+                );
             } else {
-                steps.push(format!(
-                    "CloudFront writes the function's errors to /aws/cloudfront/LambdaEdge/DISTRIBUTION_ID in the same Regions: aws logs filter-log-events --region {first_region} --log-group-name /aws/cloudfront/LambdaEdge/DISTRIBUTION_ID --filter-pattern '\"{}\"'",
-                    clean(first_id)
-                ));
+                let (pattern, note) = match ids.first() {
+                    Some(id) if plain_token(id) => ((*id).to_string(), None),
+                    Some(_) => (
+                        "REQUEST_ID".to_string(),
+                        Some(
+                            " (use the earliest request id shown above: it is not a plain CloudFront id, so it is not put into a command)",
+                        ),
+                    ),
+                    None => ("REQUEST_ID".to_string(), None),
+                };
+                let mut step = Step::default()
+                    .text("CloudFront writes the function's errors to ")
+                    .code("/aws/cloudfront/LambdaEdge/DISTRIBUTION_ID")
+                    .text(" in the same Regions: ")
+                    .command(format!("aws logs filter-log-events --region {first_region} --log-group-name /aws/cloudfront/LambdaEdge/DISTRIBUTION_ID --filter-pattern '\"{pattern}\"'"));
+                if let Some(note) = note {
+                    step = step.text(note);
+                }
+                steps.push(step.0);
             }
         }
         CauseId::CloudFrontFunctionError => {
-            steps.push(format!(
-                "CloudFront Functions log to us-east-1: aws logs filter-log-events --region us-east-1 --log-group-name /aws/cloudfront/function/FUNCTION_NAME --start-time START_MS, for {window}."
-            ));
-            steps.push(format!(
+            steps.push(
+                Step::default()
+                    .text("CloudFront Functions log to us-east-1: ")
+                    .command("aws logs filter-log-events --region us-east-1 --log-group-name /aws/cloudfront/function/FUNCTION_NAME --start-time START_MS".to_string())
+                    .text(&format!(", for {window}."))
+                    .0,
+            );
+            steps.push(Prose::text(format!(
                 "Look at FunctionExecutionErrors, FunctionValidationErrors and FunctionThrottles (us-east-1, namespace AWS/CloudFront) for {window}: a throttle can outlive the fix by minutes."
-            ));
+            )));
         }
         CauseId::EdgeCapacity | CauseId::CloudFrontQuota => {
             let pops = pops_of(s, cause);
-            steps.push(format!(
-                "Give AWS Support the edge locations ({}), the window ({window}){}.",
-                clean(&pops.join(", ")),
-                with_ids(" and the request ids ({})")
-            ));
+            let mut step = Step::default()
+                .text("Give AWS Support the edge locations (")
+                .codes(pops.iter().copied())
+                .text(&format!("), the window ({window})"));
+            if !ids.is_empty() {
+                step = step
+                    .text(" and the request ids (")
+                    .codes(ids.iter().copied())
+                    .text(")");
+            }
+            steps.push(step.text(".").0);
         }
         CauseId::OriginDns => {
-            steps.push(format!(
-                "Ask every name server of the origin's domain for it, as CloudFront does: cf503 dns ORIGIN_DOMAIN (errors {window})."
-            ));
+            steps.push(
+                Step::default()
+                    .text(
+                        "Ask every name server of the origin's domain for it, as CloudFront does: ",
+                    )
+                    .command("cf503 dns ORIGIN_DOMAIN".to_string())
+                    .text(&format!(" (errors {window})."))
+                    .0,
+            );
         }
         _ => {
-            steps.push(format!(
-                "Read the origin's own logs and metrics for {window}{}.",
-                with_ids(
-                    "; CloudFront's request ids ({}) are in the X-Amz-Cf-Id header the origin received"
-                )
+            let mut step = Step::default().text(&format!(
+                "Read the origin's own logs and metrics for {window}"
             ));
+            if !ids.is_empty() {
+                step = step
+                    .text("; CloudFront's request ids (")
+                    .codes(ids.iter().copied())
+                    .text(") are in the ")
+                    .code("X-Amz-Cf-Id")
+                    .text(" header the origin received");
+            }
+            steps.push(step.text(".").0);
         }
     }
     if cause == CauseId::OriginOverloaded && s.replayed > 0 {
-        steps.push(format!(
+        steps.push(Prose::text(format!(
             "{} of the {} errors whose fields say were replayed from CloudFront's error cache (the origin was not asked): the origin failed less often than the count shows; the cache time is the behaviour's Error caching minimum TTL (10 s by default).",
             s.replayed, s.origin_errors_known
-        ));
+        )));
     }
     steps
+}
+
+/// A bucket width in words: `minute`, `10 minutes`, `hour`, `day`, `week`, `N days`.
+fn width_words(minutes: i64) -> String {
+    match minutes {
+        1 => "minute".into(),
+        60 => "hour".into(),
+        1_440 => "day".into(),
+        10_080 => "week".into(),
+        m if m % 1_440 == 0 => format!("{} days", m / 1_440),
+        m => format!("{m} minutes"),
+    }
+}
+
+/// The timeline that text and Markdown draw: every bucket when they fit in
+/// [`TIMELINE_ROWS`]; else the incident window with ten buckets around it, coarsened until it
+/// fits. The second value says what was left out, when anything was.
+fn shown_timeline(s: &Summary) -> (ErrorTimeline, Option<String>) {
+    let t = &s.timeline;
+    if t.len() <= TIMELINE_ROWS {
+        return (t.clone(), None);
+    }
+    let around = match s.incident_window() {
+        Some((from, to, _)) => {
+            let margin = t.width().saturating_mul(10);
+            t.between(
+                Minute(from.0.saturating_sub(margin)),
+                Minute(to.0.saturating_add(margin)),
+            )
+        }
+        None => t.clone(),
+    };
+    let shown = around.at_most(TIMELINE_ROWS);
+    let note = format!(
+        "the incident window and ten {}s around it{}; the JSON report has the whole timeline",
+        width_words(t.width()),
+        if shown.width() > t.width() {
+            format!(", a bar a {}", width_words(shown.width()))
+        } else {
+            String::new()
+        }
+    );
+    (shown, Some(note))
 }
 
 /// The logs report as JSON.
@@ -183,6 +310,8 @@ pub fn logs_json_value(s: &Summary, files: usize) -> Value {
             .map(|(c, n)| (c.as_str().to_string(), json!(n)))
             .collect::<serde_json::Map<_, _>>()
     };
+    let pops = pops_by_count(s);
+    let pop_counts: BTreeMap<&str, &BTreeMap<CauseId, u64>> = s.by_pop.iter().collect();
     json!({
         "schema": "cf503.logs_report",
         "schema_version": LOGS_SCHEMA_VERSION,
@@ -192,10 +321,11 @@ pub fn logs_json_value(s: &Summary, files: usize) -> Value {
         "outside_window": s.outside_window,
         "errors": s.errors,
         "skipped_lines": s.skipped,
-        "skipped_at": s.skipped_at.iter().map(|k| json!({"file": k.source, "line": k.line})).collect::<Vec<_>>(),
+        "skipped_at": s.skipped_at.iter().map(|k| json!({"file": file_name(&k.source), "line": k.line})).collect::<Vec<_>>(),
         "first_error_minute": s.first_minute().map(|m| m.to_string()),
         "last_error_minute": s.last_minute().map(|m| m.to_string()),
-        "incident_window": window.map(|(from, to, peak)| json!({"from": from.to_string(), "to": to.to_string(), "peak_per_minute": peak})),
+        "timeline_bucket_minutes": s.timeline.width(),
+        "incident_window": window.map(|(from, to, peak)| json!({"from": from.to_string(), "to": to.to_string(), "peak": peak, "bucket_minutes": s.timeline.width()})),
         "replayed_from_error_cache": s.replayed,
         "origin_errors_with_origin_timing": s.origin_errors_known,
         "by_status": s.by_status.iter().map(|(k, v)| json!({"status": k, "count": v})).collect::<Vec<_>>(),
@@ -203,25 +333,29 @@ pub fn logs_json_value(s: &Summary, files: usize) -> Value {
             "cause": c.as_str(),
             "title": c.info().title,
             "count": n,
-            "sample_request_ids": s.samples.get(c).map(|v| v.iter().map(|(_, id)| id.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+            "sample_request_ids": s.samples.get(c).map(|v| v.iter().map(|(_, id)| printable(id, false)).collect::<Vec<_>>()).unwrap_or_default(),
             "lambda_edge_regions": regions_of(s, *c),
             "next_steps": next_steps(s, *c),
         })).collect::<Vec<_>>(),
-        "timeline": s.by_minute.iter().map(|(m, c)| json!({
+        "timeline": s.timeline.buckets().map(|(m, c)| json!({
             "minute": m.to_string(),
             "counts": counts(c),
         })).collect::<Vec<_>>(),
-        "edge_locations": pops_by_count(s).iter().map(|(p, _)| {
+        "edge_locations": pops.iter().map(|(p, _)| {
             let (city, region) = pop_info(p);
             json!({
-                "pop": p,
+                "pop": printable(p, false),
                 "location": city,
                 "lambda_edge_region": region,
-                "counts": counts(&s.by_pop[*p]),
+                "counts": pop_counts.get(p).map(|c| counts(c)).unwrap_or_default(),
             })
         }).collect::<Vec<_>>(),
-        "top_paths": s.top_paths(TOP_PATHS).iter().map(|(p, n)| json!({"path": crate::redact::text(p), "count": n})).collect::<Vec<_>>(),
-        "other_paths": s.other_paths,
+        "edge_locations_distinct": s.by_pop.distinct(),
+        "other_edge_locations": s.by_pop.other().values().sum::<u64>(),
+        "top_paths": s.top_paths(TOP_PATHS).iter().map(|(p, n)| json!({"path": printable(&crate::redact::text(p), false), "count": n})).collect::<Vec<_>>(),
+        "paths_distinct": s.by_path.distinct(),
+        "paths_sampled": s.by_path.saturated(),
+        "other_paths": s.by_path.other(),
     })
 }
 
@@ -230,66 +364,104 @@ pub fn logs_json(s: &Summary, files: usize) -> String {
     to_pretty(&logs_json_value(s, files))
 }
 
+/// A file's name as a report shows it: redacted like a URL (a log downloaded from a presigned
+/// URL keeps its query in its name: audit LS4) and with control characters replaced.
+pub fn file_name(name: &str) -> String {
+    crate::redact::for_terminal(name)
+}
+
 /// The first line: what was read.
-fn read_line(s: &Summary, files: usize) -> String {
-    let mut o = format!(
+fn read_line(s: &Summary, files: usize) -> Prose {
+    let mut o = Step::default().text(&format!(
         "{files} file(s), {} records, {} errors",
         s.records, s.errors
-    );
+    ));
     if s.outside_window > 0 {
-        let _ = write!(o, ", {} records outside --since/--until", s.outside_window);
+        o = o.text(&format!(
+            ", {} records outside --since/--until",
+            s.outside_window
+        ));
     }
     if s.skipped > 0 {
-        let _ = write!(
-            o,
+        o = o.text(&format!(
             ", {} lines skipped (not records of the file's fields",
             s.skipped
-        );
-        let at: Vec<String> = s
-            .skipped_at
-            .iter()
-            .map(|k| format!("{}:{}", printable(&k.source, false), k.line))
-            .collect();
-        if !at.is_empty() {
-            let _ = write!(o, "; first at {}", at.join(", "));
+        ));
+        if !s.skipped_at.is_empty() {
+            o = o.text("; first at ");
+            let at: Vec<String> = s
+                .skipped_at
+                .iter()
+                .map(|k| format!("{}:{}", file_name(&k.source), k.line))
+                .collect();
+            o = o.codes(at.iter().map(String::as_str));
         }
-        o.push(')');
+        o = o.text(")");
     }
-    o
+    o.0
 }
 
 /// The sentences a report opens with: what was read, then when the errors were (or that none
-/// matched). The text, Markdown and the web page all start with them.
-fn summary_lines(s: &Summary, files: usize) -> Vec<String> {
+/// matched), and what was counted together past the summary's bounds. The text, Markdown and
+/// the web page all start with them.
+fn summary_prose(s: &Summary, files: usize) -> Vec<Prose> {
     let mut v = alloc::vec![read_line(s, files)];
     if s.errors == 0 {
-        v.push(NO_ERRORS.to_string());
-    } else {
-        v.extend(window_lines(s));
+        v.push(Prose::text(NO_ERRORS));
+        return v;
+    }
+    if let (Some(a), Some(b)) = (s.first_minute(), s.last_minute()) {
+        v.push(Prose::text(format!("Errors from {a} to {b} (UTC)")));
+    }
+    if let Some((from, to, peak)) = s.incident_window() {
+        v.push(Prose::text(format!(
+            "Incident window: {from} to {to}, peak {peak} errors a {}",
+            width_words(s.timeline.width())
+        )));
+    }
+    if s.timeline.width() > 1 {
+        v.push(Prose::text(format!(
+            "The errors fall in more than {} distinct minutes: the timeline counts them a {} at a time.",
+            crate::logs::TIMELINE_BUCKETS,
+            width_words(s.timeline.width())
+        )));
+    }
+    if s.by_pop.saturated() {
+        v.push(Prose::text(format!(
+            "More than {} distinct edge locations (about {}; CloudFront has about 600): {} errors are counted under other edge locations.",
+            crate::logs::MAX_POPS,
+            s.by_pop.distinct(),
+            s.by_pop.other().values().sum::<u64>()
+        )));
+    }
+    if s.by_path.saturated() {
+        v.push(Prose::text(format!(
+            "More than {} distinct paths (about {}): the top paths are the most failing of a sample of {} paths, chosen the same way on every run, with exact counts; {} errors are on paths outside the sample.",
+            crate::logs::MAX_PATHS,
+            s.by_path.distinct(),
+            s.by_path.len(),
+            s.by_path.other()
+        )));
     }
     v
+}
+
+/// [`summary_prose`] as plain sentences (the JSON's `summary_lines`).
+fn summary_lines(s: &Summary, files: usize) -> Vec<String> {
+    summary_prose(s, files)
+        .iter()
+        .map(alloc::string::ToString::to_string)
+        .map(|l| l.replace('`', ""))
+        .collect()
 }
 
 const NO_ERRORS: &str = "No error matched the status filter.";
 
-fn window_lines(s: &Summary) -> Vec<String> {
-    let mut v = Vec::new();
-    if let (Some(a), Some(b)) = (s.first_minute(), s.last_minute()) {
-        v.push(format!("Errors from {a} to {b} (UTC)"));
-    }
-    if let Some((from, to, peak)) = s.incident_window() {
-        v.push(format!(
-            "Incident window: {from} to {to}, peak {peak} errors a minute"
-        ));
-    }
-    v
-}
-
-/// Terminal text, with a per-minute timeline.
+/// Terminal text, with a timeline.
 pub fn logs_text(s: &Summary, files: usize) -> String {
     let mut o = String::new();
     for line in summary_lines(s, files) {
-        let _ = writeln!(o, "{line}");
+        let _ = writeln!(o, "{}", printable(&line, false));
     }
     if s.errors == 0 {
         return o;
@@ -306,7 +478,7 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
             );
         }
         for step in next_steps(s, c) {
-            let _ = writeln!(o, "            - {step}");
+            let _ = writeln!(o, "            - {}", printable(&step.to_string(), false));
         }
     }
     let _ = writeln!(o, "\nBy edge location:");
@@ -333,60 +505,59 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
     o
 }
 
-/// The timeline: one bar a minute, a letter per cause (the legend says which).
+/// The timeline: one bar a bucket, a letter per cause (the legend says which).
 fn timeline(s: &Summary, o: &mut String) {
     let causes: Vec<CauseId> = causes_by_count(s).into_iter().map(|(c, _)| c).collect();
     let letter = |c: &CauseId| {
         let i = causes.iter().position(|x| x == c).unwrap_or(0);
         char::from(b'A' + u8::try_from(i % 26).unwrap_or(0))
     };
-    let peak = s
-        .by_minute
-        .values()
-        .map(|c| c.values().sum::<u64>())
+    let (shown, note) = shown_timeline(s);
+    let peak = shown
+        .buckets()
+        .map(|(_, c)| c.values().sum::<u64>())
         .max()
         .unwrap_or(1);
-    let _ = writeln!(o, "\nTimeline (UTC, a bar a minute):");
+    let _ = writeln!(
+        o,
+        "\nTimeline (UTC, a bar a {}):",
+        width_words(shown.width())
+    );
     for c in &causes {
         let _ = writeln!(o, "  {} = {}", letter(c), c.as_str());
     }
-    // Days of logs are thousands of minutes: then the incident window, with ten minutes around.
-    let shown: Vec<(&Minute, &BTreeMap<CauseId, u64>)> = match s.incident_window() {
-        Some((from, to, _)) if s.by_minute.len() > MAX_TIMELINE_MINUTES => {
-            let _ = writeln!(
-                o,
-                "  (the incident window and ten minutes around it; the JSON report has every minute)"
-            );
-            s.by_minute
-                .range(Minute(from.0 - 10)..=Minute(to.0 + 10))
-                .collect()
-        }
-        _ => s.by_minute.iter().collect(),
-    };
-    for (m, counts) in shown {
+    if let Some(note) = note {
+        let _ = writeln!(o, "  ({note})");
+    }
+    for (m, counts) in shown.buckets() {
         let total: u64 = counts.values().sum();
         let mut bar = String::new();
         for c in &causes {
             let n = counts.get(c).copied().unwrap_or(0);
-            let width = usize::try_from((n * BAR_WIDTH).div_ceil(peak.max(1))).unwrap_or(0);
+            let width = usize::try_from(
+                (u128::from(n) * u128::from(BAR_WIDTH)).div_ceil(u128::from(peak.max(1))),
+            )
+            .unwrap_or(0);
             bar.extend(core::iter::repeat_n(letter(c), width));
         }
         let _ = writeln!(o, "  {m}  {total:>6}  {bar}");
     }
 }
 
-/// Markdown, for a ticket or a post-mortem: the same figures as the text, in tables.
+/// Markdown, for a ticket or a post-mortem: the same figures as the text, in tables. Every
+/// value from a log is a code span; prose is escaped (no link, image or HTML can come from a
+/// log: audit M4).
 pub fn logs_markdown(s: &Summary, files: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "## CloudFront logs: errors by cause\n");
-    let mut lines = summary_lines(s, files).into_iter();
-    let _ = writeln!(o, "{}\n", md_text(&lines.next().unwrap_or_default()));
+    let mut lines = summary_prose(s, files).into_iter();
+    let _ = writeln!(o, "{}\n", md_prose(&lines.next().unwrap_or_default()));
     if s.errors == 0 {
         let _ = writeln!(o, "{NO_ERRORS}");
         return o;
     }
     for line in lines {
-        let _ = writeln!(o, "- {}", md_text(&line));
+        let _ = writeln!(o, "- {}", md_prose(&line));
     }
     let _ = writeln!(
         o,
@@ -410,7 +581,7 @@ pub fn logs_markdown(s: &Summary, files: usize) -> String {
     for (c, _) in causes_by_count(s) {
         let _ = writeln!(o, "**{}**\n", md_text(c.info().title));
         for step in next_steps(s, c) {
-            let _ = writeln!(o, "- {}", md_text(&step));
+            let _ = writeln!(o, "- {}", md_prose(&step));
         }
         o.push('\n');
     }
@@ -435,11 +606,17 @@ pub fn logs_markdown(s: &Summary, files: usize) -> String {
             let _ = writeln!(o, "| {n} | {} |", md_code(&crate::redact::text(p)));
         }
     }
+    let (shown, note) = shown_timeline(s);
     let _ = writeln!(
         o,
-        "\n### Timeline (UTC)\n\n| Minute | Errors | By cause |\n|---|---:|---|"
+        "\n### Timeline (UTC, a row a {})\n",
+        width_words(shown.width())
     );
-    for (m, counts) in &s.by_minute {
+    if let Some(note) = note {
+        let _ = writeln!(o, "{}\n", md_text(&note));
+    }
+    let _ = writeln!(o, "| From | Errors | By cause |\n|---|---:|---|");
+    for (m, counts) in shown.buckets() {
         let total: u64 = counts.values().sum();
         let parts: Vec<String> = counts
             .iter()

@@ -154,21 +154,33 @@ fn md_code(v: &str) -> String {
     format!("{fence}{pad}{clean}{pad}{fence}")
 }
 
-/// Text for Markdown prose: characters that would become markup (`<`, `>`, `[`, `]`, `|`, `*`, `_`)
-/// are escaped; back-ticked commands in the catalogue are kept.
+/// Text for Markdown prose, inert whatever it holds: every character that could start markup
+/// is backslash-escaped (CommonMark lets any ASCII punctuation be escaped; it renders as
+/// itself), back-ticks included, so text can never open a code span that swallows what
+/// follows (audit M3); and GitHub's extended autolinks (`www.`, `scheme:`, `name@host`) are
+/// broken by escaping their `.`, `:` or `@`, so a bare URL or host name in text stays text
+/// (audit M4). Code spans ([`md_code`]) are where values belong; this is the safety net.
 fn md_text(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut in_code = false;
-    for c in printable(v, false).chars() {
-        if c == '`' {
-            in_code = !in_code;
-            out.push(c);
-            continue;
-        }
-        if !in_code && matches!(c, '<' | '>' | '[' | ']' | '|' | '*' | '_' | '\\') {
-            out.push('\\');
-        }
-        if in_code && c == '|' {
+    let clean = printable(v, false);
+    let mut out = String::with_capacity(clean.len() + 8);
+    let chars: Vec<char> = clean.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let after_www = i >= 3
+            && chars[i - 3..i]
+                .iter()
+                .map(char::to_ascii_lowercase)
+                .eq(['w', 'w', 'w']);
+        let escape = match c {
+            '<' | '>' | '[' | ']' | '|' | '*' | '_' | '\\' | '`' | '~' | '#' | '!' | '@' | '&' => {
+                true
+            }
+            // `http://`, `mailto:x`, `xmpp:x`; not a time (`05:01`) or a label (`note: x`).
+            ':' => next.is_some_and(|n| !n.is_ascii_digit() && !n.is_whitespace()),
+            '.' => after_www,
+            _ => false,
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
@@ -521,7 +533,8 @@ mod logs;
 mod view;
 pub use dns::{dns_json, dns_json_value, dns_text};
 pub use logs::{
-    LOGS_SCHEMA_VERSION, logs_json, logs_json_value, logs_markdown, logs_text, next_steps,
+    LOGS_SCHEMA_VERSION, file_name, logs_json, logs_json_value, logs_markdown, logs_text,
+    next_steps,
 };
 pub use view::{
     Confidence, DnsLine, DnsSection, EvidenceLine, Fact, FactKind, NoteLine, Other, Verdict, View,

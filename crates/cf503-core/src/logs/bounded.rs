@@ -1,0 +1,493 @@
+//! Counts that stay within a fixed size whatever the variety of the input, and merge as a
+//! commutative monoid: for parts `a`, `b`, `c` of one input, `a + b == b + a` and
+//! `(a + b) + c == a + (b + c)`, and both equal the counts of the whole input read at once.
+//!
+//! A log is unbounded in volume (handled by streaming) and in *variety*: 20,000 edge locations of
+//! 60 KB each, millions of distinct paths, two years of one error a minute. Every key the summary
+//! keeps is bounded in length ([`bounded_key`]) and in number ([`Capped`]); the timeline is
+//! bounded in buckets ([`Timeline`]). Below the bounds everything is exact; past them the rule
+//! that decides what is kept depends only on the keys, never on the order they arrived in, so
+//! the same logs give the same report on any number of threads.
+
+use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::time::Minute;
+use crate::causes::CauseId;
+
+/// Counts per cause.
+pub type CauseCounts = BTreeMap<CauseId, u64>;
+
+/// A value counted per key: adding two is commutative and associative, `Default` is zero.
+pub trait Tally: Default {
+    /// Adds `other` in.
+    fn absorb(&mut self, other: Self);
+}
+
+impl Tally for u64 {
+    fn absorb(&mut self, other: Self) {
+        *self = self.saturating_add(other);
+    }
+}
+
+impl Tally for CauseCounts {
+    fn absorb(&mut self, other: Self) {
+        for (cause, n) in other {
+            let x = self.entry(cause).or_default();
+            *x = x.saturating_add(n);
+        }
+    }
+}
+
+/// The marker put after a key cut to its bound.
+pub const CUT: char = '…';
+
+/// `key` cut to at most `max` bytes (at a character boundary, ending in [`CUT`]): the same
+/// key gives the same bounded key wherever it is read, so cut keys still merge.
+pub fn bounded_key(key: &str, max: usize) -> Cow<'_, str> {
+    if key.len() <= max {
+        return Cow::Borrowed(key);
+    }
+    let mut end = max.saturating_sub(CUT.len_utf8());
+    while !key.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = String::with_capacity(end + CUT.len_utf8());
+    cut.push_str(&key[..end]);
+    cut.push(CUT);
+    Cow::Owned(cut)
+}
+
+/// A 64-bit hash of a key that is the same on every platform and run (FNV-1a, then the
+/// SplitMix64 finaliser so that the high bits are well mixed: [`Capped`] keeps the smallest).
+pub fn key_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// Counts per key for at most `CAP` distinct keys of at most `KEY` bytes each.
+///
+/// While there are at most `CAP` distinct keys, every count is exact. Past that, the keys kept
+/// are the `CAP` whose `(hash, key)` are smallest (a bottom-k sample of the keys: which keys
+/// these are depends on the keys alone, not on arrival order or how the input was split), each
+/// with its exact count, and the counts of all other keys are added into [`Capped::other`].
+/// A key left out once is never kept later (the threshold only falls), which is what makes the
+/// kept counts exact. The kept hashes also estimate how many distinct keys there were
+/// ([`Capped::distinct`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capped<V, const CAP: usize, const KEY: usize> {
+    /// By key hash; a bucket holds the (rare) keys that share a hash, in key order.
+    kept: BTreeMap<u64, Vec<(String, V)>>,
+    len: usize,
+    other: V,
+    saturated: bool,
+}
+
+impl<V: Tally, const CAP: usize, const KEY: usize> Default for Capped<V, CAP, KEY> {
+    fn default() -> Self {
+        Capped {
+            kept: BTreeMap::new(),
+            len: 0,
+            other: V::default(),
+            saturated: false,
+        }
+    }
+}
+
+impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
+    /// Counts into `key`'s value with `f` (or into [`Capped::other`] when the key is not kept).
+    pub fn add_with(&mut self, key: &str, f: impl FnOnce(&mut V)) {
+        let key = bounded_key(key, KEY);
+        let hash = key_hash(&key);
+        if let Some(bucket) = self.kept.get_mut(&hash)
+            && let Ok(i) = bucket.binary_search_by(|(k, _)| k.as_str().cmp(&key))
+        {
+            f(&mut bucket[i].1);
+            return;
+        }
+        if self.len >= CAP {
+            self.saturated = true;
+            let kept = self
+                .largest()
+                .is_some_and(|(h, k)| (hash, &*key) < (h, k.as_str()));
+            if !kept {
+                // Past the cap and after every kept key (or CAP is 0): counted with the others.
+                f(&mut self.other);
+                return;
+            }
+            self.evict_largest();
+        }
+        let mut value = V::default();
+        f(&mut value);
+        let bucket = self.kept.entry(hash).or_default();
+        let at = bucket.partition_point(|(k, _)| k.as_str() < &*key);
+        bucket.insert(at, (key.into_owned(), value));
+        self.len += 1;
+    }
+
+    /// The kept key with the largest `(hash, key)`.
+    fn largest(&self) -> Option<(u64, &String)> {
+        let (h, bucket) = self.kept.last_key_value()?;
+        bucket.last().map(|(k, _)| (*h, k))
+    }
+
+    fn evict_largest(&mut self) {
+        let Some(mut entry) = self.kept.last_entry() else {
+            return;
+        };
+        if let Some((_, v)) = entry.get_mut().pop() {
+            self.other.absorb(v);
+            self.len -= 1;
+        }
+        if entry.get().is_empty() {
+            entry.remove();
+        }
+    }
+
+    /// Adds another part in.
+    pub fn merge(&mut self, other: Self) {
+        self.other.absorb(other.other);
+        self.saturated |= other.saturated;
+        for (_, bucket) in other.kept {
+            for (key, v) in bucket {
+                self.add_with(&key, |x| x.absorb(v));
+            }
+        }
+    }
+
+    /// The kept keys and their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.kept
+            .values()
+            .flat_map(|b| b.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    /// How many keys are kept.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was counted under a key.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0 && !self.saturated
+    }
+
+    /// The counts of the keys not kept.
+    pub fn other(&self) -> &V {
+        &self.other
+    }
+
+    /// Whether some keys were left out (there were more than `CAP` distinct keys).
+    pub fn saturated(&self) -> bool {
+        self.saturated
+    }
+
+    /// How many distinct keys were seen: exact when nothing was left out, else an estimate
+    /// from the `CAP`-th smallest hash (the k-minimum-values estimator: relative standard error
+    /// about `1/sqrt(CAP - 2)`, 1.6 % at 4,096).
+    pub fn distinct(&self) -> u64 {
+        if !self.saturated {
+            return self.len as u64;
+        }
+        let Some((largest, _)) = self.largest() else {
+            return 0;
+        };
+        let k = self.len as u128;
+        let estimate = (k.saturating_sub(1) << 64) / (u128::from(largest) + 1);
+        u64::try_from(estimate)
+            .unwrap_or(u64::MAX)
+            .max(self.len as u64)
+    }
+}
+
+/// Bucket widths of the timeline, in minutes: each divides the next, so coarsening one width
+/// to another adds whole buckets. A minute, 10 minutes, an hour, a day, a week, then tenfold.
+const WIDTHS: [i64; 18] = [
+    1,
+    10,
+    60,
+    1_440,
+    10_080,
+    100_800,
+    1_008_000,
+    10_080_000,
+    100_800_000,
+    1_008_000_000,
+    10_080_000_000,
+    100_800_000_000,
+    1_008_000_000_000,
+    10_080_000_000_000,
+    100_800_000_000_000,
+    1_008_000_000_000_000,
+    10_080_000_000_000_000,
+    // Wider than the whole range of minutes an i64 of seconds can name: one or two buckets.
+    100_800_000_000_000_000,
+];
+
+/// Errors per time bucket and cause, in at most `CAP` buckets: per minute when the errors fall
+/// in at most `CAP` distinct minutes, else in the narrowest of the widths (a minute, 10 minutes, an hour, a day, a week, then tenfold) that gives at most
+/// `CAP` buckets. That width depends only on the set of error minutes, so parts merge to the
+/// same timeline in any order, and the counts are always exact at that width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeline<const CAP: usize> {
+    level: usize,
+    buckets: BTreeMap<i64, CauseCounts>,
+    first: Option<Minute>,
+    last: Option<Minute>,
+}
+
+impl<const CAP: usize> Default for Timeline<CAP> {
+    fn default() -> Self {
+        Timeline {
+            level: 0,
+            buckets: BTreeMap::new(),
+            first: None,
+            last: None,
+        }
+    }
+}
+
+fn bucket_start(minute: i64, width: i64) -> i64 {
+    minute.div_euclid(width) * width
+}
+
+impl<const CAP: usize> Timeline<CAP> {
+    /// Counts `n` errors of `cause` in `minute`.
+    pub fn add(&mut self, minute: Minute, cause: CauseId, n: u64) {
+        self.first = Some(self.first.map_or(minute, |f| f.min(minute)));
+        self.last = Some(self.last.map_or(minute, |l| l.max(minute)));
+        let start = bucket_start(minute.0, self.width());
+        let x = self
+            .buckets
+            .entry(start)
+            .or_default()
+            .entry(cause)
+            .or_default();
+        *x = x.saturating_add(n);
+        self.fit();
+    }
+
+    /// Adds another part in.
+    pub fn merge(&mut self, other: Self) {
+        self.first = match (self.first, other.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = match (self.last, other.last) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        while self.level < other.level {
+            self.coarsen();
+        }
+        let width = self.width();
+        for (start, counts) in other.buckets {
+            self.buckets
+                .entry(bucket_start(start, width))
+                .or_default()
+                .absorb(counts);
+        }
+        self.fit();
+    }
+
+    fn fit(&mut self) {
+        while self.buckets.len() > CAP && self.level + 1 < WIDTHS.len() {
+            self.coarsen();
+        }
+    }
+
+    fn coarsen(&mut self) {
+        self.level += 1;
+        let width = self.width();
+        let old = core::mem::take(&mut self.buckets);
+        for (start, counts) in old {
+            self.buckets
+                .entry(bucket_start(start, width))
+                .or_default()
+                .absorb(counts);
+        }
+    }
+
+    /// The width of a bucket, in minutes.
+    pub fn width(&self) -> i64 {
+        WIDTHS[self.level]
+    }
+
+    /// The buckets with errors: each bucket's first minute and its counts, in time order.
+    pub fn buckets(&self) -> impl DoubleEndedIterator<Item = (Minute, &CauseCounts)> {
+        self.buckets.iter().map(|(m, c)| (Minute(*m), c))
+    }
+
+    /// How many buckets have errors.
+    pub fn len(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Whether no error was counted.
+    pub fn is_empty(&self) -> bool {
+        self.buckets.is_empty()
+    }
+
+    /// The first minute with an error (exact, whatever the bucket width).
+    pub fn first(&self) -> Option<Minute> {
+        self.first
+    }
+
+    /// The last minute with an error (exact).
+    pub fn last(&self) -> Option<Minute> {
+        self.last
+    }
+
+    /// These counts in at most `rows` buckets.
+    pub fn at_most(&self, rows: usize) -> Self {
+        let mut t = self.clone();
+        while t.buckets.len() > rows.max(1) && t.level + 1 < WIDTHS.len() {
+            t.coarsen();
+        }
+        t
+    }
+
+    /// Only the buckets from `from` to `to` (their first minutes, both included).
+    pub fn between(&self, from: Minute, to: Minute) -> Self {
+        Timeline {
+            level: self.level,
+            buckets: self
+                .buckets
+                .range(from.0..=to.0)
+                .map(|(m, c)| (*m, c.clone()))
+                .collect(),
+            first: self.first,
+            last: self.last,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    type Small = Capped<u64, 4, 8>;
+
+    fn counted(keys: &[&str]) -> Small {
+        let mut c = Small::default();
+        for k in keys {
+            c.add_with(k, |n| *n += 1);
+        }
+        c
+    }
+
+    #[test]
+    fn exact_below_the_cap_and_keys_cut_to_their_bound() {
+        let c = counted(&["a", "b", "a", "a-very-long-key", "a-very-long-key-too"]);
+        let kept: BTreeMap<&str, u64> = c.iter().map(|(k, v)| (k, *v)).collect();
+        // Both long keys cut to the same 8 bytes: counted together.
+        assert_eq!(kept.get("a-ver…"), Some(&2), "{kept:?}");
+        assert_eq!((kept["a"], kept["b"]), (2, 1));
+        assert!(!c.saturated() && c.distinct() == 3 && *c.other() == 0);
+    }
+
+    #[test]
+    fn past_the_cap_the_same_keys_whatever_the_order() {
+        let keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        let forward = counted(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+        let backward = counted(&keys.iter().rev().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(forward, backward);
+        assert_eq!(forward.len(), 4);
+        assert_eq!(*forward.other(), 36);
+        assert!(forward.saturated());
+        // Split and merged both ways.
+        let (a, b) = keys.split_at(17);
+        let a = counted(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        let b = counted(&b.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut ab = a.clone();
+        ab.merge(b.clone());
+        let mut ba = b;
+        ba.merge(a);
+        assert_eq!(ab, forward);
+        assert_eq!(ba, forward);
+    }
+
+    #[test]
+    fn the_distinct_estimate_is_close() {
+        let mut c = Capped::<u64, 1024, 16>::default();
+        for i in 0..100_000u32 {
+            c.add_with(&format!("/p{i}"), |n| *n += 1);
+        }
+        let d = c.distinct();
+        assert!((90_000..110_000).contains(&d), "{d}");
+        assert_eq!(c.len(), 1024);
+        let kept: u64 = c.iter().map(|(_, v)| *v).sum();
+        assert_eq!(kept + c.other(), 100_000);
+    }
+
+    #[test]
+    fn timeline_coarsens_to_the_narrowest_width_that_fits() {
+        let mut t = Timeline::<10>::default();
+        for m in 0..10 {
+            t.add(Minute(m), CauseId::OriginDns, 1);
+        }
+        assert_eq!((t.width(), t.len()), (1, 10));
+        t.add(Minute(10), CauseId::OriginDns, 1);
+        assert_eq!((t.width(), t.len()), (10, 2));
+        // Two years of one error a minute: a few hundred buckets at the most.
+        let mut long = Timeline::<4096>::default();
+        for m in 0..1_000_000 {
+            long.add(Minute(m), CauseId::OriginOverloaded, 1);
+        }
+        assert_eq!(long.width(), 1_440);
+        assert!(long.len() <= 4096);
+        let total: u64 = long.buckets().map(|(_, c)| c.values().sum::<u64>()).sum();
+        assert_eq!(total, 1_000_000);
+        assert_eq!(
+            (long.first(), long.last()),
+            (Some(Minute(0)), Some(Minute(999_999)))
+        );
+        // The far ends of time still fit.
+        let mut wide = Timeline::<4>::default();
+        for m in [i64::MIN / 60, -1, 0, 7, i64::MAX / 60] {
+            wide.add(Minute(m), CauseId::Unknown, 1);
+        }
+        assert!(wide.len() <= 4);
+    }
+
+    #[test]
+    fn timeline_merges_in_any_order() {
+        let minutes: Vec<i64> = (0..300).map(|i| (i * 7919) % 5000).collect();
+        let whole = {
+            let mut t = Timeline::<16>::default();
+            for m in &minutes {
+                t.add(Minute(*m), CauseId::EdgeCapacity, 1);
+            }
+            t
+        };
+        for cut in [1, 50, 150, 299] {
+            let (a, b) = minutes.split_at(cut);
+            let part = |ms: &[i64]| {
+                let mut t = Timeline::<16>::default();
+                for m in ms {
+                    t.add(Minute(*m), CauseId::EdgeCapacity, 1);
+                }
+                t
+            };
+            let mut ab = part(a);
+            ab.merge(part(b));
+            let mut ba = part(b);
+            ba.merge(part(a));
+            assert_eq!(ab, whole, "cut {cut}");
+            assert_eq!(ba, whole, "cut {cut}");
+        }
+    }
+}
