@@ -459,4 +459,47 @@ proptest! {
         let _ = report::logs_markdown(&whole, 1);
         let _ = report::logs_json(&whole, 1);
     }
+
+    /// The summary's bounded parts are a commutative monoid *past* their bounds too: any split
+    /// of the input, merged in any order and grouping, gives what reading it whole gives (so the
+    /// same logs give the same report on any number of threads). Small bounds make every case
+    /// cross them.
+    #[test]
+    fn bounded_counts_merge_the_same_in_any_order(
+        items in prop::collection::vec((0u16..60, 0i64..400), 0..200),
+        cuts in (any::<prop::sample::Index>(), any::<prop::sample::Index>()),
+    ) {
+        use cf503_core::causes::CauseId;
+        use cf503_core::logs::bounded::{Capped, Timeline};
+        use cf503_core::logs::Minute;
+        #[derive(Clone, Debug, Default, PartialEq)]
+        struct Part(Capped<u64, 8, 4>, Timeline<8>);
+        impl Part {
+            fn of(items: &[(u16, i64)]) -> Self {
+                let mut p = Part::default();
+                for (key, minute) in items {
+                    p.0.add_with(&format!("k{key}"), |n| *n += 1);
+                    p.1.add(Minute(*minute * 7), CauseId::OriginDns, 1);
+                }
+                p
+            }
+            fn plus(mut self, other: Part) -> Self {
+                self.0.merge(other.0);
+                self.1.merge(other.1);
+                self
+            }
+        }
+        let (mut a, mut b) = (cuts.0.index(items.len() + 1), cuts.1.index(items.len() + 1));
+        if a > b { core::mem::swap(&mut a, &mut b); }
+        let (x, y, z) = (Part::of(&items[..a]), Part::of(&items[a..b]), Part::of(&items[b..]));
+        let whole = Part::of(&items);
+        prop_assert_eq!(&x.clone().plus(y.clone()).plus(z.clone()), &whole);
+        prop_assert_eq!(&x.clone().plus(y.clone().plus(z.clone())), &whole);
+        prop_assert_eq!(&z.clone().plus(y.clone()).plus(x.clone()), &whole);
+        prop_assert_eq!(&y.plus(x).plus(z), &whole);
+        // Nothing is lost: kept counts and the rest add up to the input.
+        let kept: u64 = whole.0.iter().map(|(_, n)| *n).sum();
+        prop_assert_eq!(kept + whole.0.other(), items.len() as u64);
+        prop_assert!(whole.0.len() <= 8 && whole.1.len() <= 8);
+    }
 }
