@@ -24,6 +24,17 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 
 let server, base, browser;
 
+/** A DNS answer to `query` with rcode REFUSED: its header and question, nothing else. */
+function refused(query) {
+  let at = 12;
+  while (at < query.length && query[at] !== 0) at += query[at] + 1;
+  const out = Buffer.from(query.subarray(0, Math.min(query.length, at + 5)));
+  out[2] |= 0x80; // QR
+  out[3] = (out[3] & 0x70) | 0x80 | 5; // RA, REFUSED
+  out.fill(0, 6, 12); // no answer, authority or additional records
+  return out;
+}
+
 before(async () => {
   assert.ok(existsSync(path.join(www, 'pkg/cf503_wasm_bg.wasm')), 'www/pkg missing: run scripts/build-web.sh (just test does)');
   server = http.createServer(async (req, res) => {
@@ -33,6 +44,18 @@ before(async () => {
       res.writeHead(200, { 'content-type': 'text/html', 'access-control-allow-origin': '*' });
       return res.end('<html>captive portal</html>');
     }
+    // A DoH resolver that refuses every question (DNS rcode REFUSED), and one that never answers.
+    if (url.pathname === '/refused-doh') {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'GET, POST' });
+        return res.end();
+      }
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const query = req.method === 'POST' ? Buffer.concat(chunks) : Buffer.from(url.searchParams.get('dns') ?? '', 'base64url');
+      return res.writeHead(200, { 'content-type': 'application/dns-message', 'access-control-allow-origin': '*' }).end(refused(query));
+    }
+    if (url.pathname === '/silent-doh') return undefined;
     const file = path.join(www, path.normalize(url.pathname === '/' ? '/index.html' : url.pathname));
     if (!file.startsWith(www)) { res.writeHead(403); return res.end(); }
     try {
@@ -196,6 +219,31 @@ test('DNS checks through DoH: healthy, bogus, and a resolver answering HTML', as
   assert.equal(await page.locator('[data-dns="resolver_error"]').count(), 1);
   assert.match(await page.textContent('[data-dns="resolver_error"]'), /not application\/dns-message/);
   await page.close();
+});
+
+// Issue 17, class 0: the user's own resolver failing (refusing, silent, answering a web page) is
+// never evidence about the origin: every response fixture keeps the CLI's verdict without DNS,
+// and the page says the check could not run. Pages run side by side: a silent resolver makes each
+// wait for its time-out.
+test('a failing resolver never changes a verdict (refused, silent, HTML)', async () => {
+  const names = (await readdir(path.join(fixtures, 'responses'))).sort();
+  for (const kind of ['refused-doh', 'silent-doh', 'html-doh']) {
+    await Promise.all(names.map(async (name) => {
+      const text = await fixture(name);
+      const cli = await cliReport(['explain', '-'], text);
+      // A context each: its own connections, so a silent resolver's hanging requests do not
+      // queue the other pages' behind the per-host connection limit.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${base}?doh=${encodeURIComponent(base + kind)}`);
+      await diagnose(page, { text, origin: 'www.example.test', dns: true });
+      assert.equal(await page.getAttribute('#verdict', 'data-state'), 'done', `${kind} ${name}`);
+      assert.equal(await page.getAttribute('#verdict', 'data-cause'), cli.findings[0].cause, `${kind} ${name}`);
+      assert.match(await page.textContent('#verdict .confidence'), new RegExp(`${Math.round(cli.findings[0].confidence * 100)}%`), `${kind} ${name}`);
+      assert.match(await page.textContent('body'), /The DNS check could not run/, `${kind} ${name}`);
+      await context.close();
+    }));
+  }
 });
 
 test('DNS checks through DoH: one lame server, servers timing out, a hanging and a POST-only resolver', async () => {

@@ -155,12 +155,8 @@ struct CheckArgs {
     /// Print Markdown, for a support ticket
     #[arg(long)]
     markdown: bool,
-    /// Also check the origin's DNS (the domain in the distribution's origin settings)
-    #[arg(long, value_name = "DOMAIN")]
-    origin: Option<String>,
-    /// Recursive resolver for --origin, ADDR or ADDR:PORT (default: /etc/resolv.conf)
-    #[arg(long, value_name = "ADDR[:PORT]", requires = "origin")]
-    resolver: Option<String>,
+    #[command(flatten)]
+    origin: OriginArgs,
     /// Seconds the fetch may take
     #[arg(long, default_value_t = 20, value_name = "SECONDS")]
     timeout: u64,
@@ -214,12 +210,48 @@ struct ExplainArgs {
     /// File to read; `-` or nothing reads standard input. HAR files are recognised by content
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
+    #[command(flatten)]
+    origin: OriginArgs,
+}
+
+/// The origin's DNS check beside a diagnosis: defined once, for `explain` and `check`.
+#[derive(Args, Debug)]
+struct OriginArgs {
     /// Also check the origin's DNS (the domain in the distribution's origin settings)
     #[arg(long, value_name = "DOMAIN")]
     origin: Option<String>,
     /// Recursive resolver for --origin, ADDR or ADDR:PORT (default: /etc/resolv.conf)
-    #[arg(long, value_name = "ADDR[:PORT]", requires = "origin")]
+    #[arg(
+        long,
+        value_name = "ADDR[:PORT]",
+        requires = "origin",
+        conflicts_with = "doh"
+    )]
     resolver: Option<String>,
+    /// Ask DNS-over-HTTPS resolvers for --origin instead (as the browser does); repeat for
+    /// several. A resolver that fails is reported as such, never as the origin's DNS failing
+    #[arg(long, value_name = "URL", requires = "origin")]
+    doh: Vec<String>,
+}
+
+impl OriginArgs {
+    /// The origin's DNS check, when --origin was given, bounded by `deadline` seconds.
+    fn check(&self, deadline: u64) -> Result<Option<cf503_core::dns::DnsReport>, CliError> {
+        let Some(origin) = &self.origin else {
+            return Ok(None);
+        };
+        if self.doh.is_empty() {
+            return Ok(Some(
+                check_dns(origin, self.resolver.as_deref(), deadline)?.1,
+            ));
+        }
+        cf503_core::dns::doh::check_resolver_urls(&self.doh)
+            .map_err(|e| CliError::Usage(format!("--doh: {e}")))?;
+        let endpoints = transport::Endpoints::Doh {
+            urls: self.doh.clone(),
+        };
+        Ok(Some(check_dns_over(origin, endpoints, deadline)?))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -397,17 +429,14 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
     // The fetch and the origin's DNS check run side by side, each bounded by --timeout, so the
     // whole command is.
     let (obs, dns) = std::thread::scope(|s| {
-        let dns = args
-            .origin
-            .as_deref()
-            .map(|origin| s.spawn(move || check_dns(origin, args.resolver.as_deref(), timeout)));
+        let dns = s.spawn(move || args.origin.check(timeout));
         let obs = fetch::fetch(&args.url, std::time::Duration::from_secs(timeout));
-        let dns = dns.map(|h| h.join().expect("the DNS check does not panic"));
+        let dns = dns.join().expect("the DNS check does not panic");
         (obs, dns)
     });
     let obs = obs?;
-    let d = match dns {
-        Some(dns) => cf503_core::diagnose::diagnose_with_dns(&obs, &dns?.1),
+    let d = match dns? {
+        Some(dns) => cf503_core::diagnose::diagnose_with_dns(&obs, &dns),
         None => cf503_core::diagnose(&obs),
     };
     let mut out = if args.json {
@@ -444,17 +473,14 @@ fn write_out(out: &str) -> Result<(), CliError> {
 
 fn explain(args: &ExplainArgs) -> Result<(), CliError> {
     let (name, bytes) = read_input(&args.file)?;
-    let dns = match &args.origin {
-        Some(origin) => {
-            // A bad file should fail before any network traffic.
-            cf503_core::parse_input(&bytes).map_err(|source| CliError::Input {
-                name: name.clone(),
-                source,
-            })?;
-            Some(check_dns(origin, args.resolver.as_deref(), 15)?.1)
-        }
-        None => None,
-    };
+    if args.origin.origin.is_some() {
+        // A bad file should fail before any network traffic.
+        cf503_core::parse_input(&bytes).map_err(|source| CliError::Input {
+            name: name.clone(),
+            source,
+        })?;
+    }
+    let dns = args.origin.check(15)?;
     let analysis =
         cf503_core::analyze_with_dns(&bytes, dns.as_ref()).map_err(|source| CliError::Input {
             name: name.clone(),

@@ -463,3 +463,98 @@ fn several_doh_resolvers_one_broken_the_check_goes_on() {
         .collect();
     assert!(second.iter().all(|r| r["outcome"] != "not dns"));
 }
+
+/// A DoH "resolver" that answers every request, for as long as the test runs, with a web page
+/// (a captive portal, a corporate proxy's block page).
+fn html_doh_forever() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/dns-query", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 45\r\nConnection: close\r\n\r\n<html>Blocked by your network policy.</html>\n");
+            });
+        }
+    });
+    url
+}
+
+/// Issue 17, class 0, against real servers: a resolver that refuses (knot, asked about a zone
+/// it does not serve), one that never answers (the harness's blackhole) and one that answers a
+/// web page (DoH): every response fixture keeps its verdict and its confidence, and the report
+/// says that the DNS check could not run.
+#[test]
+fn a_failing_resolver_never_changes_a_verdict() {
+    harness_up();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/responses");
+    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    fixtures.sort();
+    let html = html_doh_forever();
+    let kinds: [(&str, Vec<&str>); 3] = [
+        (
+            "refused",
+            vec!["--origin", "www.example.com", "--resolver", "127.0.0.2:53"],
+        ),
+        (
+            "silent",
+            vec!["--origin", "www.example.com", "--resolver", "127.0.0.4:53"],
+        ),
+        (
+            "html",
+            vec!["--origin", "www.example.com", "--doh", html.as_str()],
+        ),
+    ];
+    let top = |v: &Value| {
+        (
+            v["findings"][0]["cause"].clone(),
+            v["findings"][0]["confidence"].clone(),
+        )
+    };
+    for (kind, flags) in &kinds {
+        // All fixtures at once: a silent resolver makes each check wait for its deadline.
+        let runs: Vec<(String, std::process::Child)> = fixtures
+            .iter()
+            .map(|f| {
+                let child = Command::new(env!("CARGO_BIN_EXE_cf503"))
+                    .args(["explain", "--json", f])
+                    .args(flags)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                (f.clone(), child)
+            })
+            .collect();
+        for (f, child) in runs {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{kind} {f}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let with: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let alone = cf503_json(&["explain", "--json", &f]);
+            assert_eq!(top(&with), top(&alone), "{kind}: {f}");
+            let notes = with["notes"].to_string();
+            assert!(notes.contains("dns_check_failed"), "{kind}: {f}: {notes}");
+            assert!(
+                with["dns"]["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|d| d["scope"] == "check"),
+                "{kind}: {f}: {}",
+                with["dns"]["findings"]
+            );
+        }
+    }
+}

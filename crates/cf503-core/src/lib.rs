@@ -45,6 +45,7 @@ pub mod share;
 pub mod signals;
 pub mod sql;
 pub(crate) mod text;
+pub mod vocab;
 
 pub use causes::CauseId;
 pub use diagnose::{Diagnosis, Finding, diagnose};

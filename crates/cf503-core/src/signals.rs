@@ -56,6 +56,11 @@ pub enum ResultType {
     SlowReaderOriginError,
 }
 
+/// Every documented result type with its name as CloudFront writes it.
+pub fn result_types() -> &'static [(ResultType, &'static str)] {
+    RESULT_TYPES
+}
+
 /// The names as CloudFront writes them (case-insensitive on input).
 const RESULT_TYPES: &[(ResultType, &str)] = &[
     (ResultType::Hit, "Hit"),
@@ -266,6 +271,7 @@ impl OriginKind {
 #[non_exhaustive]
 #[allow(missing_docs)]
 pub enum CfPhrase {
+    CouldNotResolveOrigin,
     LambdaInvalidOrNoPermission,
     LambdaThrottled,
     FunctionCouldNotRun,
@@ -290,6 +296,10 @@ pub fn is_known_phrase(text: &str) -> bool {
 /// Matched against the page text folded to lower case with straight quotes; the first match
 /// wins, so more specific sentences come first.
 const CF_PHRASES: &[(CfPhrase, &str)] = &[
+    (
+        CfPhrase::CouldNotResolveOrigin,
+        "cloudfront wasn't able to resolve the origin domain name",
+    ),
     (
         CfPhrase::LambdaInvalidOrNoPermission,
         "the lambda function associated with the cloudfront distribution is invalid or doesn't have the required permissions",
@@ -334,10 +344,238 @@ const CF_PHRASES: &[(CfPhrase, &str)] = &[
     (CfPhrase::BadGatewayHeading, "502 bad gateway error"),
 ];
 
+/// Every reason sentence of CloudFront's pages in full, every known variant (OBS-PAGE), for
+/// recognising fragments of them ([`crate::vocab`]): more specific sentences first, so that a
+/// fragment two sentences share goes to the first (the Lambda@Edge sentences share their start).
+const CF_SENTENCES: &[(CfPhrase, &str)] = &[
+    (
+        CfPhrase::CouldNotResolveOrigin,
+        "CloudFront wasn't able to resolve the origin domain name.",
+    ),
+    (
+        CfPhrase::LambdaInvalidOrNoPermission,
+        "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
+    ),
+    (
+        CfPhrase::LambdaThrottled,
+        "The Lambda function associated with the CloudFront distribution was throttled.",
+    ),
+    (
+        CfPhrase::FunctionCouldNotRun,
+        "The CloudFront function associated with the CloudFront distribution is invalid or could not run.",
+    ),
+    (
+        CfPhrase::LambdaInvalidJson,
+        "The Lambda function returned invalid JSON: The JSON output is not parsable.",
+    ),
+    (
+        CfPhrase::LambdaInvalidJson,
+        "The Lambda function returned invalid JSON: The JSON output must be an object type.",
+    ),
+    (
+        CfPhrase::LambdaFailedValidation,
+        "The Lambda function result failed validation: The function tried to add, delete, or change a read-only header.",
+    ),
+    (
+        CfPhrase::LambdaFailedValidation,
+        "The Lambda function result failed validation: The body is not a string, is not an object, or exceeds the maximum size.",
+    ),
+    (
+        CfPhrase::LambdaFailedValidation,
+        "The Lambda function result failed validation: The function tried to add a blacklisted header.",
+    ),
+    (
+        CfPhrase::LambdaInvalidResult,
+        "The Lambda function returned an invalid request or response to CloudFront.",
+    ),
+    (
+        CfPhrase::LambdaInvalidResult,
+        "The Lambda function returned an invalid origin configuration.",
+    ),
+    (
+        CfPhrase::LambdaInvalidResult,
+        "The Lambda function returned an invalid entry in the headers object.",
+    ),
+    (
+        CfPhrase::CouldNotConnect,
+        "CloudFront wasn't able to connect to the origin.",
+    ),
+    (
+        CfPhrase::CouldNotConnectOrIncorrect,
+        "CloudFront couldn't connect to the origin or the origin returned an incorrect response.",
+    ),
+    (
+        CfPhrase::FailedToContactOrigin,
+        "Failed to contact the origin.",
+    ),
+    (
+        CfPhrase::AttemptedToConnect,
+        "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.",
+    ),
+    (CfPhrase::GatewayTimeout, "504 Gateway Timeout ERROR"),
+    (CfPhrase::BadGatewayHeading, "502 Bad Gateway ERROR"),
+];
+
+/// The CloudFront sentence a text holds a fragment of ([`crate::vocab`]), in its first
+/// [`PHRASE_SCAN_LIMIT`] bytes.
+pub(crate) fn sentence_fragment_in(raw: &str) -> Option<CfPhrase> {
+    let cut = crate::text::floor_char_boundary(raw, PHRASE_SCAN_LIMIT);
+    crate::vocab::Sentences::new(CF_SENTENCES)
+        .find_in(&crate::vocab::words(&raw[..cut]))
+        .map(|m| m.value)
+}
+
+/// Every catalogued reason sentence of CloudFront's pages, with its phrase (tests generate
+/// fragments of them).
+pub fn cf_sentences() -> &'static [(CfPhrase, &'static str)] {
+    CF_SENTENCES
+}
+
+/// The messages of the CloudFront management API and the shapes AWS's tools print them in
+/// (API: the XML `<Message>`; the AWS CLI's `An error occurred (Code) when calling the Op
+/// operation: …`; the Go SDK's `operation error CloudFront: Op, …`). Matched on the folded text.
+const API_MARKS: &[&str] = &[
+    "cloudfront encountered an internal error",
+    "operation error cloudfront:",
+];
+
+/// CloudFront API operations, as the AWS CLI names them in `when calling the … operation`.
+const API_OPERATIONS: &[&str] = &[
+    "createinvalidation",
+    "getinvalidation",
+    "listinvalidations",
+    "createdistribution",
+    "updatedistribution",
+    "getdistribution",
+    "getdistributionconfig",
+    "listdistributions",
+    "deletedistribution",
+    "createfunction",
+    "updatefunction",
+    "publishfunction",
+    "testfunction",
+];
+
+/// Lines a Lambda function's runtime writes when it fails (the function's own CloudWatch log,
+/// which people paste beside a CloudFront 503): an unhandled error's JSON, a time-out, a module
+/// that will not load (LRT in `docs/sources.md`). Matched on the folded text.
+const LAMBDA_RUNTIME_MARKS: &[&str] = &[
+    "task timed out after",
+    "\"errortype\"",
+    "runtime.handleonce",
+    "runtime.importmoduleerror",
+    "runtime.usercodesyntaxerror",
+    "at runtime.exports.handler",
+];
+
+/// The family a result-type name belongs to, read from the name itself: what an undocumented
+/// value (a new result type, one this table lacks) can still say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResultFamily {
+    /// `Function…`: CloudFront Functions.
+    Function,
+    /// `Lambda…`: Lambda@Edge.
+    Lambda,
+    /// `Origin…`: the origin.
+    Origin,
+    /// `Client…`, `InvalidRequest…`: the viewer's side.
+    Viewer,
+    /// `…LimitExceeded`, `…Throttled…`: a quota.
+    Quota,
+}
+
+impl ResultFamily {
+    /// Words for a report.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResultFamily::Function => "CloudFront Functions",
+            ResultFamily::Lambda => "Lambda@Edge",
+            ResultFamily::Origin => "the origin",
+            ResultFamily::Viewer => "the viewer's side",
+            ResultFamily::Quota => "a quota",
+        }
+    }
+
+    /// The family of a result-type-shaped name (`FunctionFooError`) this table does not list;
+    /// `None` for a listed name or one that is not shaped like a result type.
+    pub fn of(name: &str) -> Option<Self> {
+        let shaped = name.len() <= 48
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+            && name.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && name.bytes().skip(1).any(|b| b.is_ascii_uppercase());
+        if !shaped || ResultType::parse(name).is_some() {
+            return None;
+        }
+        if name.ends_with("LimitExceeded") || name.contains("Throttl") {
+            // A throttled edge function is its own family's; any other throttle is a quota.
+            return Some(if name.starts_with("Function") {
+                ResultFamily::Function
+            } else if name.starts_with("Lambda") {
+                ResultFamily::Lambda
+            } else {
+                ResultFamily::Quota
+            });
+        }
+        [
+            ("Function", ResultFamily::Function),
+            ("Lambda", ResultFamily::Lambda),
+            ("Origin", ResultFamily::Origin),
+            ("Client", ResultFamily::Viewer),
+            ("InvalidRequest", ResultFamily::Viewer),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| name.starts_with(prefix) && name.len() > prefix.len())
+        .map(|(_, f)| f)
+    }
+}
+
+/// Result-type names that are ordinary words too, and so say nothing when they stand in text.
+fn is_plain_word(t: ResultType) -> bool {
+    matches!(
+        t,
+        ResultType::Hit | ResultType::Miss | ResultType::Error | ResultType::Redirect
+    )
+}
+
+/// A documented result type, or a result-type-shaped name, written anywhere in the text (a log
+/// line, an SDK error, a sentence): the first one, with the word as written.
+fn result_word_in(raw: &str) -> (Option<ResultType>, Option<(ResultFamily, &str)>) {
+    let mut known = None;
+    let mut family = None;
+    for word in raw.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if word.len() < 8 {
+            continue;
+        }
+        if known.is_none()
+            && let Some(t) = ResultType::parse(word).filter(|t| !is_plain_word(*t))
+        {
+            known = Some(t);
+        }
+        // In free text only names ending as result types do are taken (a pasted template's
+        // `LambdaFunctionAssociations` is no result).
+        if family.is_none()
+            && ["Error", "Exceeded", "Throttled"]
+                .iter()
+                .any(|e| word.ends_with(e))
+            && let Some(f) = ResultFamily::of(word)
+        {
+            family = Some((f, word));
+        }
+        if known.is_some() && family.is_some() {
+            break;
+        }
+    }
+    (known, family)
+}
+
 impl CfPhrase {
     /// The sentence as it appears on the page (for evidence).
     pub fn text(self) -> &'static str {
         match self {
+            CfPhrase::CouldNotResolveOrigin => {
+                "CloudFront wasn't able to resolve the origin domain name."
+            }
             CfPhrase::LambdaInvalidOrNoPermission => {
                 "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions."
             }
@@ -755,8 +993,15 @@ fn other_cdn(obs: &Observation, server: &str, page: &str) -> Option<OtherCdn> {
     {
         return Some(OtherCdn::Cloudflare);
     }
+    // Cloudflare's JSON error bodies (2026: `"cloudflare_error": true`, its docs' address).
+    if page.contains("\"cloudflare_error\"")
+        || page.contains("developers.cloudflare.com/support/troubleshooting")
+    {
+        return Some(OtherCdn::Cloudflare);
+    }
     if h.contains("x-fastly-request-id")
         || h.get_all("via").any(|v| v.contains("varnish")) && h.contains("x-served-by")
+        || fastly_page(page)
     {
         return Some(OtherCdn::Fastly);
     }
@@ -768,17 +1013,57 @@ fn other_cdn(obs: &Observation, server: &str, page: &str) -> Option<OtherCdn> {
     None
 }
 
+/// Fastly's own error pages: its synthetic errors' names ("Backend is unhealthy", "No healthy
+/// backends"), and Varnish's "Guru Meditation" with Fastly's cache-node id (`cache-syd1627-SYD`),
+/// or Fastly named outright (ORIGINS). A Varnish page without these is an origin's Varnish.
+fn fastly_page(page: &str) -> bool {
+    page.contains("backend is unhealthy")
+        || page.contains("no healthy backends")
+        || (page.contains("guru meditation") && page.contains("details: cache-"))
+        || page
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+            .any(|w| w == "fastly" || w.ends_with(".fastly.net") || w.starts_with("fastly."))
+}
+
 /// The status a page states about itself (`503 ERROR`, `HTTP Error 503`, `<title>502 Bad
 /// Gateway</title>`, `Error code 524`): for a paste of the page text alone.
 fn status_in_page(page: &str) -> Option<u16> {
     const AFTER: &[&str] = &[
         "error", "service", "bad", "gateway", "internal", "backend", "origin", "unknown",
     ];
-    const BEFORE: &[&str] = &["error", "code", "http", "status", "code:", "status:"];
+    // Also the verbs of prose ("CloudFront returns 504", "getting a 503").
+    const BEFORE: &[&str] = &[
+        "error",
+        "code",
+        "http",
+        "status",
+        "code:",
+        "status:",
+        "returns",
+        "returned",
+        "return",
+        "returning",
+        "got",
+        "get",
+        "gets",
+        "getting",
+        "gives",
+        "giving",
+        "a",
+        "an",
+        "with",
+    ];
     let head = &page[..crate::text::floor_char_boundary(page, 4096)];
     let words: Vec<&str> = head.split(' ').collect();
     words.iter().enumerate().find_map(|(i, w)| {
-        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
+        // The last run of digits in the word: `<h1>504` is 504.
+        let w = w.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let start = w
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_ascii_digit())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let w = &w[start..];
         let code: u16 = (w.len() == 3).then(|| w.parse().ok()).flatten()?;
         if !(400..=599).contains(&code) {
             return None;
@@ -786,6 +1071,59 @@ fn status_in_page(page: &str) -> Option<u16> {
         let next = words.get(i + 1).copied().unwrap_or("");
         let prev = i.checked_sub(1).map_or("", |p| words[p]);
         (AFTER.iter().any(|a| next.starts_with(a)) || BEFORE.contains(&prev)).then_some(code)
+    })
+}
+
+/// The first documented result type written in an observation's page text.
+fn word_result_early(obs: &Observation) -> Option<ResultType> {
+    let raw = obs.page_text()?;
+    result_word_in(&raw[..crate::text::floor_char_boundary(raw, PHRASE_SCAN_LIMIT)]).0
+}
+
+/// Detailed result types (`x-edge-detailed-result-type` only): the origin's failures by kind.
+fn format_is_detailed(t: ResultType) -> bool {
+    matches!(
+        t,
+        ResultType::OriginCommError
+            | ResultType::OriginConnectError
+            | ResultType::OriginContentRangeLengthError
+            | ResultType::OriginDnsError
+            | ResultType::OriginError
+            | ResultType::OriginHeaderTooBigError
+            | ResultType::OriginInvalidResponseError
+            | ResultType::OriginReadError
+            | ResultType::OriginWriteError
+            | ResultType::OriginZeroSizeObjectError
+            | ResultType::SlowReaderOriginError
+    )
+}
+
+/// A CloudFront API error as AWS's tools print it (see [`API_MARKS`]).
+fn api_error_in_text(page: &str) -> Option<ApiError> {
+    let calling = page.find("when calling the ").map(|at| {
+        let op = page[at + "when calling the ".len()..]
+            .split(' ')
+            .next()
+            .unwrap_or("");
+        API_OPERATIONS.contains(&op)
+    });
+    if !(API_MARKS.iter().any(|m| page.contains(m)) || calling == Some(true)) {
+        return None;
+    }
+    // `An error occurred (ServiceUnavailable)`, `503 (ServiceUnavailable)`.
+    let code = page.find('(').and_then(|open| {
+        let inner = &page[open + 1..];
+        let close = inner.find(')')?;
+        let code = &inner[..close];
+        (!code.is_empty() && code.len() <= 40 && code.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .then(|| String::from(code))
+    });
+    Some(ApiError {
+        code,
+        message: API_MARKS
+            .first()
+            .filter(|m| page.contains(*m))
+            .map(|_| String::from("CloudFront encountered an internal error. Please try again.")),
     })
 }
 
@@ -920,8 +1258,13 @@ pub struct Signals<'a> {
     pub request_id: Option<&'a str>,
     /// The origin's kind, when the origin answered.
     pub origin_kind: Option<OriginKind>,
-    /// The reason line of CloudFront's error page.
+    /// The reason line of CloudFront's error page (or a fragment of it).
     pub cf_phrase: Option<CfPhrase>,
+    /// A result-type-shaped name this table does not list (`X-Cache`, or written in the text),
+    /// with its family.
+    pub result_family: Option<(ResultFamily, &'a str)>,
+    /// A line a Lambda function's runtime writes when it fails, found in the text.
+    pub function_log: Option<&'static str>,
     /// A phrase of the origin's own error page.
     pub origin_phrase: Option<OriginPhrase>,
     /// `<Code>` of an XML error body (S3, CloudFront API).
@@ -989,6 +1332,19 @@ impl<'a> Signals<'a> {
             let cut = crate::text::floor_char_boundary(t, PHRASE_SCAN_LIMIT);
             normalise(&t[..cut])
         });
+        // Lines of a tool's log (`WARNING: 503 (ServiceUnavailable): …`) read as headers when
+        // nothing else was given: their text is searched as a page would be.
+        let header_text = (page.is_none() && obs.status().is_none() && !h.is_empty()).then(|| {
+            let mut t = String::new();
+            for (n, v) in h.iter() {
+                t.push_str(n);
+                t.push_str(": ");
+                t.push_str(v);
+                t.push('\n');
+            }
+            t
+        });
+        let page = page.or_else(|| header_text.as_deref().map(normalise));
         let page = page.as_deref().unwrap_or("");
         // JSON bodies are written with and without spaces after `:`; match them one way.
         let json_page = if page.starts_with('{') {
@@ -1005,14 +1361,35 @@ impl<'a> Signals<'a> {
                     .then(|| ResultType::parse(x.split_whitespace().next().unwrap_or("")))
                     .flatten()
             })
-            .or_else(|| result_in_page(page));
+            .or_else(|| result_in_page(page))
+            .or_else(|| word_result_early(obs).filter(|t| t.is_edge_generated_error()));
         let body = obs.body().unwrap_or("");
         let error_page = page.contains("generated by cloudfront (cloudfront)")
             || page.contains("the request could not be satisfied");
+        // The sentence as CloudFront writes it; else a fragment of one, however wrapped.
         let cf_phrase = CF_PHRASES
             .iter()
             .find(|(_, needle)| page.contains(needle))
-            .map(|(p, _)| *p);
+            .map(|(p, _)| *p)
+            .or_else(|| {
+                if page.is_empty() {
+                    return None;
+                }
+                sentence_fragment_in(obs.page_text().unwrap_or(page))
+            });
+        let function_log = LAMBDA_RUNTIME_MARKS
+            .iter()
+            .copied()
+            .find(|m| page.contains(m));
+        let raw_page = obs.page_text().map_or("", |t| {
+            &t[..crate::text::floor_char_boundary(t, PHRASE_SCAN_LIMIT)]
+        });
+        let (word_result, word_family) = result_word_in(raw_page);
+        let x_cache_family = x_cache
+            .filter(|x| x.to_ascii_lowercase().contains("cloudfront"))
+            .and_then(|x| x.split_whitespace().next())
+            .and_then(|w| ResultFamily::of(w).map(|f| (f, w)));
+        let result_family = x_cache_family.or(word_family);
         let server_lower = server.map(str::to_ascii_lowercase).unwrap_or_default();
         let other_cdn = other_cdn(obs, &server_lower, page);
         let xml_source = if body.is_empty() {
@@ -1026,7 +1403,8 @@ impl<'a> Signals<'a> {
         .then(|| ApiError {
             code: xml_code.map(String::from),
             message: xml_element(xml_source, "Message").map(String::from),
-        });
+        })
+        .or_else(|| api_error_in_text(page));
         // Another CDN's own page (its heading words, its footer) says nothing about an origin;
         // nor does the CloudFront API's error document, whose codes S3 shares (a browser shows
         // that XML as page text).
@@ -1090,6 +1468,8 @@ impl<'a> Signals<'a> {
             request_id,
             origin_kind,
             cf_phrase,
+            result_family,
+            function_log,
             origin_phrase,
             xml_code,
             api_error,
@@ -1098,7 +1478,10 @@ impl<'a> Signals<'a> {
             server_timing,
             log_result: log("x-edge-result-type"),
             log_response_result: log("x-edge-response-result-type"),
-            log_detailed_result: log("x-edge-detailed-result-type"),
+            log_detailed_result: log("x-edge-detailed-result-type").or(
+                // `OriginDnsError` and its kin written in a pasted log line or a sentence.
+                word_result.filter(|t| !t.is_edge_generated_error() && format_is_detailed(*t)),
+            ),
             has_page_text: obs.page_text().is_some(),
             header_count: h.len(),
         };
@@ -1113,6 +1496,7 @@ impl<'a> Signals<'a> {
             .is_some_and(ResultType::is_edge_generated_error)
             || self.cloudfront.error_page
             || self.cf_phrase.is_some()
+            || self.function_log.is_some()
         {
             return Generator::CloudFront;
         }

@@ -61,6 +61,8 @@ fn status_condition(s: StatusIs) -> String {
         StatusIs::Any => String::new(),
         StatusIs::Is(x) => format!("sc_status = {x}"),
         StatusIs::Not(x) => format!("sc_status <> {x}"),
+        // A log record always has a status: a row for a status-less paste never applies.
+        StatusIs::Unknown => String::from("FALSE"),
         StatusIs::OtherServerError([]) => String::from("sc_status BETWEEN 500 AND 599"),
         StatusIs::OtherServerError(except) => format!(
             "sc_status BETWEEN 500 AND 599 AND sc_status NOT IN ({})",

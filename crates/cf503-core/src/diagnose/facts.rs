@@ -6,7 +6,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::rules::{self, Fact};
-use crate::dns::{DnsFindingId, DnsReport, Severity as DnsSeverity};
+use crate::dns::{DnsFindingId, DnsReport, Scope, Severity as DnsSeverity};
 use crate::signals::{Generator, Signals, Through, names};
 
 /// One observed fact.
@@ -69,6 +69,18 @@ pub(crate) fn collect(sig: &Signals<'_>, dns: Option<&DnsReport>) -> Vec<Observe
     if let Some(p) = sig.cf_phrase {
         push(Fact::Page(p), names::PAGE, p.text().into());
     }
+    // A result type no table lists: its family, weakly (never a default that favours another
+    // cause: CloudFront "made" the error, but the name says which part of it).
+    if let Some((family, word)) = sig.result_family {
+        push(Fact::Family(family), names::X_CACHE, word.to_string());
+    }
+    if let Some(line) = sig.function_log {
+        push(
+            Fact::FunctionLog,
+            names::PAGE,
+            line.trim_matches('"').to_string(),
+        );
+    }
 
     // Who generated the response.
     let server_value = || {
@@ -90,7 +102,11 @@ pub(crate) fn collect(sig: &Signals<'_>, dns: Option<&DnsReport>) -> Vec<Observe
             push(Fact::OriginDirect, names::SERVER, server_value());
         }
         Generator::CloudFront
-            if sig.cf_phrase.is_none() && !results_explain && !pasted_log_fields =>
+            if sig.cf_phrase.is_none()
+                && sig.result_family.is_none()
+                && sig.function_log.is_none()
+                && !results_explain
+                && !pasted_log_fields =>
         {
             let page = sig.cloudfront.error_page;
             let value = if page {
@@ -161,11 +177,16 @@ pub(crate) fn collect(sig: &Signals<'_>, dns: Option<&DnsReport>) -> Vec<Observe
                 Some(server) => format!("{} at {server}", f.id.as_str()),
                 None => f.id.as_str().to_string(),
             };
-            let fact = match (f.id, f.severity) {
-                (DnsFindingId::Ok, _) => Fact::DnsHealthy,
-                (DnsFindingId::PrivateAddress, _) => Fact::DnsPrivateAddress,
-                (_, DnsSeverity::Error) => Fact::DnsBroken,
-                (_, DnsSeverity::Warning) => Fact::DnsFlaky,
+            let fact = match (f.scope, f.id, f.severity) {
+                // The check's own resolver or network failing: shown, never weighed.
+                (Scope::Check, _, _) => {
+                    push(Fact::DnsCheckFailed, names::DNS_CHECK, f.summary.clone());
+                    continue;
+                }
+                (_, DnsFindingId::Ok, _) => Fact::DnsHealthy,
+                (_, DnsFindingId::PrivateAddress, _) => Fact::DnsPrivateAddress,
+                (_, _, DnsSeverity::Error) => Fact::DnsBroken,
+                (_, _, DnsSeverity::Warning) => Fact::DnsFlaky,
                 _ => continue,
             };
             push(fact, names::DNS_CHECK, value);

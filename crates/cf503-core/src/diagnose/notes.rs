@@ -58,6 +58,51 @@ pub(crate) fn notes(
     {
         notes.push(Note { id: "dns_is_502", text: "CloudFront reports origin DNS failures as 502 today (they were 503 before 2019): the AWS 503 page no longer lists them.".to_string() });
     }
+    if let Some((family, word)) = sig.result_family {
+        notes.push(Note {
+            id: "undocumented_result_type",
+            text: format!("`{word}` is not a result type CloudFront documents; its name says {}, and it is weighed as such, weakly.", family.label()),
+        });
+    }
+    // An origin's own proxy timing out on the service behind it, relayed by CloudFront: the
+    // time-out to raise is that proxy's (or the service's speed), not CloudFront's.
+    if sig.generated_by == Generator::Origin
+        && let Some(p) = sig.origin_phrase.filter(|p| {
+            matches!(
+                p,
+                crate::signals::OriginPhrase::EnvoyUpstreamTimeout
+                    | crate::signals::OriginPhrase::NginxGatewayTimeout
+                    | crate::signals::OriginPhrase::HaproxyGatewayTimeout
+                    | crate::signals::OriginPhrase::ApacheGatewayTimeout
+                    | crate::signals::OriginPhrase::ApiGatewayTimeout
+            )
+        })
+    {
+        notes.push(Note {
+            id: "relayed_proxy_timeout",
+            text: format!("The 504 is the origin's own proxy timing out on the service behind it ({}); CloudFront passed it on. Raising CloudFront's origin response time-out will not help: look at that proxy's time-out and the service's speed.", p.text()),
+        });
+    }
+    // The DNS check could not run: said once, with why, and never taken for the origin's DNS.
+    if let Some(why) = observed
+        .iter()
+        .find_map(|o| (o.fact == Fact::DnsCheckFailed).then_some(&o.value))
+    {
+        notes.push(Note {
+            id: "dns_check_failed",
+            text: format!("The DNS check could not run: {why} That is this side's resolver or network, not evidence about CloudFront or the origin; the verdict stands on the response alone."),
+        });
+    }
+    // A healthy check beside CloudFront's own word that it could not resolve the origin.
+    let logged_dns_error = evidence
+        .iter()
+        .any(|(c, e)| *c == CauseId::OriginDns && e.supports && e.weight >= rules::DECISIVE);
+    if logged_dns_error && observed.iter().any(|o| o.fact == Fact::DnsHealthy) {
+        notes.push(Note {
+            id: "dns_resolves_now",
+            text: "The origin's name resolves now, from here: origin DNS failures are often brief or regional, so CloudFront's own record of the failure still stands. Compare the time of the error with the DNS provider's status.".to_string(),
+        });
+    }
     if sig.status_from_page
         && let Some(s) = status
     {

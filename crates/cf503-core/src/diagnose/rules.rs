@@ -7,7 +7,7 @@
 //! `diagnose::score`).
 
 use crate::causes::CauseId;
-use crate::signals::{CfPhrase, OriginPhrase, ResultType};
+use crate::signals::{CfPhrase, OriginPhrase, ResultFamily, ResultType};
 
 /// Decisive: the signal names the cause.
 pub const DECISIVE: f32 = 0.9;
@@ -36,6 +36,10 @@ pub enum Fact {
     Detailed(ResultType),
     /// A reason line of CloudFront's error page.
     Page(CfPhrase),
+    /// A result-type-shaped name that no table lists, weighed by its family only.
+    Family(ResultFamily),
+    /// A Lambda function's runtime failing, in its own log lines (unhandled error, time-out).
+    FunctionLog,
     /// CloudFront's error page (or `Server: CloudFront` with CloudFront's marks when `strong` is
     /// false) with nothing saying why.
     CloudFrontMade {
@@ -69,6 +73,10 @@ pub enum Fact {
     DnsBroken,
     /// The DNS check found a warning (one server fails).
     DnsFlaky,
+    /// The DNS check could not run (a resolver it chose failed, or its network reached no name
+    /// server). No row weighs it: the user's side is never evidence about CloudFront or the
+    /// origin; a note says so.
+    DnsCheckFailed,
     /// The response positively came from elsewhere, and nothing says why it failed.
     ElsewhereUnexplained,
     /// A status code and nothing else.
@@ -84,6 +92,8 @@ pub enum StatusIs {
     Is(u16),
     /// A known status other than this one.
     Not(u16),
+    /// No status at all (a paste of the page text that does not state one).
+    Unknown,
     /// A 5xx other than those given rules of their own (used after `Is` rows).
     OtherServerError(&'static [u16]),
 }
@@ -94,6 +104,7 @@ impl StatusIs {
             StatusIs::Any => true,
             StatusIs::Is(s) => status == Some(s),
             StatusIs::Not(s) => status.is_some_and(|x| x != s),
+            StatusIs::Unknown => status.is_none(),
             StatusIs::OtherServerError(except) => {
                 status.is_some_and(|x| (500..600).contains(&x) && !except.contains(&x))
             }
@@ -219,6 +230,16 @@ pub static RULES: &[Rule] = &[
     r(Page(CfPhrase::AttemptedToConnect), Not(504), OriginConnect, For, STRONG, "the connection attempt failed or the origin closed it", "OBS-PAGE"),
     r(Page(CfPhrase::AttemptedToConnect), Not(504), OriginTls, For, WEAK, "a failed TLS handshake closes the connection too", "D502"),
     r(Page(CfPhrase::AttemptedToConnect), Any, OriginTimeout, For, WEAK, "with no status, the sentence fits a time-out (504) as well as a failed connection (502)", "OBS-PAGE"),
+    r(Page(CfPhrase::AttemptedToConnect), StatusIs::Unknown, OriginConnect, For, MODERATE, "with no status, the sentence's own words: the connection attempt failed or the origin closed it", "OBS-PAGE"),
+    r(Page(CfPhrase::CouldNotResolveOrigin), Any, OriginDns, For, DECISIVE, "CloudFront's page says it could not resolve the origin's domain name", "OBS-PAGE"),
+    // --- A result-type name no table lists: its family only, weakly (OBS-XCACHE: the names
+    // CloudFront has used share these prefixes).
+    r(Family(ResultFamily::Function), Any, CloudFrontFunctionError, For, MODERATE, "an undocumented result type named for CloudFront Functions", "OBS-XCACHE"),
+    r(Family(ResultFamily::Lambda), Any, LambdaEdgeExecution, For, MODERATE, "an undocumented result type named for Lambda@Edge", "OBS-XCACHE"),
+    r(Family(ResultFamily::Origin), Any, OriginOverloaded, For, WEAK, "an undocumented result type named for the origin", "OBS-XCACHE"),
+    r(Family(ResultFamily::Quota), Any, CloudFrontQuota, For, MODERATE, "an undocumented result type named for a limit", "OBS-XCACHE"),
+    // --- A Lambda function's own failure, pasted from its log.
+    r(FunctionLog, Any, LambdaEdgeExecution, For, STRONG, "a Lambda function's runtime failed (its unhandled error or time-out line): an edge function failing this way gives CloudFront's 503 LambdaExecutionError", "LRT"),
     r(Page(CfPhrase::GatewayTimeout), Any, OriginTimeout, For, STRONG, "CloudFront's page reports a gateway time-out", "OBS-PAGE"),
     r(Page(CfPhrase::GatewayTimeout), Any, OriginConnect, For, WEAK, "a connection that never completes (a firewall dropping CloudFront) also ends in a 504", "D504"),
     r(Page(CfPhrase::BadGatewayHeading), Any, OriginConnect, For, MODERATE, "CloudFront answered 502 itself: it got no usable answer from the origin", "D502"),
@@ -234,6 +255,7 @@ pub static RULES: &[Rule] = &[
     r(CloudFrontMade { page: true }, Is(502), OriginDns, For, MODERATE, "origin DNS failures give a CloudFront 502 (OriginDnsError)", "D502"),
     r(CloudFrontMade { page: true }, Is(502), LambdaEdgeInvalid, For, FAINT, "Lambda@Edge validation errors are 502 too", "D502"),
     r(CloudFrontMade { page: true }, Is(504), OriginTimeout, For, STRONG, "CloudFront answered 504 itself: the origin did not answer in time", "D504"),
+    r(CloudFrontMade { page: true }, Is(504), OriginConnect, For, WEAK, "an origin that never completes the connection also ends in a 504: an S3 website endpoint (HTTP only) asked over HTTPS, a firewall dropping CloudFront", "D504"),
     r(CloudFrontMade { page: true }, OtherServerError(&[502, 503, 504]), LambdaEdgeExecution, For, WEAK, "older distributions reported Lambda@Edge execution errors as 500", "HIST"),
     r(CloudFrontMade { page: false }, Is(503), EdgeCapacity, For, MODERATE * SERVER_ONLY, "CloudFront answered 503 itself with no edge-function marker: an edge location without capacity does this", "D503"),
     r(CloudFrontMade { page: false }, Is(503), OriginMtls, For, WEAK * SERVER_ONLY, "failed mutual-TLS handshakes with the origin also make CloudFront answer 503 itself", "D503"),
@@ -304,7 +326,9 @@ pub static RULES: &[Rule] = &[
     r(UpstreamFirstByte, Any, OriginConnect, Against, DECISIVE, "the origin sent a first byte", "DRHP"),
     r(UpstreamFirstByte, Any, OriginTls, Against, DECISIVE, "the origin sent a first byte", "DRHP"),
     // --- A DNS check of the origin: D502 (DNS section).
-    r(DnsHealthy, Any, OriginDns, Against, STRONG, "the origin's name resolves, and every name server answers it consistently", "D502"),
+    // Moderate, not strong: a check made now, from here, cannot undo what CloudFront logged
+    // (origin DNS failures are often brief or regional); a note says so beside a logged error.
+    r(DnsHealthy, Any, OriginDns, Against, MODERATE, "the origin's name resolves now, and every name server answers it consistently", "D502"),
     r(DnsPrivateAddress, Any, OriginTimeout, For, STRONG, "the origin resolves to an address CloudFront cannot reach", "D504"),
     r(DnsPrivateAddress, Any, OriginConnect, For, MODERATE, "the origin resolves to an address CloudFront cannot reach", "D504"),
     r(DnsPrivateAddress, Any, OriginDns, Against, MODERATE, "the name resolves (to an unusable address)", "D504"),
@@ -366,6 +390,7 @@ mod tests {
             "DRHP",
             "HIST",
             "LOGS",
+            "LRT",
         ];
         for rule in RULES {
             assert!(SOURCES.contains(&rule.source), "{rule:?}");

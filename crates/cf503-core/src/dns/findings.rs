@@ -61,6 +61,26 @@ impl DnsFindingId {
     }
 }
 
+/// Whom a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// The origin's name, its zone or its name servers: what CloudFront's own resolvers meet.
+    Origin,
+    /// The check itself: a resolver it asked failed (time-out, refusal, HTTP error, not DNS)
+    /// or its network reached no name server. The user's side, never evidence about the origin.
+    Check,
+}
+
+impl Scope {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Origin => "origin",
+            Scope::Check => "check",
+        }
+    }
+}
+
 /// How bad a finding is for CloudFront.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -90,6 +110,10 @@ pub struct DnsFinding {
     pub id: DnsFindingId,
     /// Severity.
     pub severity: Severity,
+    /// Whether it is about the origin's DNS, or about the check itself (a resolver the check
+    /// chose failing, the checker's network blocking DNS): only the first is evidence about
+    /// what CloudFront sees.
+    pub scope: Scope,
     /// The server concerned (`name (address)`), if one is.
     pub server: Option<String>,
     /// One sentence.
@@ -560,11 +584,17 @@ impl DnsReport {
         let soa_answered = c
             .queries
             .iter()
-            .any(|q| q.purpose == Purpose::ApexSoa && response(q).is_some());
+            // A refusal or SERVFAIL is the resolver's answer, not the zone's: only NOERROR or
+            // NXDOMAIN says that no zone serves the name.
+            .any(|q| {
+                q.purpose == Purpose::ApexSoa
+                    && response(q).is_some_and(|r| matches!(r.rcode, 0 | 3))
+            });
         if c.apex.is_none() && soa_answered {
             findings.push(DnsFinding {
                 id: DnsFindingId::Nxdomain,
                 severity: Severity::Error,
+                scope: Scope::Origin,
                 server: None,
                 summary: format!("No zone apex found for {origin}: none of its names has an SOA record, so no DNS zone serves it."),
                 evidence: Vec::new(),
@@ -576,6 +606,7 @@ impl DnsReport {
             findings.push(DnsFinding {
                 id: DnsFindingId::FanOutCapped,
                 severity: Severity::Warning,
+                scope: Scope::Origin,
                 server: None,
                 summary: match cap {
                     Cap::NameServers => format!("The zone names more than {MAX_NAME_SERVERS} name servers; {left_out} more were not asked (a bound of the check). A zone rarely needs more than 4–8."),
@@ -590,6 +621,7 @@ impl DnsReport {
                 DnsFinding {
                     id: DnsFindingId::Ok,
                     severity: Severity::Info,
+                    scope: Scope::Origin,
                     server: None,
                     summary: format!(
                         "{origin} resolves ({}){}.",
@@ -650,6 +682,7 @@ impl DnsReport {
             self.findings.push(DnsFinding {
                 id: f.id,
                 severity: f.severity,
+                scope: Scope::Origin,
                 server: f.server.clone(),
                 summary: format!("CNAME target {}: {}", target.origin, f.summary),
                 evidence: f.evidence.clone(),
@@ -712,6 +745,7 @@ fn resolver_findings<'a>(
         Some(Outcome::Failed(f @ Failure::Timeout)) => out.push(DnsFinding {
             id: Id::Timeout,
             severity: Severity::Error,
+            scope: Scope::Check,
             server: Some("resolver".into()),
             summary: format!("The resolver gave no answer for {origin} ({f})."),
             evidence: ev(a),
@@ -719,6 +753,7 @@ fn resolver_findings<'a>(
         Some(Outcome::Failed(f)) => out.push(DnsFinding {
             id: Id::ResolverError,
             severity: Severity::Error,
+            scope: Scope::Check,
             server: Some("resolver".into()),
             summary: format!(
                 "The resolver failed ({f}), so {origin} could not be checked; use another resolver."
@@ -732,6 +767,7 @@ fn resolver_findings<'a>(
                     out.push(DnsFinding {
                     id: Id::DanglingCname,
                     severity: Severity::Error,
+                    scope: Scope::Origin,
                     server: None,
                     summary: format!("{origin} is an alias (CNAME) of {last}, which does not exist (NXDOMAIN)."),
                     evidence: chain.iter().map(|l| format!("CNAME {l}")).chain(ev(a)).collect(),
@@ -740,6 +776,7 @@ fn resolver_findings<'a>(
                 3 => out.push(DnsFinding {
                     id: Id::Nxdomain,
                     severity: Severity::Error,
+                    scope: Scope::Origin,
                     server: None,
                     summary: format!("{origin} does not exist (NXDOMAIN)."),
                     evidence: ev(a),
@@ -761,6 +798,7 @@ fn resolver_findings<'a>(
                         out.push(DnsFinding {
                         id: Id::DnssecBogus,
                         severity: Severity::Error,
+                        scope: Scope::Origin,
                         server: r.ede.iter().find_map(|e| e.server).map(|s| s.to_string()),
                         summary: format!("DNSSEC validation of {origin} fails: validating resolvers (CloudFront's among them) answer SERVFAIL, while it resolves with checking disabled."),
                         evidence,
@@ -770,6 +808,7 @@ fn resolver_findings<'a>(
                         out.push(DnsFinding {
                         id: Id::Servfail,
                         severity: Severity::Error,
+                        scope: Scope::Origin,
                         server: failing.map(|s| s.to_string()),
                         summary: format!("The resolver answers SERVFAIL for {origin}: its authoritative servers failed or could not be reached{}.", if c.config.can_target_servers { " (the name-server findings say which)" } else { "" }),
                         evidence: ev(a),
@@ -779,6 +818,7 @@ fn resolver_findings<'a>(
                 5 => out.push(DnsFinding {
                     id: Id::Refused,
                     severity: Severity::Error,
+                    scope: Scope::Check,
                     server: Some("resolver".into()),
                     summary: format!(
                         "The resolver refused to answer for {origin}; use another resolver."
@@ -794,6 +834,7 @@ fn resolver_findings<'a>(
                         out.push(DnsFinding {
                             id: Id::Nodata,
                             severity: Severity::Error,
+                            scope: Scope::Origin,
                             server: None,
                             summary: format!(
                                 "{origin} exists but has no A or AAAA record (NODATA)."
@@ -803,6 +844,7 @@ fn resolver_findings<'a>(
                         out.push(DnsFinding {
                         id: Id::NoAddress,
                         severity: Severity::Error,
+                        scope: Scope::Origin,
                         server: None,
                         summary: format!("{origin} has no address at all: CloudFront has nothing to connect to."),
                         evidence: Vec::new(),
@@ -811,6 +853,7 @@ fn resolver_findings<'a>(
                         out.push(DnsFinding {
                         id: Id::NoAddress,
                         severity: Severity::Warning,
+                        scope: Scope::Origin,
                         server: None,
                         summary: format!("{origin} has only IPv6 addresses: CloudFront connects to origins over IPv4 unless the origin's IP address type is set to ipv6 or dualstack."),
                         evidence: aaaa.map(ev).unwrap_or_default(),
@@ -825,6 +868,7 @@ fn resolver_findings<'a>(
                         out.push(DnsFinding {
                         id: Id::PrivateAddress,
                         severity: Severity::Error,
+                        scope: Scope::Origin,
                         server: None,
                         summary: format!("{origin} resolves to addresses CloudFront cannot reach over the internet ({}): private, loopback or link-local. Use a public address, or a VPC origin for private resources.", private.join(", ")),
                         evidence: ev(a),
@@ -834,6 +878,7 @@ fn resolver_findings<'a>(
                 n => out.push(DnsFinding {
                     id: Id::Servfail,
                     severity: Severity::Error,
+                    scope: Scope::Check,
                     server: Some("resolver".into()),
                     summary: format!(
                         "The resolver answered {} for {origin}.",
@@ -885,6 +930,7 @@ fn compare_resolvers(c: &Check, primary: u8, out: &mut Vec<DnsFinding>) {
         out.push(DnsFinding {
             id: Id::ResolverError,
             severity: Severity::Warning,
+            scope: Scope::Check,
             server: Some(label(*r)),
             summary: format!(
                 "{} failed ({why}); the check went on with the others.",
@@ -897,6 +943,7 @@ fn compare_resolvers(c: &Check, primary: u8, out: &mut Vec<DnsFinding>) {
         out.push(DnsFinding {
             id: Id::InconsistentAnswers,
             severity: Severity::Warning,
+            scope: Scope::Origin,
             server: None,
             summary: format!("Resolvers disagree about {}: a stale cache, a DNSSEC difference, or name servers that answer differently.", c.origin),
             evidence: views
@@ -966,6 +1013,7 @@ fn server_findings(
                 out.push(DnsFinding {
                     id: Id::Timeout,
                     severity: Severity::Warning,
+                    scope: Scope::Origin,
                     server: Some(label),
                     summary: format!("Name server {} at {addr} does not answer: resolvers that pick it wait, retry, and may give up.", s.name),
                     evidence: ev,
@@ -977,6 +1025,7 @@ fn server_findings(
                 out.push(DnsFinding {
                     id: Id::Refused,
                     severity: Severity::Warning,
+                    scope: Scope::Origin,
                     server: Some(label.clone()),
                     summary: format!(
                         "Name server {} at {addr} refuses questions about the zone.",
@@ -989,6 +1038,7 @@ fn server_findings(
                 out.push(DnsFinding {
                     id: Id::Servfail,
                     severity: Severity::Warning,
+                    scope: Scope::Origin,
                     server: Some(label.clone()),
                     summary: format!("Name server {} at {addr} answers SERVFAIL (often: it could not load the zone).", s.name),
                     evidence: ev.clone(),
@@ -1003,6 +1053,7 @@ fn server_findings(
                 out.push(DnsFinding {
                     id: Id::LameDelegation,
                     severity: Severity::Warning,
+                    scope: Scope::Origin,
                     server: Some(label.clone()),
                     summary: format!("Lame delegation: {} at {addr} is listed as a name server of {} but does not answer authoritatively for it.", s.name, c.apex.as_deref().unwrap_or("the zone")),
                     evidence: ev.clone(),
@@ -1035,6 +1086,7 @@ fn server_findings(
         out.push(DnsFinding {
             id: Id::InconsistentAnswers,
             severity: Severity::Warning,
+            scope: Scope::Origin,
             server: None,
             summary: format!("The name servers give different answers for {origin}: which one CloudFront gets depends on the server its resolver asks."),
             evidence: answer_sets.iter().map(|(a, who)| format!("{} ← {}", if a.is_empty() { "(no address)".to_string() } else { a.join(" ") }, who.join(", "))).collect(),
@@ -1044,6 +1096,7 @@ fn server_findings(
         out.push(DnsFinding {
             id: Id::SoaSerialMismatch,
             severity: Severity::Warning,
+            scope: Scope::Origin,
             server: None,
             summary: format!("The name servers serve different versions of {} (SOA serials differ): zone transfers are not reaching every server.", c.apex.as_deref().unwrap_or("the zone")),
             evidence: serials.iter().map(|(s, who)| format!("serial {s} ← {}", who.join(", "))).collect(),
@@ -1077,6 +1130,7 @@ fn server_findings(
         out.push(DnsFinding {
             id: Id::NsSetMismatch,
             severity: Severity::Warning,
+            scope: Scope::Origin,
             server: None,
             summary: format!(
                 "The parent zone delegates {} to other name servers than the zone lists itself.",
@@ -1086,8 +1140,29 @@ fn server_findings(
         });
     }
     if total > 0 && responsive == 0 {
-        for f in out.iter_mut().filter(|f| f.id == Id::Timeout) {
-            f.severity = Severity::Error;
+        // Not one name server answered a direct question. When a resolver also gets SERVFAIL
+        // for the origin, the servers are down for everyone, CloudFront included. When the
+        // resolver resolves the name, they answer the world: the checker's own network drops
+        // direct DNS (port 53 blocked on many corporate networks), which says nothing about
+        // the origin.
+        let resolver_servfail = c.queries.iter().any(|q| {
+            q.purpose == (Purpose::OriginViaResolver { cd: false })
+                && matches!(&q.outcome, Some(Outcome::Answer(r)) if r.rcode == 2)
+        });
+        for f in out.iter_mut().filter(|f| {
+            f.id == Id::Timeout
+                && f.scope == Scope::Origin
+                && f.server.as_deref() != Some("resolver")
+        }) {
+            if resolver_servfail {
+                f.severity = Severity::Error;
+            } else {
+                f.scope = Scope::Check;
+                f.summary = format!(
+                    "{} (No name server answered a direct question while the resolver could ask them: this network likely blocks DNS to the internet, so the check could not ask them.)",
+                    f.summary
+                );
+            }
         }
     }
 }
@@ -1132,6 +1207,7 @@ mod tests {
         DnsFinding {
             id,
             severity,
+            scope: Scope::Origin,
             server: Some("ns1.other.test. (192.0.2.1)".into()),
             summary: "it fails".into(),
             evidence: Vec::new(),

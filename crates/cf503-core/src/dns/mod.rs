@@ -14,8 +14,8 @@ pub mod wire;
 pub use check::{Check, Config, Failure, Target, Transmit};
 pub use doh::{DohCheck, HttpReply, HttpRequest, Method};
 pub use findings::{
-    Asked, CnameLink, DnsFinding, DnsFindingId, DnsReport, QueryOutcome, QueryResult, ServerReport,
-    Severity,
+    Asked, CnameLink, DnsFinding, DnsFindingId, DnsReport, QueryOutcome, QueryResult, Scope,
+    ServerReport, Severity,
 };
 pub use wire::{Flags, Question, RType, Verdict};
 

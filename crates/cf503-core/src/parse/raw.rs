@@ -265,6 +265,9 @@ const PAGE_WORDS: &[&str] = &[
     "invalid",
     "exceeded",
     "too many requests",
+    "unhealthy",
+    "no healthy",
+    "guru meditation",
 ];
 
 /// The part of a page searched for [`PAGE_WORDS`].
@@ -275,8 +278,10 @@ pub(crate) fn looks_like_a_page(input: &str) -> bool {
     if super::html::looks_like_markup(head) {
         return true;
     }
-    let lower = head.to_ascii_lowercase();
+    // Entities and escapes decoded first: `wasn&#x27;t able` is `wasn't able`.
+    let lower = crate::vocab::unwrap_text(head).to_lowercase();
     PAGE_WORDS.iter().any(|w| lower.contains(w))
+        || crate::signals::sentence_fragment_in(head).is_some()
 }
 
 /// A paste of the page alone (no status line, no headers): its body, and the text derived

@@ -188,6 +188,7 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
         "findings": r.findings.iter().map(|f| json!({
             "id": f.id.as_str(),
             "severity": f.severity.as_str(),
+            "scope": f.scope.as_str(),
             "server": f.server,
             "summary": f.summary,
             "evidence": f.evidence,

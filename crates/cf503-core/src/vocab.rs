@@ -1,0 +1,258 @@
+//! Matching CloudFront's vocabulary the way people paste it: fragments of its sentences, in any
+//! case, re-wrapped, HTML-entity or JSON escaped, quoted in Markdown, behind a tool's log prefix.
+//!
+//! Text is reduced to a stream of words (letters, digits and apostrophes, lower case; entities
+//! and escapes decoded first); a catalogued sentence is recognised when at least
+//! [`MIN_FRAGMENT_WORDS`] of its consecutive words appear consecutively in the text (the whole
+//! sentence when it is shorter). Among sentences that match, the longest run wins, then table
+//! order (the tables list the more specific sentences first). Linear in the text for a fixed
+//! table: each text word is compared only with the table words equal to it.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Consecutive words of a sentence that identify it (half of a typical CloudFront sentence: long
+/// enough that ordinary prose does not produce it by chance).
+pub const MIN_FRAGMENT_WORDS: usize = 6;
+
+/// Decodes what wraps pasted text: HTML character references (`&#x27;`, `&#39;`, `&quot;`, …,
+/// decoded as the page parser decodes them), JSON string escapes (`\"`, `\'`, `\n`,
+/// `\u0027`), and typographic apostrophes. Other characters are kept.
+pub fn unwrap_text(text: &str) -> String {
+    let mut decoded = String::with_capacity(text.len());
+    crate::parse::html::decode_entities_into(text, &mut decoded);
+    let mut out = String::with_capacity(decoded.len());
+    let mut chars = decoded.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek().copied() {
+                Some('n' | 'r' | 't') => {
+                    chars.next();
+                    out.push(' ');
+                }
+                Some(q @ ('"' | '\'' | '/' | '\\')) => {
+                    chars.next();
+                    out.push(q);
+                }
+                Some('u') => {
+                    let hex: String = chars.clone().skip(1).take(4).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(u) if hex.len() == 4 => {
+                            for _ in 0..5 {
+                                chars.next();
+                            }
+                            out.push(u);
+                        }
+                        _ => out.push(c),
+                    }
+                }
+                _ => out.push(c),
+            },
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => out.push('\''),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of a text: runs of letters, digits and inner apostrophes, lower-cased.
+pub fn words(text: &str) -> Vec<String> {
+    let text = unwrap_text(text);
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        let w = word.trim_matches('\'');
+        if !w.is_empty() {
+            out.push(String::from(w));
+        }
+        word.clear();
+    };
+    // ASCII folding only: CloudFront's sentences are ASCII, and Unicode case tables would cost
+    // the browser's first-verdict module kilobytes. Other letters stay word characters.
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '\'' || !c.is_ascii() && !c.is_whitespace() {
+            word.push(c.to_ascii_lowercase());
+        } else {
+            flush(&mut word);
+        }
+    }
+    flush(&mut word);
+    out
+}
+
+/// A table of sentences, each naming a value of `T`, prepared for fragment matching: words
+/// are numbered once, so matching compares numbers.
+#[derive(Debug)]
+pub struct Sentences<T: Copy> {
+    entries: Vec<(T, Vec<u32>)>,
+    /// Every table word and its number (from 1; 0 is "not a table word").
+    dictionary: BTreeMap<String, u32>,
+    /// Per word number, where it stands: (entry, position).
+    places: Vec<Vec<(usize, usize)>>,
+}
+
+/// What matched: the value, and how many consecutive words of its sentence the text held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match<T> {
+    /// The sentence's value.
+    pub value: T,
+    /// Consecutive words matched.
+    pub words: usize,
+    /// Whether the whole sentence was there.
+    pub whole: bool,
+}
+
+impl<T: Copy> Sentences<T> {
+    /// Prepares `(value, sentence)` rows, in priority order.
+    pub fn new(rows: &[(T, &str)]) -> Self {
+        let mut dictionary: BTreeMap<String, u32> = BTreeMap::new();
+        let mut places: Vec<Vec<(usize, usize)>> = alloc::vec![Vec::new()];
+        let mut entries = Vec::with_capacity(rows.len());
+        for (e, (value, sentence)) in rows.iter().enumerate() {
+            let mut ids = Vec::new();
+            for (j, w) in words(sentence).into_iter().enumerate() {
+                let next = u32::try_from(places.len()).unwrap_or(u32::MAX);
+                let id = *dictionary.entry(w).or_insert_with(|| {
+                    places.push(Vec::new());
+                    next
+                });
+                if let Some(p) = usize::try_from(id).ok().and_then(|i| places.get_mut(i)) {
+                    p.push((e, j));
+                }
+                ids.push(id);
+            }
+            entries.push((*value, ids));
+        }
+        Sentences {
+            entries,
+            dictionary,
+            places,
+        }
+    }
+
+    /// The words of a text as this table numbers them (0 for words it does not have).
+    pub fn number(&self, text: &[String]) -> Vec<u32> {
+        text.iter()
+            .map(|w| self.dictionary.get(w).copied().unwrap_or(0))
+            .collect()
+    }
+
+    /// The best-matching sentence in a text numbered by [`Sentences::number`] (see the
+    /// module): each text word is compared only with the places its number stands in, and a
+    /// run is only followed from its start.
+    pub fn find(&self, text: &[u32]) -> Option<Match<T>> {
+        let mut runs = alloc::vec![0usize; self.entries.len()];
+        for (i, &id) in text.iter().enumerate() {
+            let Some(places) = usize::try_from(id)
+                .ok()
+                .filter(|i| *i > 0)
+                .and_then(|i| self.places.get(i))
+            else {
+                continue;
+            };
+            for &(e, j) in places {
+                let sentence = &self.entries[e].1;
+                if i > 0 && j > 0 && text[i - 1] == sentence[j - 1] {
+                    continue; // inside a run already followed from its start
+                }
+                let mut n = 0;
+                while i + n < text.len() && j + n < sentence.len() && text[i + n] == sentence[j + n]
+                {
+                    n += 1;
+                }
+                runs[e] = runs[e].max(n);
+            }
+        }
+        let mut best: Option<Match<T>> = None;
+        for ((value, sentence), run) in self.entries.iter().zip(runs) {
+            let needed = MIN_FRAGMENT_WORDS.min(sentence.len()).max(1);
+            if run < needed || best.is_some_and(|b| run <= b.words) {
+                continue;
+            }
+            best = Some(Match {
+                value: *value,
+                words: run,
+                whole: run == sentence.len(),
+            });
+        }
+        best
+    }
+
+    /// [`Sentences::find`] on a text's words.
+    pub fn find_in(&self, text: &[String]) -> Option<Match<T>> {
+        self.find(&self.number(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn words_survive_the_wrappings_people_paste() {
+        let want = ["we", "can't", "connect", "to", "the", "server"];
+        for text in [
+            "We can't connect to the server",
+            "WE CAN&#x27;T CONNECT TO THE SERVER",
+            "we can&#39;t\n   connect to\nthe server",
+            "\"we can\\u0027t connect to the server\"",
+            "> `We can’t connect` to the **server**",
+            "2024-01-01T00:00:00Z ERROR we can\\'t connect to the server.",
+        ] {
+            let w = words(text);
+            assert!(
+                w.windows(want.len()).any(|win| win == want),
+                "{text:?} -> {w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fragments_match_and_the_longest_run_wins() {
+        let table = Sentences::new(&[
+            (
+                1,
+                "The Lambda function associated with the CloudFront distribution was throttled.",
+            ),
+            (
+                2,
+                "The Lambda function associated with the CloudFront distribution is invalid or doesn't have the required permissions.",
+            ),
+            (3, "504 Gateway Timeout ERROR"),
+        ]);
+        let find = |t: &str| table.find_in(&words(t)).map(|m| m.value);
+        assert_eq!(
+            find("error: distribution was throttled. we can't"),
+            None,
+            "5 words"
+        );
+        assert_eq!(
+            find("with the CloudFront distribution was throttled, sorry"),
+            Some(1)
+        );
+        assert_eq!(find("is invalid or doesn't have the required"), Some(2));
+        // A shared prefix alone: table order decides.
+        assert_eq!(
+            find("lambda function associated with the cloudfront distribution"),
+            Some(1)
+        );
+        // A short sentence must be whole.
+        assert_eq!(find("got a 504 gateway timeout error today"), Some(3));
+        assert_eq!(find("504 gateway timeout"), None);
+        assert_eq!(find(""), None);
+    }
+
+    #[test]
+    fn entities_and_escapes_decode() {
+        assert_eq!(unwrap_text("a&amp;b &lt;x&gt; &#x3D;&#61;"), "a&b <x> ==");
+        assert_eq!(
+            unwrap_text("bad &#xZZ; &unknown; &"),
+            "bad &#xZZ; &unknown; &"
+        );
+        assert_eq!(unwrap_text("\\u00e9\\n\\\"q\\\""), "é \"q\"");
+        assert_eq!(unwrap_text("\\u12"), "\\u12");
+    }
+}
