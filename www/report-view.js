@@ -77,7 +77,11 @@ export function renderReport(verdict, container, report) {
   }
   if (view.others.length) {
     container.append(el('h3', {}, 'Other possibilities'), list('ul', 'others', view.others,
-      (f) => el('li', { 'data-cause': f.cause }, `${f.title} (${f.cause}, ${pct(f.confidence)})`)));
+      (f) => {
+        const li = el('li', { 'data-cause': f.cause }, `${f.title} (${f.cause}, ${pct(f.confidence)})`);
+        li.append(el('span', { class: 'question' }, ` — to tell it apart: ${f.question}`));
+        return li;
+      }));
   }
   if (view.notes.length) {
     container.append(el('h3', {}, 'Notes'), list('ul', 'notes', view.notes, (n) => el('li', { 'data-note': n.id }, n.text)));

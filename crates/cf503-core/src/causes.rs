@@ -74,6 +74,9 @@ pub struct Cause {
     pub name: &'static str,
     /// Short title.
     pub title: &'static str,
+    /// The one question whose answer tells this cause from the others a response can look
+    /// like (shown beside it when it is an alternative).
+    pub question: &'static str,
     /// What it means, in a sentence or two.
     pub meaning: &'static str,
     /// Next steps.
@@ -114,6 +117,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginOverloaded,
         name: "origin_overloaded",
         title: "The origin is overloaded or unavailable",
+        question: "Do the origin's own logs and metrics show errors or saturation (5xx, queueing, no healthy targets) at that minute?",
         meaning: "CloudFront reached the origin and passed on the error the origin answered with. The problem is at the origin, not at CloudFront.",
         steps: &[
             s(
@@ -180,6 +184,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginDns,
         name: "origin_dns",
         title: "CloudFront cannot resolve the origin's domain name",
+        question: "Does every name server of the origin's domain answer for it (cf503 dns ORIGIN_DOMAIN)?",
         meaning: "CloudFront resolves the origin's name with public DNS and got no usable answer. Today this is shown as 502 (`OriginDnsError`, error code `NonS3OriginDnsError`); before 2019 it was a 503.",
         steps: &[
             s("Find the zone's name servers: `dig <apex-domain> NS +short`."),
@@ -199,6 +204,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::EdgeCapacity,
         name: "edge_capacity",
         title: "The edge location ran out of capacity",
+        question: "Does the same URL fail through other edge locations too, or only through this one?",
         meaning: "The CloudFront edge location that took the request lacked the resources to serve it and could not send it to another location. This is on CloudFront's side, and often seen during load tests.",
         steps: &[
             s("The request was served by edge location `{pop}` ({pop_city})."),
@@ -218,6 +224,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::CloudFrontQuota,
         name: "cloudfront_quota",
         title: "A CloudFront quota was exceeded",
+        question: "Is the distribution near a CloudFront quota (requests per second, data transfer rate) in Service Quotas?",
         meaning: "CloudFront refused the request because a quota of the distribution was exceeded (`LimitExceeded`). Default quotas are 250,000 requests per second and 150 Gbps per distribution.",
         steps: &[
             s(
@@ -233,6 +240,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::LambdaEdgeInvalid,
         name: "lambda_edge_invalid",
         title: "The Lambda@Edge function is invalid or its response failed validation",
+        question: "Does the function's CloudFront log group in the edge location's Region show a validation error for this request?",
         meaning: "CloudFront rejected what a Lambda@Edge function returned (invalid JSON, a read-only or disallowed header, a body over 40 KB for viewer or 1 MB for origin triggers), or the function's association or role is not valid. Current distributions report validation errors as 502; older ones showed 503.",
         steps: &[
             s(
@@ -252,6 +260,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::LambdaEdgeExecution,
         name: "lambda_edge_execution",
         title: "The Lambda@Edge function failed while running",
+        question: "Does the function's own log show an error or a time-out for this request?",
         meaning: "A Lambda@Edge function of this cache behaviour did not complete: an unhandled exception, a timeout (5 s for viewer, 30 s for origin triggers), a malformed association or an AWS dependency issue. Despite the error page's wording, this is rarely a permissions problem.",
         steps: &[
             s(
@@ -273,6 +282,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::LambdaEdgeThrottled,
         name: "lambda_edge_throttled",
         title: "The Lambda@Edge function was throttled",
+        question: "Did the function's Throttles metric rise in the Region of this edge location?",
         meaning: "Lambda throttled the Lambda@Edge invocation: the Region's concurrency quota (1,000 by default) or request-rate quota (10,000 per second) was reached.",
         steps: &[
             s(
@@ -291,6 +301,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::CloudFrontFunctionError,
         name: "cloudfront_function_error",
         title: "A CloudFront Function failed or is throttled",
+        question: "Does the function fail in TestFunction, or do FunctionExecutionErrors or FunctionThrottles rise?",
         meaning: "A CloudFront Function of this cache behaviour threw an error or returned an invalid event object, or is throttled because it exceeded its compute budget, failed to compile, or saw unusually high request rates.",
         steps: &[
             s(
@@ -309,6 +320,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginConnect,
         name: "origin_connect",
         title: "CloudFront could not connect to the origin",
+        question: "Does the origin accept a connection on the port and protocol CloudFront uses (HTTPS on 443 unless set otherwise)?",
         meaning: "CloudFront's connection to the origin was refused, reset or closed before a response (wrong port, server down, firewall).",
         steps: &[
             s(
@@ -327,6 +339,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginTls,
         name: "origin_tls",
         title: "The TLS handshake with the origin failed",
+        question: "Does the origin's certificate cover the origin domain name, with its full chain and a protocol and cipher CloudFront offers?",
         meaning: "CloudFront reached the origin but could not establish TLS: a certificate that does not cover the origin domain (or the forwarded Host), an expired or self-signed certificate, an incomplete chain, or no protocol or cipher in common.",
         steps: &[
             s(
@@ -342,6 +355,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginTimeout,
         name: "origin_timeout",
         title: "The origin timed out",
+        question: "Does the origin answer within the origin response time-out (30 s by default)?",
         meaning: "CloudFront timed out connecting to the origin (10 s per attempt, 3 attempts by default) or waiting for its response (30 s by default), or the origin itself answered 504.",
         steps: &[
             s(
@@ -360,6 +374,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginMtls,
         name: "origin_mtls",
         title: "Mutual TLS to the origin failed",
+        question: "Does the origin accept the client certificate CloudFront presents?",
         meaning: "The origin requires a client certificate, and CloudFront's repeated connection attempts with the configured certificate failed; CloudFront then answers 503 for a while.",
         steps: &[
             s(
@@ -373,6 +388,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::OriginInvalidResponse,
         name: "origin_invalid_response",
         title: "The origin sent an invalid response",
+        question: "Does the origin send a well-formed response (headers within CloudFront's limits, a correct Content-Length)?",
         meaning: "CloudFront could not use the origin's response: malformed or oversized headers, a Content-Length that does not match, or an empty object where one was expected.",
         steps: &[
             s(
@@ -388,6 +404,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::CloudFrontApi,
         name: "cloudfront_api",
         title: "A CloudFront management-API error, not a viewer response",
+        question: "Was this an API call (an invalidation, a deployment) rather than a page a viewer asked for?",
         meaning: "This is an error document of the CloudFront API (create-invalidation, update-distribution, …), not a response your viewers got.",
         steps: &[
             s(
@@ -401,6 +418,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::NotCloudFront,
         name: "not_cloudfront",
         title: "This response did not come through CloudFront",
+        question: "Does the host name resolve to CloudFront (a *.cloudfront.net alias) from where the error was seen?",
         meaning: "The response has none of CloudFront's markers (`Via: … cloudfront.net (CloudFront)`, `X-Amz-Cf-Id`, `X-Amz-Cf-Pop`, `X-Cache: … from cloudfront`), so another server produced this {status}.",
         steps: &[
             s(
@@ -414,6 +432,7 @@ pub static CATALOGUE: &[Cause] = &[
         id: CauseId::Unknown,
         name: "unknown",
         title: "Not enough evidence to name the cause",
+        question: "What does the whole response say (curl -si URL: status line, headers and body)?",
         meaning: "What was given does not show which cause applies.",
         steps: &[
             s(

@@ -8,7 +8,6 @@
 //! order (the tables list the more specific sentences first). Linear in the text for a fixed
 //! table: each text word is compared only with the table words equal to it.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -81,15 +80,10 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// A table of sentences, each naming a value of `T`, prepared for fragment matching: words
-/// are numbered once, so matching compares numbers.
+/// A table of sentences, each naming a value of `T`, split into words once.
 #[derive(Debug)]
 pub struct Sentences<T: Copy> {
-    entries: Vec<(T, Vec<u32>)>,
-    /// Every table word and its number (from 1; 0 is "not a table word").
-    dictionary: BTreeMap<String, u32>,
-    /// Per word number, where it stands: (entry, position).
-    places: Vec<Vec<(usize, usize)>>,
+    entries: Vec<(T, Vec<String>)>,
 }
 
 /// What matched: the value, and how many consecutive words of its sentence the text held.
@@ -106,66 +100,16 @@ pub struct Match<T> {
 impl<T: Copy> Sentences<T> {
     /// Prepares `(value, sentence)` rows, in priority order.
     pub fn new(rows: &[(T, &str)]) -> Self {
-        let mut dictionary: BTreeMap<String, u32> = BTreeMap::new();
-        let mut places: Vec<Vec<(usize, usize)>> = alloc::vec![Vec::new()];
-        let mut entries = Vec::with_capacity(rows.len());
-        for (e, (value, sentence)) in rows.iter().enumerate() {
-            let mut ids = Vec::new();
-            for (j, w) in words(sentence).into_iter().enumerate() {
-                let next = u32::try_from(places.len()).unwrap_or(u32::MAX);
-                let id = *dictionary.entry(w).or_insert_with(|| {
-                    places.push(Vec::new());
-                    next
-                });
-                if let Some(p) = usize::try_from(id).ok().and_then(|i| places.get_mut(i)) {
-                    p.push((e, j));
-                }
-                ids.push(id);
-            }
-            entries.push((*value, ids));
-        }
         Sentences {
-            entries,
-            dictionary,
-            places,
+            entries: rows.iter().map(|(v, s)| (*v, words(s))).collect(),
         }
     }
 
-    /// The words of a text as this table numbers them (0 for words it does not have).
-    pub fn number(&self, text: &[String]) -> Vec<u32> {
-        text.iter()
-            .map(|w| self.dictionary.get(w).copied().unwrap_or(0))
-            .collect()
-    }
-
-    /// The best-matching sentence in a text numbered by [`Sentences::number`] (see the
-    /// module): each text word is compared only with the places its number stands in, and a
-    /// run is only followed from its start.
-    pub fn find(&self, text: &[u32]) -> Option<Match<T>> {
-        let mut runs = alloc::vec![0usize; self.entries.len()];
-        for (i, &id) in text.iter().enumerate() {
-            let Some(places) = usize::try_from(id)
-                .ok()
-                .filter(|i| *i > 0)
-                .and_then(|i| self.places.get(i))
-            else {
-                continue;
-            };
-            for &(e, j) in places {
-                let sentence = &self.entries[e].1;
-                if i > 0 && j > 0 && text[i - 1] == sentence[j - 1] {
-                    continue; // inside a run already followed from its start
-                }
-                let mut n = 0;
-                while i + n < text.len() && j + n < sentence.len() && text[i + n] == sentence[j + n]
-                {
-                    n += 1;
-                }
-                runs[e] = runs[e].max(n);
-            }
-        }
+    /// The best-matching sentence in the words of a text (see the module).
+    pub fn find_in(&self, text: &[String]) -> Option<Match<T>> {
         let mut best: Option<Match<T>> = None;
-        for ((value, sentence), run) in self.entries.iter().zip(runs) {
+        for (value, sentence) in &self.entries {
+            let run = longest_common_run(text, sentence);
             let needed = MIN_FRAGMENT_WORDS.min(sentence.len()).max(1);
             if run < needed || best.is_some_and(|b| run <= b.words) {
                 continue;
@@ -178,11 +122,27 @@ impl<T: Copy> Sentences<T> {
         }
         best
     }
+}
 
-    /// [`Sentences::find`] on a text's words.
-    pub fn find_in(&self, text: &[String]) -> Option<Match<T>> {
-        self.find(&self.number(text))
+/// The longest run of consecutive words of `sentence` standing consecutively in `text`. A run
+/// is only followed from its start (where the previous words do not already match), so each
+/// pair of positions is extended once; most comparisons end at the first byte.
+fn longest_common_run(text: &[String], sentence: &[String]) -> usize {
+    let mut best = 0;
+    for i in 0..text.len() {
+        for j in 0..sentence.len() {
+            if text[i] != sentence[j] || (i > 0 && j > 0 && text[i - 1] == sentence[j - 1]) {
+                continue;
+            }
+            let n = text[i..]
+                .iter()
+                .zip(&sentence[j..])
+                .take_while(|(a, b)| a == b)
+                .count();
+            best = best.max(n);
+        }
     }
+    best
 }
 
 #[cfg(test)]

@@ -187,6 +187,26 @@ fn ambiguous_504s_are_ranked_and_relayed_proxy_timeouts_named() {
     let causes: Vec<CauseId> = bare.findings.iter().map(|f| f.cause).collect();
     assert_eq!(causes[0], CauseId::OriginTimeout, "{causes:?}");
     assert!(causes[1..].contains(&CauseId::OriginConnect), "{causes:?}");
+    // Each alternative comes with the one question that tells it from the verdict.
+    let view = cf503_core::report::view(&bare);
+    let connect = view
+        .others
+        .iter()
+        .find(|o| o.cause == "origin_connect")
+        .unwrap();
+    assert!(
+        connect.question.contains("HTTPS on 443"),
+        "{}",
+        connect.question
+    );
+    for cause in cf503_core::causes::CATALOGUE {
+        assert!(
+            cause.question.ends_with('?'),
+            "{}: {}",
+            cause.name,
+            cause.question
+        );
+    }
     for (server, body) in [
         ("envoy", "upstream request timeout"),
         (

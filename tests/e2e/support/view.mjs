@@ -22,6 +22,7 @@ export const DOM_VIEW = `(() => {
     facts: [...document.querySelectorAll('#report .facts dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent]),
     steps: [...document.querySelectorAll('#report ol.steps > li')].map(text),
     links: [...document.querySelectorAll('#report ol.steps a')].map((a) => a.getAttribute('href')),
+    others: [...document.querySelectorAll('#report ul.others > li')].map((li) => [li.dataset.cause, li.querySelector('.question')?.textContent ?? null]),
   };
 })()`;
 
@@ -33,6 +34,7 @@ export function jsonView(view) {
     facts: view.facts.map((f) => [f.label, f.value]),
     steps: view.steps.map((parts) => parts.map((p) => p.text).join('')),
     links: view.steps.flatMap((parts) => parts.filter((p) => p.kind === 'link').map((p) => p.text)),
+    others: view.others.map((o) => [o.cause, ` — to tell it apart: ${o.question}`]),
   };
 }
 

@@ -101,6 +101,7 @@ pub fn text(d: &Diagnosis) -> String {
         let _ = writeln!(o, "\nOther possibilities:");
         for f in &v.others {
             let _ = writeln!(o, "  {:<26} {}  {}", f.cause, f.confidence, f.title);
+            let _ = writeln!(o, "  {:<26}       to tell it apart: {}", "", f.question);
         }
     }
     if !v.notes.is_empty() {
@@ -245,10 +246,17 @@ pub fn markdown(d: &Diagnosis) -> String {
     if !v.others.is_empty() {
         let _ = writeln!(
             o,
-            "### Other possibilities\n\n| Cause | Confidence |\n|---|---|"
+            "### Other possibilities\n\n| Cause | Confidence | To tell it apart |\n|---|---|---|"
         );
         for f in &v.others {
-            let _ = writeln!(o, "| {} (`{}`) | {} |", f.title, f.cause, f.confidence);
+            let _ = writeln!(
+                o,
+                "| {} (`{}`) | {} | {} |",
+                f.title,
+                f.cause,
+                f.confidence,
+                md_text(f.question)
+            );
         }
         o.push('\n');
     }

@@ -98,6 +98,8 @@ pub struct Other {
     pub title: &'static str,
     /// 0..1.
     pub confidence: Confidence,
+    /// The question that tells it from the verdict.
+    pub question: &'static str,
 }
 
 /// A remark.
@@ -288,6 +290,7 @@ pub fn view(d: &Diagnosis) -> View {
                 cause: f.cause.as_str(),
                 title: f.cause.info().title,
                 confidence: Confidence::new(f.confidence),
+                question: f.cause.info().question,
             })
             .collect(),
         notes: d
