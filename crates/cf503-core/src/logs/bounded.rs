@@ -60,13 +60,25 @@ pub fn bounded_key(key: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(cut)
 }
 
-/// A 64-bit hash of a key that is the same on every platform and run (FNV-1a, then the
-/// SplitMix64 finaliser so that the high bits are well mixed: [`Capped`] keeps the smallest).
+/// A 64-bit hash of a key that is the same on every platform and run: eight bytes at a time
+/// (an FxHash-style multiply-rotate: it runs once per counted record, so it must be cheap),
+/// then the SplitMix64 finaliser so that the high bits are well mixed ([`Capped`] keeps the
+/// smallest).
 pub fn key_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = key.as_bytes();
+    let mut h = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
     }
     h ^= h >> 30;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
