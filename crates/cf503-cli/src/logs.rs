@@ -78,7 +78,7 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
         blocks.extend(part.blocks);
         unread += part.unread;
     }
-    if !files.is_empty() && unread == files.len() {
+    if unread == files.len() {
         return Err(CliError::Usage(
             "no file could be read (each is named above)".into(),
         ));
@@ -398,8 +398,11 @@ impl<'a> Run<'a> {
                 // A gzip stream cut short (a download interrupted): what was read counts.
                 Err(e) if gzip => {
                     eprintln!(
-                        "cf503: {}: the gzip stream ends early or is damaged ({e}); the records before were counted",
-                        cf503_core::redact::for_terminal(&path.display().to_string())
+                        "cf503: {}",
+                        cf503_core::report::gzip_cut_warning(
+                            &path.display().to_string(),
+                            &e.to_string()
+                        )
                     );
                     ended = true;
                 }

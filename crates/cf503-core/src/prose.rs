@@ -68,6 +68,12 @@ impl Prose {
         self.0.push(part);
     }
 
+    /// The words alone, parts run together without marks (for a front end that shows plain
+    /// text, such as the JSON's sentences).
+    pub fn plain(&self) -> String {
+        self.0.iter().map(Part::text).collect()
+    }
+
     /// Whether any part contains `needle` (tests, filters).
     pub fn contains(&self, needle: &str) -> bool {
         alloc::string::ToString::to_string(self).contains(needle)

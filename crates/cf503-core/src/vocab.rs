@@ -93,8 +93,6 @@ pub struct Match<T> {
     pub value: T,
     /// Consecutive words matched.
     pub words: usize,
-    /// Whether the whole sentence was there.
-    pub whole: bool,
 }
 
 impl<T: Copy> Sentences<T> {
@@ -117,7 +115,6 @@ impl<T: Copy> Sentences<T> {
             best = Some(Match {
                 value: *value,
                 words: run,
-                whole: run == sentence.len(),
             });
         }
         best

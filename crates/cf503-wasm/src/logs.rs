@@ -102,10 +102,7 @@ impl LogReader {
     /// was cut short or damaged (what arrived was counted), else empty.
     pub fn end_gzip(&mut self) -> String {
         let warning = match self.gzip.as_ref().map(Members::finish) {
-            Some(Err(e)) => format!(
-                "{}: {e}; the records before were counted",
-                cf503_core::report::file_name(&self.source)
-            ),
+            Some(Err(e)) => cf503_core::report::gzip_cut_warning(&self.source, &e.to_string()),
             _ => String::new(),
         };
         self.end();

@@ -9,7 +9,7 @@ use super::facts::Observed;
 use super::rules::{self, Fact};
 use super::{Evidence, Note};
 use crate::causes::CauseId;
-use crate::signals::{Generator, ResultType, Signals};
+use crate::signals::{Generator, OriginPhrase, ResultType, Signals};
 
 pub(crate) fn notes(
     obs: &crate::Observation,
@@ -70,11 +70,11 @@ pub(crate) fn notes(
         && let Some(p) = sig.origin_phrase.filter(|p| {
             matches!(
                 p,
-                crate::signals::OriginPhrase::EnvoyUpstreamTimeout
-                    | crate::signals::OriginPhrase::NginxGatewayTimeout
-                    | crate::signals::OriginPhrase::HaproxyGatewayTimeout
-                    | crate::signals::OriginPhrase::ApacheGatewayTimeout
-                    | crate::signals::OriginPhrase::ApiGatewayTimeout
+                OriginPhrase::EnvoyUpstreamTimeout
+                    | OriginPhrase::NginxGatewayTimeout
+                    | OriginPhrase::HaproxyGatewayTimeout
+                    | OriginPhrase::ApacheGatewayTimeout
+                    | OriginPhrase::ApiGatewayTimeout
             )
         })
     {

@@ -1140,7 +1140,8 @@ fn server_findings(
         });
     }
     if total > 0 && responsive == 0 {
-        // Not one name server answered a direct question. When a resolver also gets SERVFAIL
+        // Not one name server answered a direct question (the resolver's own time-out is a
+        // `Check` finding already, so the scope picks the name servers' alone). When a resolver also gets SERVFAIL
         // for the origin, the servers are down for everyone, CloudFront included. When the
         // resolver resolves the name, they answer the world: the checker's own network drops
         // direct DNS (port 53 blocked on many corporate networks), which says nothing about
@@ -1149,11 +1150,10 @@ fn server_findings(
             q.purpose == (Purpose::OriginViaResolver { cd: false })
                 && matches!(&q.outcome, Some(Outcome::Answer(r)) if r.rcode == 2)
         });
-        for f in out.iter_mut().filter(|f| {
-            f.id == Id::Timeout
-                && f.scope == Scope::Origin
-                && f.server.as_deref() != Some("resolver")
-        }) {
+        for f in out
+            .iter_mut()
+            .filter(|f| f.id == Id::Timeout && f.scope == Scope::Origin)
+        {
             if resolver_servfail {
                 f.severity = Severity::Error;
             } else {

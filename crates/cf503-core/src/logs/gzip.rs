@@ -34,11 +34,12 @@ pub enum GzipError {
 
 impl core::fmt::Display for GzipError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Short: the report's sentence (`report::gzip_cut_warning`) says the rest.
         f.write_str(match self {
             GzipError::NotGzip => "not a gzip file",
-            GzipError::BadHeader => "a gzip member's header is malformed",
-            GzipError::Damaged => "the gzip stream is damaged",
-            GzipError::CutShort => "the gzip stream ends early (the file was cut short)",
+            GzipError::BadHeader => "a malformed member header",
+            GzipError::Damaged => "damaged compressed data",
+            GzipError::CutShort => "the file was cut short",
         })
     }
 }

@@ -370,6 +370,15 @@ pub fn file_name(name: &str) -> String {
     crate::redact::for_terminal(name)
 }
 
+/// The warning for a gzip stream that ends early or is damaged (`why`): what arrived counts.
+/// One sentence for the CLI and the page.
+pub fn gzip_cut_warning(file: &str, why: &str) -> String {
+    format!(
+        "{}: the gzip stream ends early or is damaged ({why}); the records before were counted",
+        file_name(file)
+    )
+}
+
 /// The first line: what was read.
 fn read_line(s: &Summary, files: usize) -> Prose {
     let mut o = Step::default().text(&format!(
@@ -448,11 +457,7 @@ fn summary_prose(s: &Summary, files: usize) -> Vec<Prose> {
 
 /// [`summary_prose`] as plain sentences (the JSON's `summary_lines`).
 fn summary_lines(s: &Summary, files: usize) -> Vec<String> {
-    summary_prose(s, files)
-        .iter()
-        .map(alloc::string::ToString::to_string)
-        .map(|l| l.replace('`', ""))
-        .collect()
+    summary_prose(s, files).iter().map(Prose::plain).collect()
 }
 
 const NO_ERRORS: &str = "No error matched the status filter.";

@@ -541,8 +541,8 @@ mod logs;
 mod view;
 pub use dns::{dns_json, dns_json_value, dns_text};
 pub use logs::{
-    LOGS_SCHEMA_VERSION, file_name, logs_json, logs_json_value, logs_markdown, logs_text,
-    next_steps,
+    LOGS_SCHEMA_VERSION, file_name, gzip_cut_warning, logs_json, logs_json_value, logs_markdown,
+    logs_text, next_steps,
 };
 pub use view::{
     Confidence, DnsLine, DnsSection, EvidenceLine, Fact, FactKind, NoteLine, Other, Verdict, View,
