@@ -5,6 +5,8 @@
 #      MB/s on the shapes of hostile input the README's "Limits" are about.
 #   2. `cf503 explain --json` on a generated 100 MB HAR against
 #      `jq '[.log.entries[] | select(.response.status >= 500)]'` on the same file.
+#   2b also runs the DuckDB CLI (a lean query) and polars (lazy scan) on the same logs, whole
+#      processes, with the 5xx totals checked equal, and `wc -l` as the line-count limit.
 #   2c. `cf503 logs` on the audit's hostile log shapes: wall time and peak memory.
 #   3. `cf503 dns` against dig by hand, 4 name servers with a fixed RTT (scripts/bench-dns.sh).
 #   4. The web page: wasm size, time to verdict in Chromium, DoH wall time (scripts/bench-web.sh).
@@ -17,6 +19,11 @@ for tool in jq:jq time:/usr/bin/time; do
         apt-get install -y -q "${tool%%:*}" >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q "${tool%%:*}" >/dev/null; }
     fi
 done
+
+# The tools users would pick instead, for the logs comparison (PyPI).
+command -v duckdb >/dev/null || python3 -m pip install -q --disable-pip-version-check duckdb-cli==1.5.6
+python3 -c 'import polars' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check polars==2.1.0
+hash -r
 
 echo "== 1. diagnosis speed (criterion)"
 cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.txt | grep -E '^(diagnose|har|hostile)/|time:|thrpt:'
@@ -97,6 +104,31 @@ rate "  zcat alone:" "$zc1"
 rate "  DuckDB (query only):" "$dd1"
 printf '  cf503 vs DuckDB: %.1fx; vs zcat: %.0f %%; vs the decoder alone: %.0f %% (goal >= 90 %%)\n' \
     "$(echo "$dd1 / $lg1" | bc -l)" "$(echo "100 * $zc1 / $lg1" | bc -l)" "$(echo "100 * $dec1 / $lg1" | bc -l)"
+# What users would type instead, whole processes (start-up included, as they would run them):
+# the DuckDB CLI with a lean query (all text, the 5xx by detailed result type and minute) and
+# polars lazily; the 5xx totals must agree with cf503's.
+lean_sql() { # $1 = file or glob
+    echo "SELECT column28, column00 || ' ' || substr(column01, 1, 5) AS minute, count(*) AS errors
+      FROM read_csv('$1', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true)
+      WHERE TRY_CAST(column08 AS INT) >= 500 GROUP BY ALL"
+}
+lean_total() { # $1 = file or glob: the 5xx DuckDB counts
+    duckdb -noheader -list -c "SELECT count(*) FROM read_csv('$1', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true) WHERE TRY_CAST(column08 AS INT) >= 500"
+}
+cf_total=$(./target/release/cf503 logs --json "$log" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')
+printf 'the same 5xx in every tool: cf503 %s, DuckDB CLI %s, polars %s\n' "$cf_total" "$(lean_total "$log")" "$(python3 scripts/lib/polars_baseline.py "$log")"
+dcli=$(best 3 duckdb -c "$(lean_sql "$log")")
+dcli16=$(best 3 duckdb -c "$(lean_sql "$many/*.gz")")
+dcli1=$(best 3 duckdb -c "$(lean_sql "$log.gz")")
+pol=$(best 3 python3 scripts/lib/polars_baseline.py "$log")
+wcl=$(best 5 wc -l "$log")
+rate "DuckDB CLI, lean query, uncompressed:" "$dcli"
+rate "polars lazy scan, uncompressed:" "$pol"
+rate "wc -l alone (the line-count limit):" "$wcl"
+rate "DuckDB CLI, lean query, 16 gzip files:" "$dcli16"
+rate "DuckDB CLI, lean query, one gzip file:" "$dcli1"
+printf '  cf503 vs the DuckDB CLI: %.1fx uncompressed, %.1fx 16 gzip files, %.1fx one gzip file; vs polars: %.1fx\n' \
+    "$(echo "$dcli / $lp" | bc -l)" "$(echo "$dcli16 / $lg16" | bc -l)" "$(echo "$dcli1 / $lg1" | bc -l)" "$(echo "$pol / $lp" | bc -l)"
 /usr/bin/time -f 'peak memory, 100 MB gzip:          %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
 /usr/bin/time -f 'peak memory, 1 GB through a pipe:  %M KB (goal <= 65536, and flat)' \
     sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do cat '$log'; done | ./target/release/cf503 logs --json - >/dev/null"
