@@ -63,13 +63,14 @@ self.onmessage = async ({ data }) => {
         reader.restart();
         done = before;
         await pump(counted(file), (c) => reader.feed_gzip(c), reader, progress);
-        const warning = reader.end_gzip();
+        const warning = reader.end();
         if (warning) self.postMessage({ warning });
       }
     }
     // The engine says when nothing read was a log (an error, thrown here).
+    const records = reader.records();
     const report = reader.report();
-    self.postMessage({ progress: { done: total, total, records: reader.records() } });
+    self.postMessage({ progress: { done: total, total, records } });
     self.postMessage({ report });
   } catch (e) {
     const trap = e instanceof WebAssembly.RuntimeError;

@@ -15,13 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use cf503_core::logs::{Delimiter, Filter, Reader, Skipped, Summary};
+use cf503_core::logs::{Block, Delimiter, FileId, Filter, LogSession, Plan, Tally};
 
 use crate::{CliError, LogsArgs, write_out};
 
-/// Bytes in a block: large enough that handing one over costs nothing next to reading it.
-const BLOCK: usize = 1 << 20;
-/// Blocks waiting per thread, at most: with [`BLOCK`], the bound on memory.
+/// Blocks waiting per thread, at most: with the core's block size, the bound on memory.
 const QUEUED_PER_THREAD: usize = 4;
 /// Inputs smaller than this in all get no progress bar: they are done before it would draw.
 const PROGRESS_FROM_BYTES: u64 = 32 << 20;
@@ -30,10 +28,15 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     if let Some(dialect) = &args.sql {
         return sql(args, dialect);
     }
-    let filter = filter_of(args)?;
-    let fields = fields_of(args)?;
-    let delimiter = Delimiter::parse(args.delimiter.as_deref().unwrap_or(""))
-        .map_err(|e| CliError::Usage(format!("--delimiter {e}")))?;
+    let filter = Filter::parse(
+        &args.status,
+        args.since.as_deref().unwrap_or(""),
+        args.until.as_deref().unwrap_or(""),
+    )
+    .map_err(logs_error)?;
+    let delimiter =
+        Delimiter::parse(args.delimiter.as_deref().unwrap_or("")).map_err(logs_error)?;
+    let mut session = LogSession::new(&fields_of(args)?, delimiter, filter);
     let mut found = Found::default();
     for p in &args.paths {
         collect(p, 0, &mut found)?;
@@ -41,77 +44,46 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     for (path, why) in &found.left_out {
         warn_left_out(path, why);
     }
-    let files = found.files;
-    if files.is_empty() {
-        return Err(CliError::Usage(
-            "no file to read under the paths given (a folder of logs, files, or - for standard input)"
-                .into(),
-        ));
-    }
-    let start = match &fields {
-        Some(f) => Reader::with_fields(&f.iter().map(String::as_str).collect::<Vec<_>>()),
-        None => Reader::new(),
-    }
-    .delimited_by(delimiter);
+    let files: Vec<(FileId, PathBuf)> = found
+        .files
+        .into_iter()
+        .map(|f| (session.add_file(&f.display().to_string()), f))
+        .collect();
     let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-    let run = Run::new(&files, start, filter, workers);
+    let run = Run::new(&files, session.plan(), workers);
     let progress = Progress::start(&files);
-    let parts: Vec<Result<Worker, CliError>> = std::thread::scope(|s| {
+    let parts: Vec<Worker> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| s.spawn(|| run.work(progress.as_ref().map(|p| &p.read))))
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(CliError::Usage("a reader thread failed".into())))
-            })
+            .map(|h| h.join().unwrap_or_default())
             .collect()
     });
     drop(progress);
-    let mut total = Summary::default();
-    let mut blocks = Vec::new();
-    let mut unread = 0;
-    for part in parts {
-        let part = part?;
-        total.merge(part.summary);
-        blocks.extend(part.blocks);
-        unread += part.unread;
+    for worker in parts {
+        session.absorb(worker.tally);
+        for (file, e) in worker.unread {
+            // One file that cannot be read does not stop the others: it is named and left out;
+            // the report covers the rest.
+            eprintln!(
+                "cf503: {}",
+                cf503_core::redact::for_terminal(&e.to_string())
+            );
+            session.unreadable(file);
+        }
+        for warning in worker.warnings {
+            eprintln!("cf503: {warning}");
+        }
     }
-    if unread == files.len() {
-        return Err(CliError::Usage(
-            "no file could be read (each is named above)".into(),
-        ));
-    }
-    let mut saw_fields = vec![false; files.len()];
-    // Line numbers: a block's count from its own start, so add the lines of the blocks before.
-    blocks.sort_by_key(|b| (b.file, b.seq));
-    let mut next_line = vec![1u64; files.len()];
-    for b in &blocks {
-        saw_fields[b.file] |= b.saw_fields;
-        total.add_skipped(
-            &files[b.file].display().to_string(),
-            &b.skipped,
-            next_line[b.file],
-        );
-        next_line[b.file] += b.lines;
-    }
-    let unknown: Vec<String> = files
-        .iter()
-        .zip(&saw_fields)
-        .filter(|(_, saw)| !**saw)
-        .map(|(f, _)| f.display().to_string())
-        .collect();
-    if !unknown.is_empty() && total.records + total.outside_window == 0 {
-        let names: Vec<&str> = unknown.iter().map(String::as_str).collect();
-        return Err(CliError::Usage(cf503_core::logs::no_known_format(&names)));
-    }
+    let read = session.finish().map_err(logs_error)?;
     let mut out = if args.json {
-        cf503_core::report::logs_json(&total, files.len() - unread)
+        cf503_core::report::logs_json(&read.summary, read.files)
     } else if args.markdown {
-        cf503_core::report::logs_markdown(&total, files.len() - unread)
+        cf503_core::report::logs_markdown(&read.summary, read.files)
     } else {
-        cf503_core::report::logs_text(&total, files.len() - unread)
+        cf503_core::report::logs_text(&read.summary, read.files)
     };
     if !out.ends_with('\n') {
         out.push('\n');
@@ -119,29 +91,21 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
     write_out(&out)
 }
 
-fn filter_of(args: &LogsArgs) -> Result<Filter, CliError> {
-    // The core's messages name the value ("since …"); the flags add their dashes.
-    Filter::parse(
-        &args.status,
-        args.since.as_deref().unwrap_or(""),
-        args.until.as_deref().unwrap_or(""),
-    )
-    .map_err(|e| CliError::Usage(format!("--{e}")))
+/// The core's words, as they are: they name the setting and say what to give.
+fn logs_error(e: impl std::fmt::Display) -> CliError {
+    CliError::Usage(e.to_string())
 }
 
-fn fields_of(args: &LogsArgs) -> Result<Option<Vec<String>>, CliError> {
+fn fields_of(args: &LogsArgs) -> Result<Vec<String>, CliError> {
     Ok(match (&args.fields, &args.fields_from) {
-        (Some(f), _) => Some(cf503_core::logs::field_list(f)),
+        (Some(f), _) => cf503_core::logs::field_list(f),
         (None, Some(path)) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Usage(format!("--fields-from {}: {e}", path.display())))?;
-            Some(
-                cf503_core::logs::fields_from_realtime_config(&text).map_err(|e| {
-                    CliError::Usage(format!("--fields-from {}: {e}", path.display()))
-                })?,
-            )
+            cf503_core::logs::fields_from_realtime_config(&text)
+                .map_err(|e| CliError::Usage(format!("--fields-from {}: {e}", path.display())))?
         }
-        (None, None) => None,
+        (None, None) => Vec::new(),
     })
 }
 
@@ -226,57 +190,39 @@ fn warn_left_out(path: &Path, why: &str) {
     );
 }
 
-/// A block of whole lines of one file, with the reader state it starts in.
-struct Job {
-    file: usize,
-    seq: u64,
-    bytes: Vec<u8>,
-    reader: Reader,
-}
-
-/// What a block left besides its counts: enough to number skipped lines afterwards.
-struct BlockDone {
-    file: usize,
-    seq: u64,
-    lines: u64,
-    skipped: Skipped,
-    saw_fields: bool,
-}
-
-/// One thread's share: its summary, its blocks' line counts, the files it could not read.
+/// One thread's share: what it counted, the files it could not read, the warnings.
+#[derive(Default)]
 struct Worker {
-    summary: Summary,
-    blocks: Vec<BlockDone>,
-    unread: usize,
+    tally: Tally,
+    unread: Vec<(FileId, CliError)>,
+    warnings: Vec<cf503_core::logs::CutShort>,
 }
 
 struct Queue {
     files: VecDeque<usize>,
-    jobs: VecDeque<Job>,
-    /// Files being read now: while any is, an idle thread waits for its blocks.
+    blocks: VecDeque<Block>,
+    /// Files being read now: while any is, an idle thread waits for their blocks.
     reading: usize,
-    /// Emptied blocks, to fill again.
+    /// Emptied buffers, to fill again.
     spare: Vec<Vec<u8>>,
 }
 
 struct Run<'a> {
-    files: &'a [PathBuf],
-    start: Reader,
-    filter: Filter,
+    files: &'a [(FileId, PathBuf)],
+    plan: &'a Plan,
     queue: Mutex<Queue>,
     ready: Condvar,
     limit: usize,
 }
 
 impl<'a> Run<'a> {
-    fn new(files: &'a [PathBuf], start: Reader, filter: Filter, threads: usize) -> Self {
+    fn new(files: &'a [(FileId, PathBuf)], plan: &'a Plan, threads: usize) -> Self {
         Run {
             files,
-            start,
-            filter,
+            plan,
             queue: Mutex::new(Queue {
                 files: (0..files.len()).collect(),
-                jobs: VecDeque::new(),
+                blocks: VecDeque::new(),
                 reading: 0,
                 spare: Vec::new(),
             }),
@@ -292,19 +238,15 @@ impl<'a> Run<'a> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A thread's loop: read queued blocks; when none, take the next file; when none, wait
+    /// A thread's loop: count queued blocks; when none, take the next file; when none, wait
     /// for the files being read.
-    fn work(&self, read: Option<&AtomicU64>) -> Result<Worker, CliError> {
-        let mut me = Worker {
-            summary: Summary::default(),
-            blocks: Vec::new(),
-            unread: 0,
-        };
+    fn work(&self, read: Option<&AtomicU64>) -> Worker {
+        let mut me = Worker::default();
         loop {
             let mut q = self.lock();
-            if let Some(job) = q.jobs.pop_front() {
+            if let Some(block) = q.blocks.pop_front() {
                 drop(q);
-                self.read_block(job, &mut me);
+                self.count(block, &mut me);
                 continue;
             }
             if let Some(file) = q.files.pop_front() {
@@ -314,18 +256,12 @@ impl<'a> Run<'a> {
                 self.lock().reading -= 1;
                 self.ready.notify_all();
                 if let Err(e) = result {
-                    // One file that cannot be read does not stop the others: it is named and
-                    // left out; the report covers the rest.
-                    eprintln!(
-                        "cf503: {}",
-                        cf503_core::redact::for_terminal(&e.to_string())
-                    );
-                    me.unread += 1;
+                    me.unread.push((self.files[file].0, e));
                 }
                 continue;
             }
             if q.reading == 0 {
-                return Ok(me);
+                return me;
             }
             // Woken by a new block or a file's end; the time-out is a safety net only.
             let _ = self
@@ -335,34 +271,24 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn read_block(&self, mut job: Job, me: &mut Worker) {
-        let filter = &self.filter;
-        let summary = &mut me.summary;
-        job.reader.feed(&job.bytes, |r| summary.add(r, filter));
-        job.reader.finish(|r| summary.add(r, filter));
-        me.blocks.push(BlockDone {
-            file: job.file,
-            seq: job.seq,
-            lines: job.reader.lines(),
-            skipped: core::mem::take(&mut job.reader.skipped),
-            saw_fields: job.reader.saw_fields,
-        });
-        job.bytes.clear();
+    fn count(&self, block: Block, me: &mut Worker) {
+        let buffer = self.plan.count(block, &mut me.tally);
         let mut q = self.lock();
         if q.spare.len() < self.limit {
-            q.spare.push(job.bytes);
+            q.spare.push(buffer);
         }
     }
 
-    /// Reads one file into blocks of whole lines (a gzip file, by its magic bytes, decompressed
-    /// on the way); each goes to the queue, or is read here when the queue is full.
+    /// Reads one file (a gzip file, by its magic bytes, decompressed on the way) into buffers
+    /// the core cuts into blocks; each goes to the queue, or is counted here when the queue is
+    /// full.
     fn read_file(
         &self,
         file: usize,
         read: Option<&AtomicU64>,
         me: &mut Worker,
     ) -> Result<(), CliError> {
-        let path = &self.files[file];
+        let (id, path) = &self.files[file];
         let err = |source| CliError::Read {
             name: path.display().to_string(),
             source,
@@ -379,78 +305,38 @@ impl<'a> Run<'a> {
         } else {
             Box::new(raw)
         };
-        let mut state = self.start.fork();
-        let mut carry: Vec<u8> = Vec::new();
-        let mut seq = 0;
+        let mut cutter = self.plan.cutter(*id);
         let mut ended = false;
-        let mut over_long = false;
         while !ended {
-            let mut block = self.lock().spare.pop().unwrap_or_default();
-            block.clear();
-            block.append(&mut carry);
-            block.reserve(BLOCK);
+            let mut buf = self.lock().spare.pop().unwrap_or_default();
+            let want = cutter.refill(&mut buf) as u64;
             // read_to_end fills the spare capacity without zeroing it first (that memset was
             // 4 % of a run); it keeps what it read before an error.
-            let want = BLOCK.saturating_sub(block.len()) as u64;
-            match input.by_ref().take(want).read_to_end(&mut block) {
+            match input.by_ref().take(want).read_to_end(&mut buf) {
                 Ok(n) if (n as u64) < want => ended = true,
                 Ok(_) => {}
                 // A gzip stream cut short (a download interrupted): what was read counts.
                 Err(e) if gzip => {
-                    eprintln!(
-                        "cf503: {}",
-                        cf503_core::report::gzip_cut_warning(
-                            &path.display().to_string(),
-                            &e.to_string()
-                        )
-                    );
+                    let name = path.display().to_string();
+                    me.warnings.push(cf503_core::logs::CutShort {
+                        file: name,
+                        reason: e.to_string(),
+                    });
                     ended = true;
                 }
                 Err(e) => return Err(err(e)),
             }
-            // A line longer than a block is not a record (the core skips lines over 64 KB): its
-            // bytes are dropped as they come, and a NUL line stands for it once it ends, so the
-            // reader counts one skipped line at the right number.
-            if over_long {
-                match memchr::memchr(b'\n', &block) {
-                    Some(nl) => {
-                        block.drain(..nl);
-                        block.insert(0, 0);
-                        over_long = false;
-                    }
-                    None if ended => block = vec![0],
-                    None => continue,
-                }
-            }
-            // Whole lines only; the rest starts the next block.
-            if !ended {
-                match memchr::memrchr(b'\n', &block) {
-                    Some(nl) => {
-                        carry.extend_from_slice(&block[nl + 1..]);
-                        block.truncate(nl + 1);
-                    }
-                    None => {
-                        over_long = true;
-                        continue;
-                    }
-                }
-            }
-            let job = Job {
-                file,
-                seq,
-                reader: state.fork(),
-                bytes: block,
+            let Some(block) = cutter.cut(&mut buf, ended) else {
+                continue;
             };
-            state.note_headers(&job.bytes);
-            seq += 1;
             let mut q = self.lock();
-            if q.jobs.len() < self.limit {
-                q.jobs.push_back(job);
+            if q.blocks.len() < self.limit {
+                q.blocks.push_back(block);
                 drop(q);
                 self.ready.notify_one();
             } else {
                 drop(q);
-                self.read_block(job, me);
+                self.count(block, me);
             }
         }
         Ok(())
@@ -481,14 +367,14 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(files: &[PathBuf]) -> Option<std::sync::Arc<Progress>> {
+    fn start(files: &[(FileId, PathBuf)]) -> Option<std::sync::Arc<Progress>> {
         use std::io::IsTerminal;
-        if !io::stderr().is_terminal() || files.iter().any(|f| f.as_os_str() == "-") {
+        if !io::stderr().is_terminal() || files.iter().any(|(_, f)| f.as_os_str() == "-") {
             return None;
         }
         let total: u64 = files
             .iter()
-            .filter_map(|f| std::fs::metadata(f).ok())
+            .filter_map(|(_, f)| std::fs::metadata(f).ok())
             .map(|m| m.len())
             .sum();
         if total < PROGRESS_FROM_BYTES {

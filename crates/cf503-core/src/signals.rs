@@ -8,6 +8,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::logs::fields::{self, Slot};
 use crate::observation::Observation;
 use crate::pops::PopId;
 
@@ -1410,9 +1411,9 @@ impl<'a> Signals<'a> {
             age: h.get("age").and_then(|a| a.trim().parse().ok()),
             retry_after: h.get("retry-after"),
             server_timing,
-            log_result: log("x-edge-result-type"),
-            log_response_result: log("x-edge-response-result-type"),
-            log_detailed_result: log("x-edge-detailed-result-type").or(
+            log_result: log(fields::name_of(Slot::Result)),
+            log_response_result: log(fields::name_of(Slot::ResponseResult)),
+            log_detailed_result: log(fields::name_of(Slot::Detailed)).or(
                 // `OriginDnsError` and its kin written in a pasted log line or a sentence.
                 word_result.filter(|t| !t.is_edge_generated_error() && is_detailed_only(*t)),
             ),

@@ -1,7 +1,8 @@
 //! SQL for logs beyond one machine: the table DDL for Athena (legacy standard logs, and v2
 //! Parquet with partition projection over every hour) and a by-cause query whose
 //! classification `CASE` is generated from the evidence rules ([`crate::diagnose::rules`]), so
-//! Athena, DuckDB and `cf503 logs` count the same causes.
+//! Athena, DuckDB and `cf503 logs` count the same causes. The columns are the field table's
+//! ([`crate::logs::fields`]).
 
 use alloc::format;
 use alloc::string::String;
@@ -9,6 +10,7 @@ use alloc::vec::Vec;
 
 use crate::causes::CauseId;
 use crate::diagnose::rules::{Fact, RULES, Stance, StatusIs};
+use crate::logs::fields::athena_columns;
 
 /// Which engine the SQL is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,43 +20,6 @@ pub enum Dialect {
     /// DuckDB, reading the log files where they are.
     DuckDb,
 }
-
-/// The 33 columns of a standard log (2019 on), as Athena names them.
-pub const COLUMNS_33: &[(&str, &str)] = &[
-    ("date", "DATE"),
-    ("time", "STRING"),
-    ("x_edge_location", "STRING"),
-    ("sc_bytes", "BIGINT"),
-    ("c_ip", "STRING"),
-    ("cs_method", "STRING"),
-    ("cs_host", "STRING"),
-    ("cs_uri_stem", "STRING"),
-    ("sc_status", "INT"),
-    ("cs_referrer", "STRING"),
-    ("cs_user_agent", "STRING"),
-    ("cs_uri_query", "STRING"),
-    ("cs_cookie", "STRING"),
-    ("x_edge_result_type", "STRING"),
-    ("x_edge_request_id", "STRING"),
-    ("x_host_header", "STRING"),
-    ("cs_protocol", "STRING"),
-    ("cs_bytes", "BIGINT"),
-    ("time_taken", "FLOAT"),
-    ("x_forwarded_for", "STRING"),
-    ("ssl_protocol", "STRING"),
-    ("ssl_cipher", "STRING"),
-    ("x_edge_response_result_type", "STRING"),
-    ("cs_protocol_version", "STRING"),
-    ("fle_status", "STRING"),
-    ("fle_encrypted_fields", "INT"),
-    ("c_port", "INT"),
-    ("time_to_first_byte", "FLOAT"),
-    ("x_edge_detailed_result_type", "STRING"),
-    ("sc_content_type", "STRING"),
-    ("sc_content_len", "BIGINT"),
-    ("sc_range_start", "BIGINT"),
-    ("sc_range_end", "BIGINT"),
-];
 
 fn status_condition(s: StatusIs) -> String {
     match s {
@@ -160,10 +125,9 @@ pub fn check_location(location: &str) -> Result<(), LocationError> {
 pub fn athena_ddl(location: &str) -> Result<String, LocationError> {
     check_location(location)?;
     let cols = |ty: bool| {
-        COLUMNS_33
-            .iter()
+        athena_columns()
             .map(|(n, t)| {
-                let name = if *n == "date" { "`date`" } else { n };
+                let name = if n == "date" { "`date`" } else { n };
                 if ty {
                     format!("  {name} {t}")
                 } else {
@@ -214,10 +178,9 @@ FROM classified\nWHERE cause IS NOT NULL\nGROUP BY cause, \"date\", hh_mm, x_edg
 
 /// DuckDB's `read_csv` of standard log files (33 fields, two header lines).
 pub fn duckdb_source(glob: &str) -> String {
-    let cols = COLUMNS_33
-        .iter()
+    let cols = athena_columns()
         .map(|(n, t)| {
-            let ty = match *t {
+            let ty = match t {
                 "STRING" => "VARCHAR",
                 "FLOAT" => "DOUBLE",
                 other => other,

@@ -155,7 +155,10 @@ fn audit_ls4_file_names_are_redacted() {
         report::logs_text(&s, 1),
         report::logs_markdown(&s, 1),
         report::logs_json(&s, 1),
-        cf503_core::logs::no_known_format(&[name]),
+        cf503_core::logs::LogsError::NoKnownFormat {
+            files: vec![name.to_string()],
+        }
+        .to_string(),
     ] {
         assert!(!out.contains("AKIAIOSFODNN7EXAMPLE"), "{out}");
         assert!(!out.contains("0123456789abcdef"), "{out}");

@@ -460,6 +460,60 @@ proptest! {
         let _ = report::logs_json(&whole, 1);
     }
 
+    /// The session's blocks (cut at any size longer than the longest line, as the CLI cuts
+    /// files for its threads), counted and absorbed in any order, give what one stream gives:
+    /// the same counts, the same skipped lines at the same line numbers, the same verdict on
+    /// whether it was a log at all.
+    #[test]
+    fn blocks_absorbed_in_any_order_read_as_one_stream(
+        files in prop::collection::vec(log_text(), 1..4),
+        block in 122usize..400,
+        order in any::<prop::sample::Index>(),
+        gzip_cut in any::<bool>(),
+    ) {
+        use cf503_core::logs::{Delimiter, LogSession, StatusFilter};
+        let session = || LogSession::new(&[], Delimiter::Auto, StatusFilter::ServerErrors.into());
+        let mut streamed = session();
+        for (i, text) in files.iter().enumerate() {
+            streamed.begin(&format!("f{i}"));
+            streamed.feed(text.as_bytes());
+            if gzip_cut {
+                prop_assert!(streamed.end_cut_short("unexpected end of file").is_some());
+            } else {
+                prop_assert!(streamed.end().is_none());
+            }
+        }
+        let mut blocked = session();
+        let mut parts: Vec<cf503_core::logs::Tally> = Vec::new();
+        for (i, text) in files.iter().enumerate() {
+            let id = blocked.add_file(&format!("f{i}"));
+            let mut cutter = blocked.plan().cutter(id).with_block_bytes(block);
+            let mut rest = text.as_bytes();
+            let mut buf = Vec::new();
+            loop {
+                let want = cutter.refill(&mut buf);
+                let n = want.min(rest.len());
+                buf.extend_from_slice(&rest[..n]);
+                rest = &rest[n..];
+                let ended = n < want;
+                if let Some(b) = cutter.cut(&mut buf, ended) {
+                    // A tally per block here: threads holding several are merges of these.
+                    let mut tally = Default::default();
+                    blocked.plan().count(b, &mut tally);
+                    parts.push(tally);
+                }
+                if ended { break; }
+            }
+        }
+        // Any order: rotate, then reverse every other part.
+        let k = order.index(parts.len().max(1));
+        parts.rotate_left(k);
+        for part in parts {
+            blocked.absorb(part);
+        }
+        prop_assert_eq!(blocked.finish(), streamed.finish());
+    }
+
     /// The summary's bounded parts are a commutative monoid *past* their bounds too: any split
     /// of the input, merged in any order and grouping, gives what reading it whole gives (so the
     /// same logs give the same report on any number of threads). Small bounds make every case

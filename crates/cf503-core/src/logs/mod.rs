@@ -24,13 +24,17 @@ use crate::diagnose::rules::{self, Fact, Stance};
 use crate::signals::ResultType;
 
 pub mod bounded;
+pub mod fields;
 #[cfg(feature = "gzip")]
 pub mod gzip;
 pub mod reader;
+pub mod session;
 pub mod time;
 
 pub use bounded::{CauseCounts, Timeline};
-pub use reader::{Delimiter, Reader, Record, Skipped};
+pub use fields::Slot;
+pub use reader::{Delimiter, DelimiterError, Reader, Record, Skipped};
+pub use session::{Block, CutShort, Cutter, FileId, LogSession, LogsError, LogsRead, Plan, Tally};
 pub use time::Minute;
 
 /// Why a saved real-time log configuration gives no field order.
@@ -138,8 +142,9 @@ pub fn classify(
 
 /// [`classify`] of a record's result-type names as logged.
 pub fn classify_record(r: &Record<'_>) -> Option<CauseId> {
-    let t = |v: Option<&str>| v.and_then(ResultType::parse);
-    classify(r.status, t(r.result), t(r.response_result), t(r.detailed))
+    let [result, response_result, detailed] =
+        r.result_types().map(|v| v.and_then(ResultType::parse));
+    classify(r.status, result, response_result, detailed)
 }
 
 /// Which records the summary counts.
@@ -152,8 +157,8 @@ pub enum StatusFilter {
 }
 
 impl StatusFilter {
-    /// `5xx` (or empty: the default) or one status such as `503`; the error says what to give.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    /// `5xx` (or empty: the default) or one status such as `503`.
+    pub fn parse(s: &str) -> Result<Self, FilterError> {
         match s.trim() {
             "" | "5xx" | "5XX" => Ok(StatusFilter::ServerErrors),
             one => one
@@ -161,7 +166,7 @@ impl StatusFilter {
                 .ok()
                 .filter(|n| (100..=599).contains(n))
                 .map(StatusFilter::Exactly)
-                .ok_or_else(|| alloc::format!("{one:?}: give 5xx or a status such as 503")),
+                .ok_or_else(|| FilterError::Status(one.to_string())),
         }
     }
 
@@ -173,6 +178,37 @@ impl StatusFilter {
         }
     }
 }
+
+/// Why a filter could not be read; `Display` names the setting (`status`, `since`, `until`),
+/// the value, and what to give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FilterError {
+    /// Not `5xx` nor a status.
+    Status(String),
+    /// Not a UTC time.
+    Since(String),
+    /// Not a UTC time.
+    Until(String),
+    /// The window ends before it starts.
+    SinceNotBeforeUntil,
+}
+
+impl core::fmt::Display for FilterError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        const TIME: &str = "give a UTC time such as 2026-11-26T05:00 or 2026-11-26";
+        match self {
+            FilterError::Status(v) => write!(f, "status {v:?}: give 5xx or a status such as 503"),
+            FilterError::Since(v) => write!(f, "since {v:?}: {TIME}"),
+            FilterError::Until(v) => write!(f, "until {v:?}: {TIME}"),
+            FilterError::SinceNotBeforeUntil => {
+                f.write_str("since must be before until (until is the first second left out)")
+            }
+        }
+    }
+}
+
+impl core::error::Error for FilterError {}
 
 /// What the summary counts: a status filter and a time window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,29 +233,26 @@ impl From<StatusFilter> for Filter {
 
 impl Filter {
     /// A filter from what a person types: a status (see [`StatusFilter::parse`]) and a window's
-    /// ends (see [`time::parse_instant`]; empty for none). The error names the bad value and
-    /// what to give.
-    pub fn parse(status: &str, since: &str, until: &str) -> Result<Self, String> {
-        let status = StatusFilter::parse(status).map_err(|e| alloc::format!("status {e}"))?;
-        let instant = |what: &str, v: &str| {
+    /// ends (see [`time::parse_instant`]; empty for none).
+    pub fn parse(status: &str, since: &str, until: &str) -> Result<Self, FilterError> {
+        let status = StatusFilter::parse(status)?;
+        let instant = |v: &str, error: fn(String) -> FilterError| {
             if v.trim().is_empty() {
                 return Ok(None);
             }
-            time::parse_instant(v).map(Some).ok_or_else(|| {
-                alloc::format!(
-                    "{what} {v:?}: give a UTC time such as 2026-11-26T05:00 or 2026-11-26"
-                )
-            })
+            time::parse_instant(v)
+                .map(Some)
+                .ok_or_else(|| error(v.to_string()))
         };
         let filter = Filter {
             status,
-            since: instant("since", since)?,
-            until: instant("until", until)?,
+            since: instant(since, FilterError::Since)?,
+            until: instant(until, FilterError::Until)?,
         };
         if let (Some(a), Some(b)) = (filter.since, filter.until)
             && a >= b
         {
-            return Err("since must be before until (until is the first second left out)".into());
+            return Err(FilterError::SinceNotBeforeUntil);
         }
         Ok(filter)
     }
@@ -233,28 +266,6 @@ impl Filter {
         second
             .is_some_and(|t| self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u))
     }
-}
-
-/// File names listed in an error, at most (200,000 files of something else make one line, not
-/// ten megabytes).
-const NAMES_LISTED: usize = 10;
-
-/// The error for files none of which held a record of a known format.
-pub fn no_known_format(files: &[&str]) -> String {
-    let mut names = files
-        .iter()
-        .take(NAMES_LISTED)
-        .map(|f| crate::redact::for_terminal(f))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if files.len() > NAMES_LISTED {
-        names.push_str(&alloc::format!(" and {} more", files.len() - NAMES_LISTED));
-    }
-    alloc::format!(
-        "{names}: no record of a known log format: tried W3C standard logs (a #Fields: line), v2 JSON \
-         lines and, with a field order, header-less records (real-time logs; v2 plain with its \
-         delimiter)"
-    )
 }
 
 /// Distinct paths counted one by one; past that, a sample of them ([`bounded::Capped`]).
@@ -344,7 +355,7 @@ const CAUSES_CACHED: usize = 64;
 impl CauseCache {
     fn cause(&mut self, r: &Record<'_>) -> CauseId {
         let status = r.status.unwrap_or(0);
-        let names = [r.result, r.response_result, r.detailed].map(Option::unwrap_or_default);
+        let names = r.result_types().map(Option::unwrap_or_default);
         let hit = self.0.iter().find(|(s, n, _)| {
             *s == status && n[0] == names[0] && n[1] == names[1] && n[2] == names[2]
         });
@@ -399,23 +410,23 @@ impl Summary {
         if let Some(t) = r.second {
             self.timeline.add(Minute::of_second(t), cause, 1);
         }
-        if let Some(p) = r.pop {
+        if let Some(p) = r.pop() {
             self.by_pop.add_with(p, |counts| bump(counts, cause, 1));
         }
         if let Some(path) = r.decoded_path() {
             self.by_path.add_with(&path, |n| *n += 1);
         }
-        if let Some(id) = r.request_id {
+        if let Some(id) = r.request_id() {
             keep_sample(
                 self.samples.entry(cause).or_default(),
                 r.second.unwrap_or(i64::MAX),
                 &bounded::bounded_key(id, REQUEST_ID_BYTES),
             );
         }
-        let uncategorised = r.detailed.is_none_or(|d| d == "Error");
+        let uncategorised = r.get(Slot::Detailed).is_none_or(|d| d == "Error");
         if cause == CauseId::OriginOverloaded
             && uncategorised
-            && let Some(contacted) = r.origin_contacted
+            && let Some(contacted) = r.origin_contacted()
         {
             self.origin_errors_known += 1;
             if !contacted {
@@ -715,7 +726,7 @@ mod tests {
                 "before until",
             ),
         ] {
-            let e = Filter::parse(status, since, until).unwrap_err();
+            let e = Filter::parse(status, since, until).unwrap_err().to_string();
             assert!(e.contains(says), "{e}");
         }
         assert_eq!(Delimiter::parse("|"), Ok(Delimiter::Byte(b'|')));
@@ -724,10 +735,18 @@ mod tests {
         assert!(
             Delimiter::parse("ab")
                 .unwrap_err()
-                .contains("one character")
+                .to_string()
+                .starts_with("delimiter \"ab\": give one character")
         );
         assert!(Delimiter::parse("\n").is_err());
-        assert!(no_known_format(&["a.txt"]).starts_with("a.txt: no record of a known log format"));
+        let unknown = LogsError::NoKnownFormat {
+            files: alloc::vec!["a.txt".into()],
+        };
+        assert!(
+            unknown
+                .to_string()
+                .starts_with("a.txt: no record of a known log format")
+        );
         assert_eq!(
             field_list(" timestamp, sc-status,,"),
             ["timestamp", "sc-status"]

@@ -9,6 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::fields::{self, Slot};
 use super::time;
 
 /// How values are separated on a line.
@@ -24,8 +25,8 @@ pub enum Delimiter {
 
 impl Delimiter {
     /// What a person types: empty for tabs (and spaces when a line has none), one ASCII
-    /// character, or `tab` / `space` by name; the error says what to give.
-    pub fn parse(v: &str) -> Result<Self, String> {
+    /// character, or `tab` / `space` by name.
+    pub fn parse(v: &str) -> Result<Self, DelimiterError> {
         match v {
             "" => Ok(Delimiter::Auto),
             "tab" | "\\t" | "\t" => Ok(Delimiter::Byte(b'\t')),
@@ -33,29 +34,34 @@ impl Delimiter {
             one if one.len() == 1 && one.is_ascii() && one != "\n" && one != "\r" => {
                 Ok(Delimiter::Byte(one.as_bytes()[0]))
             }
-            _ => Err(alloc::format!(
-                "{v:?}: give one character (the delivery's fieldDelimiter), or tab or space"
-            )),
+            _ => Err(DelimiterError(v.into())),
         }
     }
 }
 
-/// A record's fields the summary uses, by their names in every log generation.
+/// A delimiter that is not one character, `tab` or `space` (the value given).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DelimiterError(pub String);
+
+impl core::fmt::Display for DelimiterError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "delimiter {:?}: give one character (the delivery's fieldDelimiter), or tab or space",
+            self.0
+        )
+    }
+}
+
+impl core::error::Error for DelimiterError {}
+
+/// Where each [`Slot`] is on a line: from a field list, through the field table.
 #[derive(Clone, Copy, Debug, Default)]
 struct Columns {
-    date: Option<usize>,
-    time: Option<usize>,
-    timestamp: Option<usize>,
-    timestamp_ms: Option<usize>,
-    pop: Option<usize>,
-    status: Option<usize>,
-    result: Option<usize>,
-    response_result: Option<usize>,
-    detailed: Option<usize>,
-    path: Option<usize>,
-    host: Option<usize>,
-    request_id: Option<usize>,
-    origin_first_byte: Option<usize>,
+    at: [Option<usize>; Slot::COUNT],
+    /// The slots this field list fills, with their column: a line fills only those.
+    present: [(usize, usize); Slot::COUNT],
+    present_count: usize,
     count: usize,
 }
 
@@ -64,24 +70,14 @@ impl Columns {
         let mut c = Columns::default();
         for (i, n) in names.into_iter().enumerate() {
             c.count = i + 1;
-            let slot = match n.trim() {
-                "date" => &mut c.date,
-                "time" => &mut c.time,
-                "timestamp" => &mut c.timestamp,
-                "timestamp(ms)" => &mut c.timestamp_ms,
-                "x-edge-location" => &mut c.pop,
-                "sc-status" => &mut c.status,
-                "x-edge-result-type" => &mut c.result,
-                "x-edge-response-result-type" => &mut c.response_result,
-                "x-edge-detailed-result-type" => &mut c.detailed,
-                "cs-uri-stem" => &mut c.path,
-                "cs(Host)" | "cs-host" | "x-host-header" => &mut c.host,
-                "x-edge-request-id" => &mut c.request_id,
-                "origin-fbl" => &mut c.origin_first_byte,
-                _ => continue,
-            };
-            // The first of `cs(Host)` / `x-host-header` wins for the host.
-            slot.get_or_insert(i);
+            if let Some(slot) = fields::slot_of(n.trim())
+                && c.at[slot as usize].is_none()
+            {
+                // The first of two fields read into one slot wins (`cs(Host)`, `x-host-header`).
+                c.at[slot as usize] = Some(i);
+                c.present[c.present_count] = (slot as usize, i);
+                c.present_count += 1;
+            }
         }
         c
     }
@@ -93,25 +89,56 @@ impl Columns {
 pub struct Record<'a> {
     /// When it was logged, in seconds since the epoch (UTC), when the record says.
     pub second: Option<i64>,
-    /// `x-edge-location`.
-    pub pop: Option<&'a str>,
     /// `sc-status` (`000`, a viewer that left, is 0).
     pub status: Option<u16>,
-    /// `x-edge-result-type`.
-    pub result: Option<&'a str>,
-    /// `x-edge-response-result-type`.
-    pub response_result: Option<&'a str>,
-    /// `x-edge-detailed-result-type`.
-    pub detailed: Option<&'a str>,
-    /// `cs-uri-stem`, URL-encoded as logged.
-    pub path: Option<&'a str>,
-    /// `cs(Host)` / `cs-host` / `x-host-header`.
-    pub host: Option<&'a str>,
+    /// Every slot's value, as logged.
+    values: [Option<&'a str>; Slot::COUNT],
+    /// Whether the record has an `origin-fbl` field (empty or not).
+    origin_field_logged: bool,
+}
+
+impl<'a> Record<'a> {
+    /// A record of these values (tests, and readers of other shapes).
+    pub fn of(second: Option<i64>, status: Option<u16>, values: &[(Slot, &'a str)]) -> Self {
+        let mut r = Record {
+            second,
+            status,
+            values: [None; Slot::COUNT],
+            origin_field_logged: false,
+        };
+        for &(slot, v) in values {
+            r.origin_field_logged |= slot == Slot::OriginFirstByte;
+            r.values[slot as usize] = Some(v).filter(|v| !v.is_empty() && *v != "-");
+        }
+        r
+    }
+
+    /// A slot's value as logged.
+    pub fn get(&self, slot: Slot) -> Option<&'a str> {
+        self.values[slot as usize]
+    }
+
+    /// `x-edge-location`.
+    pub fn pop(&self) -> Option<&'a str> {
+        self.get(Slot::Pop)
+    }
+
+    /// `x-edge-result-type`, `x-edge-response-result-type`, `x-edge-detailed-result-type`.
+    pub fn result_types(&self) -> [Option<&'a str>; 3] {
+        [Slot::Result, Slot::ResponseResult, Slot::Detailed].map(|s| self.get(s))
+    }
+
     /// `x-edge-request-id`.
-    pub request_id: Option<&'a str>,
+    pub fn request_id(&self) -> Option<&'a str> {
+        self.get(Slot::RequestId)
+    }
+
     /// Whether CloudFront reached the origin for it, when the fields say (v2's `origin-fbl`,
     /// the origin's first-byte latency: empty when no origin was asked).
-    pub origin_contacted: Option<bool>,
+    pub fn origin_contacted(&self) -> Option<bool> {
+        self.origin_field_logged
+            .then(|| self.get(Slot::OriginFirstByte).is_some())
+    }
 }
 
 /// Why lines were skipped.
@@ -137,6 +164,8 @@ pub struct Reader {
     fixed: bool,
     delimiter: Delimiter,
     partial: Vec<u8>,
+    /// The line being cut is longer than [`MAX_LINE`]: its bytes are dropped as they come.
+    partial_over_long: bool,
     line: u64,
     /// Where each value of the current line starts and ends (kept to reuse its memory).
     spans: Vec<(usize, usize)>,
@@ -230,16 +259,21 @@ impl Reader {
     /// Reads a chunk; complete lines become records.
     pub fn feed(&mut self, chunk: &[u8], mut out: impl FnMut(&Record<'_>)) {
         let mut rest = chunk;
-        if !self.partial.is_empty() {
+        if !self.partial.is_empty() || self.partial_over_long {
             let Some(nl) = memchr::memchr(b'\n', rest) else {
                 self.keep_partial(rest);
                 return;
             };
-            let mut joined = core::mem::take(&mut self.partial);
-            joined.extend_from_slice(&rest[..nl]);
-            self.line(&joined, &mut out);
-            joined.clear();
-            self.partial = joined; // keeps its memory for the next cut line
+            if self.partial_over_long {
+                self.partial_over_long = false;
+                self.skip_line();
+            } else {
+                let mut joined = core::mem::take(&mut self.partial);
+                joined.extend_from_slice(&rest[..nl]);
+                self.line(&joined, &mut out);
+                joined.clear();
+                self.partial = joined; // keeps its memory for the next cut line
+            }
             rest = &rest[nl + 1..];
         }
         let mut start = 0;
@@ -251,10 +285,13 @@ impl Reader {
     }
 
     fn keep_partial(&mut self, rest: &[u8]) {
+        if self.partial_over_long {
+            return;
+        }
         if self.partial.len() + rest.len() > MAX_LINE {
             // Skipped once, when it ends; not kept meanwhile.
             self.partial.clear();
-            self.partial.push(0);
+            self.partial_over_long = true;
         } else {
             self.partial.extend_from_slice(rest);
         }
@@ -262,10 +299,19 @@ impl Reader {
 
     /// The end of the input: a last line without a newline is read too.
     pub fn finish(&mut self, mut out: impl FnMut(&Record<'_>)) {
-        if !self.partial.is_empty() {
+        if self.partial_over_long {
+            self.partial_over_long = false;
+            self.skip_line();
+        } else if !self.partial.is_empty() {
             let last = core::mem::take(&mut self.partial);
             self.line(&last, &mut out);
         }
+    }
+
+    /// A line that is not read (too long to keep) is counted and skipped.
+    pub(crate) fn skip_line(&mut self) {
+        self.line += 1;
+        self.skip();
     }
 
     fn skip(&mut self) {
@@ -313,34 +359,23 @@ impl Reader {
             return;
         }
         let spans = &self.spans;
-        let get = |i: Option<usize>| {
-            i.map(|i| &text[spans[i].0..spans[i].1])
-                .filter(|v| !v.is_empty() && *v != "-")
-        };
-        let status = get(c.status).and_then(|s| s.parse::<u16>().ok());
-        if c.status.is_some() && status.is_none() {
+        let mut values = [None; Slot::COUNT];
+        for &(slot, i) in &c.present[..c.present_count] {
+            let v = &text[spans[i].0..spans[i].1];
+            if !v.is_empty() && v != "-" {
+                values[slot] = Some(v);
+            }
+        }
+        let status = values[Slot::Status as usize].and_then(|s| s.parse::<u16>().ok());
+        if c.at[Slot::Status as usize].is_some() && status.is_none() {
             self.skip();
             return;
         }
-        let second = match (get(c.date), get(c.time)) {
-            (Some(d), Some(t)) => time::seconds_of(d, t),
-            _ => get(c.timestamp)
-                .and_then(time::seconds_of_epoch)
-                .or_else(|| get(c.timestamp_ms).and_then(time::seconds_of_epoch_ms)),
-        };
         let record = Record {
-            second,
-            pop: get(c.pop),
+            second: second_of(&values),
             status,
-            result: get(c.result),
-            response_result: get(c.response_result),
-            detailed: get(c.detailed),
-            path: get(c.path),
-            host: get(c.host),
-            request_id: get(c.request_id),
-            origin_contacted: c
-                .origin_first_byte
-                .map(|_| get(c.origin_first_byte).is_some()),
+            values,
+            origin_field_logged: c.at[Slot::OriginFirstByte as usize].is_some(),
         };
         out(&record);
     }
@@ -354,39 +389,43 @@ impl Reader {
             return;
         };
         self.saw_fields = true;
-        let get = |k: &str| {
-            m.get(k)
-                .and_then(|v| match v {
-                    serde_json::Value::String(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .filter(|v| !v.is_empty() && *v != "-")
-        };
-        let status = m.get("sc-status").and_then(|v| match v {
+        // Each slot from the first field of the table that the object has (in table order,
+        // whatever the keys' order: `cs(Host)` before `x-host-header`, as in a field list).
+        let mut values = [None; Slot::COUNT];
+        let mut origin_field_logged = false;
+        for f in fields::FIELDS {
+            let Some(slot) = f.slot else { continue };
+            let Some(v) = m.get(f.name).or_else(|| f.realtime.and_then(|n| m.get(n))) else {
+                continue;
+            };
+            origin_field_logged |= slot == Slot::OriginFirstByte;
+            let value = &mut values[slot as usize];
+            if value.is_none() {
+                *value = v.as_str().filter(|v| !v.is_empty() && *v != "-");
+            }
+        }
+        let status = m.get(fields::name_of(Slot::Status)).and_then(|v| match v {
             serde_json::Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
             serde_json::Value::String(s) => s.parse().ok(),
             _ => None,
         });
-        let second = match (get("date"), get("time")) {
-            (Some(d), Some(t)) => time::seconds_of(d, t),
-            _ => get("timestamp")
-                .and_then(time::seconds_of_epoch)
-                .or_else(|| get("timestamp(ms)").and_then(time::seconds_of_epoch_ms)),
-        };
         out(&Record {
-            second,
-            pop: get("x-edge-location"),
+            second: second_of(&values),
             status,
-            result: get("x-edge-result-type"),
-            response_result: get("x-edge-response-result-type"),
-            detailed: get("x-edge-detailed-result-type"),
-            path: get("cs-uri-stem"),
-            host: get("cs(Host)").or(get("cs-host")).or(get("x-host-header")),
-            request_id: get("x-edge-request-id"),
-            origin_contacted: m
-                .contains_key("origin-fbl")
-                .then(|| get("origin-fbl").is_some()),
+            values,
+            origin_field_logged,
         });
+    }
+}
+
+/// When a record was logged: `date` and `time`, else `timestamp` or `timestamp(ms)`.
+fn second_of(values: &[Option<&str>; Slot::COUNT]) -> Option<i64> {
+    let get = |s: Slot| values[s as usize];
+    match (get(Slot::Date), get(Slot::Time)) {
+        (Some(d), Some(t)) => time::seconds_of(d, t),
+        _ => get(Slot::Timestamp)
+            .and_then(time::seconds_of_epoch)
+            .or_else(|| get(Slot::TimestampMs).and_then(time::seconds_of_epoch_ms)),
     }
 }
 
@@ -456,7 +495,7 @@ impl Record<'_> {
     /// `cs-uri-stem` URL-decoded once: CloudFront encodes values once, so a `%2520` in the log
     /// was `%20` in the request, and shows as such.
     pub fn decoded_path(&self) -> Option<alloc::borrow::Cow<'_, str>> {
-        self.path.map(|p| {
+        self.get(Slot::Path).map(|p| {
             if p.contains('%') {
                 alloc::borrow::Cow::Owned(crate::redact::percent_decode(p))
             } else {
@@ -476,9 +515,9 @@ mod tests {
     fn records(reader: &mut Reader, input: &[u8]) -> Vec<(Option<u16>, Option<String>)> {
         let mut v = Vec::new();
         reader.feed(input, |r| {
-            v.push((r.status, r.pop.map(ToString::to_string)));
+            v.push((r.status, r.pop().map(ToString::to_string)));
         });
-        reader.finish(|r| v.push((r.status, r.pop.map(ToString::to_string))));
+        reader.finish(|r| v.push((r.status, r.pop().map(ToString::to_string))));
         v
     }
 
@@ -553,7 +592,7 @@ mod tests {
         let mut seen = Vec::new();
         r.feed(
             b"#Fields: timestamp(ms) sc-status origin-fbl\n1731620046814\t503\t-\n1731620046814\t503\t0.251\n",
-            |rec| seen.push((rec.second, rec.origin_contacted)),
+            |rec| seen.push((rec.second, rec.origin_contacted())),
         );
         assert_eq!(
             seen,

@@ -115,17 +115,6 @@ fn split_header(line: &str) -> Option<(&str, &str)> {
     Some((name, line[colon + 1..].trim()))
 }
 
-/// CloudFront log fields a pasted log record is read for (the rest are not response facts).
-const LOG_FIELDS: &[&str] = &[
-    "x-edge-location",
-    "x-edge-request-id",
-    "x-edge-result-type",
-    "x-edge-response-result-type",
-    "x-edge-detailed-result-type",
-    "sc-content-type",
-    "x-host-header",
-];
-
 /// A pasted piece of a CloudFront standard log (W3C: a `#Fields:` line, then records separated
 /// by tabs): the first failing record (5xx, else the first record) as an observation whose
 /// headers are its log fields, so the same result-type rules read it as they read `X-Cache`.
@@ -146,7 +135,9 @@ fn log_record(input: &str) -> Option<Observation> {
             }
         })
         .filter(|values| values.len() == fields.len());
-    let status_at = fields.iter().position(|f| *f == "sc-status")?;
+    let status_at = fields
+        .iter()
+        .position(|f| crate::logs::fields::slot_of(f) == Some(crate::logs::Slot::Status))?;
     let mut first = None;
     for values in records {
         let failing = values[status_at].starts_with('5');
@@ -163,7 +154,8 @@ fn log_record(input: &str) -> Option<Observation> {
         obs.set_status(status, None);
     }
     for (name, value) in fields.iter().zip(&values) {
-        if LOG_FIELDS.contains(name) && *value != "-" {
+        // Only the fields that are response facts (the field table's `pasted` column).
+        if crate::logs::fields::is_pasted_fact(name) && *value != "-" {
             obs.push_header(name, value);
         }
     }
