@@ -1,9 +1,10 @@
 // Lays out a cf503.logs_report (the CLI's `cf503 logs --json`): the read line, the causes with
 // their next steps, a timeline (stacked SVG bars by cause, with a text alternative), edge
 // locations and paths. Every value goes in as text; no markup from a log is ever parsed.
-// Drawing is bounded whatever the report holds: the engine keeps at most a few thousand
-// timeline buckets and a thousand edge locations, and tables here show at most ROWS rows (the
-// download has everything); no array is ever spread into a call (audit W10-W12).
+// What is listed is the engine's `view` (the edge locations and timeline rows the text and
+// Markdown reports list too), so drawing is bounded whatever the logs held: at most 15 edge
+// locations and 180 timeline rows (the download has everything); tables here show at most ROWS
+// rows; no array is ever spread into a call (audit W10-W12).
 import { prose } from './report-view.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -14,14 +15,6 @@ const HEIGHT = 120;
 const barWidth = (n) => Math.max(2, Math.min(8, Math.floor(1600 / Math.max(1, n))));
 // Table rows drawn, at most.
 const ROWS = 300;
-
-/** A bucket width in words, as the engine writes it. */
-function widthWords(minutes) {
-  const named = { 1: 'minute', 60: 'hour', 1440: 'day', 10080: 'week' };
-  if (named[minutes]) return named[minutes];
-  return minutes % 1440 === 0 ? `${minutes / 1440} days` : `${minutes} minutes`;
-}
-const sum = (counts) => { let n = 0; for (const v of Object.values(counts)) n += v; return n; };
 
 const el = (tag, text, attrs = {}) => {
   const e = document.createElement(tag);
@@ -58,30 +51,29 @@ function table(caption, head, rows, total = rows.length) {
   return t;
 }
 
-/** The stacked chart: one bar a bucket, a segment per cause, each with its title. */
+/** The stacked chart of the engine's timeline view: one bar a row, a segment per cause, each
+ * with its title. */
 export function timelineChart(report, colours) {
-  const buckets = report.timeline;
-  const unit = widthWords(report.timeline_bucket_minutes ?? 1);
+  const { rows, bucket_words: unit } = report.view.timeline;
   let peak = 1;
-  for (const b of buckets) peak = Math.max(peak, sum(b.counts));
-  const bar = barWidth(buckets.length);
-  const width = Math.max(1, buckets.length) * bar;
+  for (const r of rows) peak = Math.max(peak, r.errors);
+  const bar = barWidth(rows.length);
+  const width = Math.max(1, rows.length) * bar;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, width, height: HEIGHT, role: 'img', 'aria-labelledby': 'logs-chart-title', class: 'timeline' });
   const title = svg('title', { id: 'logs-chart-title' });
   const window = report.incident_window;
-  title.textContent = `Errors a ${unit} by cause, ${report.first_error_minute ?? ''} to ${report.last_error_minute ?? ''} UTC, peak ${peak}`
+  title.textContent = `Errors a ${unit} by cause, ${rows[0]?.from ?? ''} to ${rows.at(-1)?.from ?? ''} UTC, peak ${peak}`
     + (window ? `; incident window ${window.from} to ${window.to}` : '');
   chart.append(title);
-  buckets.forEach((b, i) => {
+  const colourOf = new Map(colours);
+  rows.forEach((r, i) => {
     let y = HEIGHT;
-    for (const [cause, colour] of colours) {
-      const n = b.counts[cause] ?? 0;
-      if (!n) continue;
+    for (const [cause, n] of r.by_cause) {
       const h = Math.max(1, Math.round((n / peak) * HEIGHT));
       y -= h;
-      const rect = svg('rect', { x: i * bar, y, width: Math.max(1, bar - 1), height: h, fill: colour, 'data-cause': cause, 'data-count': n });
+      const rect = svg('rect', { x: i * bar, y, width: Math.max(1, bar - 1), height: h, fill: colourOf.get(cause) ?? '#000', 'data-cause': cause, 'data-count': n });
       const t = svg('title');
-      t.textContent = `${b.minute} UTC (a ${unit}): ${n} ${cause}`;
+      t.textContent = `${r.from} UTC (a ${unit}): ${n} ${cause}`;
       rect.append(t);
       chart.append(rect);
     }
@@ -120,8 +112,12 @@ export function renderLogs(container, report) {
   }
   container.append(causes);
 
+  // What is listed (edge locations, timeline rows) is the engine's view: the text and
+  // Markdown reports list the same.
+  const { view } = report;
   const chart = el('section', undefined, { id: 'logs-timeline' });
-  chart.append(el('h3', `Timeline (UTC, a bar a ${widthWords(report.timeline_bucket_minutes ?? 1)})`));
+  chart.append(el('h3', `Timeline (UTC, a bar a ${view.timeline.bucket_words})`));
+  if (view.timeline.note) chart.append(el('p', `(${view.timeline.note})`, { class: 'note' }));
   const scroll = el('div', undefined, { class: 'chart-scroll' });
   scroll.append(timelineChart(report, colours));
   chart.append(scroll);
@@ -134,16 +130,19 @@ export function renderLogs(container, report) {
     legend.append(li);
   }
   chart.append(legend);
-  // The chart's text alternative: the same counts as a table (collapsed).
+  // The chart's text alternative: the same rows as a table (collapsed).
   const details = el('details');
   details.append(el('summary', 'The timeline as a table'));
-  details.append(table(`Errors a ${widthWords(report.timeline_bucket_minutes ?? 1)} by cause`, ['From (UTC)', ...colours.map(([c]) => c)],
-    report.timeline.slice(0, ROWS).map((m) => [m.minute, ...colours.map(([c]) => m.counts[c] ?? 0)]), report.timeline.length));
+  details.append(table(`Errors a ${view.timeline.bucket_words} by cause`, ['From (UTC)', 'Errors', 'By cause'],
+    view.timeline.rows.slice(0, ROWS).map((r) => [r.from, r.errors, r.by_cause.map(([c, n]) => `${c} ${n}`).join(', ')]), view.timeline.rows.length));
   chart.append(details);
   container.append(chart);
 
-  container.append(table('By edge location', ['Errors', 'Edge location', 'City', 'Lambda@Edge logs in'],
-    report.edge_locations.slice(0, ROWS).map((p) => [sum(p.counts), p.pop, p.location ?? '', p.lambda_edge_region ?? '']), report.edge_locations.length));
+  const edges = table('By edge location', ['Errors', 'Edge location', 'City', 'Lambda@Edge logs in'],
+    view.edge_locations.map((p) => [p.errors, p.pop, p.location ?? '', p.lambda_edge_region ?? '']));
+  edges.id = 'logs-edge-locations';
+  container.append(edges);
+  if (view.edge_locations_note) container.append(el('p', `(${view.edge_locations_note})`, { class: 'note' }));
   if (report.top_paths.length) {
     container.append(table('Top paths', ['Errors', 'Path'], report.top_paths.map((p) => [p.count, p.path])));
   }

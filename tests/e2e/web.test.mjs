@@ -393,6 +393,14 @@ test('log files: every generation and format counts on the page what cf503 logs 
   assert.deepEqual(comparable(report), comparable(await cliReport(['logs', ...all])));
   assert.equal(report.files, all.length);
   assert.equal(report.records, 66 + w3c.reduce((n, f) => n + expected[path.basename(f)].records, 0));
+  // The page lists what `cf503 logs` lists in text and Markdown: the engine's view of the edge
+  // locations and the timeline rows, cell for cell.
+  const { view } = await cliReport(['logs', ...all]);
+  const cells = (selector) => page.$$eval(selector, (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(await cells('#logs-edge-locations tbody tr'),
+    view.edge_locations.map((p) => [String(p.errors), p.pop, p.location ?? '', p.lambda_edge_region ?? '']));
+  assert.deepEqual(await cells('#logs-timeline details tbody tr'),
+    view.timeline.rows.map((r) => [r.from, String(r.errors), r.by_cause.map(([c, n]) => `${c} ${n}`).join(', ')]));
   // The chart says what it shows.
   const title = await page.textContent('svg.timeline title#logs-chart-title');
   assert.match(title, /Errors a minute by cause, .* UTC, peak \d+/);
@@ -489,6 +497,8 @@ test('log files: hostile variety is drawn bounded, two gzip members both count (
     assert.ok(rects <= report.timeline.length * report.by_cause.length, `${name}: ${rects} rects`);
     const rows = await page.$$eval('#logs-report tbody tr', (rs) => rs.length);
     assert.ok(rows <= 3 * 301 + 20, `${name}: ${rows} rows`);
+    // Past 15 edge locations, the page says how many more the JSON has, as the text does.
+    if (cli.view.edge_locations_note) assert.ok((await page.textContent('#logs-report')).includes(cli.view.edge_locations_note), name);
     // The page still answers.
     assert.equal(await page.evaluate(() => 1 + 1), 2);
   }

@@ -449,6 +449,13 @@ pub static CATALOGUE: &[Cause] = &[
     },
 ];
 
+/// A cause is written as its id (`origin_dns`) in every JSON report.
+impl serde::Serialize for CauseId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl CauseId {
     /// The catalogue entry.
     pub fn info(self) -> &'static Cause {

@@ -301,6 +301,106 @@ fn shown_timeline(s: &Summary) -> (ErrorTimeline, Option<String>) {
     (shown, Some(note))
 }
 
+/// What every logs report lists, decided once: the edge locations and the timeline rows that
+/// text, Markdown and the web page show (the JSON keeps every edge location and bucket the
+/// summary holds besides, for tools).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LogsView {
+    /// The edge locations listed, most errors first (at most [`TOP_POPS`]).
+    pub edge_locations: Vec<EdgeRow>,
+    /// Edge locations with errors that are not listed.
+    pub edge_locations_not_listed: usize,
+    /// The sentence that says so, when there are.
+    pub edge_locations_note: Option<String>,
+    /// The timeline as drawn.
+    pub timeline: TimelineView,
+}
+
+/// One listed edge location.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EdgeRow {
+    /// As logged (control characters replaced).
+    pub pop: String,
+    /// Its errors.
+    pub errors: u64,
+    /// Its city and country, when the code is known.
+    pub location: Option<String>,
+    /// The Region where its Lambda@Edge logs are, when known.
+    pub lambda_edge_region: Option<&'static str>,
+}
+
+/// The timeline rows drawn: every bucket when they fit in [`TIMELINE_ROWS`]; else the incident
+/// window with ten buckets around it, coarsened until it fits.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TimelineView {
+    /// A row's width, in minutes.
+    pub bucket_minutes: i64,
+    /// The width in words (`minute`, `10 minutes`, `day`).
+    pub bucket_words: String,
+    /// What was left out, when anything was.
+    pub note: Option<String>,
+    /// The rows, oldest first.
+    pub rows: Vec<TimelineRow>,
+}
+
+/// One timeline row.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TimelineRow {
+    /// Its first minute (UTC, `2026-11-26 05:01`).
+    pub from: String,
+    /// Its errors.
+    pub errors: u64,
+    /// Its errors per cause, in the report's cause order (most errors first).
+    pub by_cause: Vec<(CauseId, u64)>,
+}
+
+impl LogsView {
+    /// The view of a summary.
+    pub fn of(s: &Summary) -> Self {
+        let pops = pops_by_count(s);
+        let edge_locations = pops
+            .iter()
+            .take(TOP_POPS)
+            .map(|(p, n)| {
+                let (location, lambda_edge_region) = pop_info(p);
+                EdgeRow {
+                    pop: printable(p, false),
+                    errors: *n,
+                    location,
+                    lambda_edge_region,
+                }
+            })
+            .collect();
+        let causes: Vec<CauseId> = causes_by_count(s).into_iter().map(|(c, _)| c).collect();
+        let (shown, note) = shown_timeline(s);
+        let rows = shown
+            .buckets()
+            .map(|(m, counts)| TimelineRow {
+                from: m.to_string(),
+                errors: counts.values().sum(),
+                by_cause: causes
+                    .iter()
+                    .filter_map(|c| counts.get(c).map(|n| (*c, *n)))
+                    .collect(),
+            })
+            .collect();
+        let not_listed = pops.len().saturating_sub(TOP_POPS);
+        LogsView {
+            edge_locations_not_listed: not_listed,
+            edge_locations_note: (not_listed > 0).then(|| {
+                format!("{not_listed} more edge locations with errors are in the JSON report")
+            }),
+            edge_locations,
+            timeline: TimelineView {
+                bucket_minutes: shown.width(),
+                bucket_words: width_words(shown.width()),
+                note,
+                rows,
+            },
+        }
+    }
+}
+
 /// The logs report as JSON.
 pub fn logs_json_value(s: &Summary, files: usize) -> Value {
     let window = s.incident_window();
@@ -356,6 +456,7 @@ pub fn logs_json_value(s: &Summary, files: usize) -> Value {
         "paths_distinct": s.by_path.distinct(),
         "paths_sampled": s.by_path.saturated(),
         "other_paths": s.by_path.other(),
+        "view": LogsView::of(s),
     })
 }
 
@@ -486,18 +587,22 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
             let _ = writeln!(o, "            - {}", printable(&step.to_string(), false));
         }
     }
+    let view = LogsView::of(s);
     let _ = writeln!(o, "\nBy edge location:");
-    for (p, n) in pops_by_count(s).iter().take(TOP_POPS) {
-        let (city, region) = pop_info(p);
+    for p in &view.edge_locations {
         let _ = writeln!(
             o,
-            "  {n:>8}  {:<12} {}{}",
-            printable(p, false),
-            city.unwrap_or_default(),
-            region
+            "  {:>8}  {:<12} {}{}",
+            p.errors,
+            p.pop,
+            p.location.as_deref().unwrap_or_default(),
+            p.lambda_edge_region
                 .map(|r| format!(" (Lambda@Edge logs: {r})"))
                 .unwrap_or_default()
         );
+    }
+    if let Some(note) = &view.edge_locations_note {
+        let _ = writeln!(o, "  ({note})");
     }
     let paths = s.top_paths(TOP_PATHS);
     if !paths.is_empty() {
@@ -506,46 +611,35 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
             let _ = writeln!(o, "  {n:>8}  {}", printable(&crate::redact::text(p), false));
         }
     }
-    timeline(s, &mut o);
+    timeline(s, &view.timeline, &mut o);
     o
 }
 
-/// The timeline: one bar a bucket, a letter per cause (the legend says which).
-fn timeline(s: &Summary, o: &mut String) {
+/// The timeline: one bar a row, a letter per cause (the legend says which).
+fn timeline(s: &Summary, t: &TimelineView, o: &mut String) {
     let causes: Vec<CauseId> = causes_by_count(s).into_iter().map(|(c, _)| c).collect();
     let letter = |c: &CauseId| {
         let i = causes.iter().position(|x| x == c).unwrap_or(0);
         char::from(b'A' + u8::try_from(i % 26).unwrap_or(0))
     };
-    let (shown, note) = shown_timeline(s);
-    let peak = shown
-        .buckets()
-        .map(|(_, c)| c.values().sum::<u64>())
-        .max()
-        .unwrap_or(1);
-    let _ = writeln!(
-        o,
-        "\nTimeline (UTC, a bar a {}):",
-        width_words(shown.width())
-    );
+    let peak = t.rows.iter().map(|r| r.errors).max().unwrap_or(1);
+    let _ = writeln!(o, "\nTimeline (UTC, a bar a {}):", t.bucket_words);
     for c in &causes {
         let _ = writeln!(o, "  {} = {}", letter(c), c.as_str());
     }
-    if let Some(note) = note {
+    if let Some(note) = &t.note {
         let _ = writeln!(o, "  ({note})");
     }
-    for (m, counts) in shown.buckets() {
-        let total: u64 = counts.values().sum();
+    for row in &t.rows {
         let mut bar = String::new();
-        for c in &causes {
-            let n = counts.get(c).copied().unwrap_or(0);
+        for (c, n) in &row.by_cause {
             let width = usize::try_from(
-                (u128::from(n) * u128::from(BAR_WIDTH)).div_ceil(u128::from(peak.max(1))),
+                (u128::from(*n) * u128::from(BAR_WIDTH)).div_ceil(u128::from(peak.max(1))),
             )
             .unwrap_or(0);
             bar.extend(core::iter::repeat_n(letter(c), width));
         }
-        let _ = writeln!(o, "  {m}  {total:>6}  {bar}");
+        let _ = writeln!(o, "  {}  {:>6}  {bar}", row.from, row.errors);
     }
 }
 
@@ -594,15 +688,19 @@ pub fn logs_markdown(s: &Summary, files: usize) -> String {
         o,
         "### Edge locations\n\n| Errors | Edge location | City | Lambda@Edge logs in |\n|---:|---|---|---|"
     );
-    for (p, n) in pops_by_count(s).iter().take(TOP_POPS) {
-        let (city, region) = pop_info(p);
+    let view = LogsView::of(s);
+    for p in &view.edge_locations {
         let _ = writeln!(
             o,
-            "| {n} | {} | {} | {} |",
-            md_code(p),
-            md_text(&city.unwrap_or_default()),
-            region.unwrap_or("")
+            "| {} | {} | {} | {} |",
+            p.errors,
+            md_code(&p.pop),
+            md_text(p.location.as_deref().unwrap_or_default()),
+            p.lambda_edge_region.unwrap_or("")
         );
+    }
+    if let Some(note) = &view.edge_locations_note {
+        let _ = writeln!(o, "\n{}", md_text(note));
     }
     let paths = s.top_paths(TOP_PATHS);
     if !paths.is_empty() {
@@ -611,23 +709,102 @@ pub fn logs_markdown(s: &Summary, files: usize) -> String {
             let _ = writeln!(o, "| {n} | {} |", md_code(&crate::redact::text(p)));
         }
     }
-    let (shown, note) = shown_timeline(s);
-    let _ = writeln!(
-        o,
-        "\n### Timeline (UTC, a row a {})\n",
-        width_words(shown.width())
-    );
-    if let Some(note) = note {
-        let _ = writeln!(o, "{}\n", md_text(&note));
+    let t = &view.timeline;
+    let _ = writeln!(o, "\n### Timeline (UTC, a row a {})\n", t.bucket_words);
+    if let Some(note) = &t.note {
+        let _ = writeln!(o, "{}\n", md_text(note));
     }
     let _ = writeln!(o, "| From | Errors | By cause |\n|---|---:|---|");
-    for (m, counts) in shown.buckets() {
-        let total: u64 = counts.values().sum();
-        let parts: Vec<String> = counts
+    for row in &t.rows {
+        let parts: Vec<String> = row
+            .by_cause
             .iter()
             .map(|(c, n)| format!("{} {n}", c.as_str()))
             .collect();
-        let _ = writeln!(o, "| {m} | {total} | {} |", parts.join(", "));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} |",
+            row.from,
+            row.errors,
+            parts.join(", ")
+        );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::{Delimiter, LogSession, StatusFilter};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// 20 edge locations, errors in 400 distinct minutes (a peak in the middle).
+    fn wide() -> Summary {
+        let mut log = String::from("#Fields: date time x-edge-location sc-status\n");
+        for m in 0..400u32 {
+            let n = if (190..200).contains(&m) { 20 } else { 1 };
+            for i in 0..n {
+                let _ = writeln!(
+                    log,
+                    "2026-11-26\t{:02}:{:02}:00\tPOP{}-C1\t503",
+                    m / 60,
+                    m % 60,
+                    (m + i) % 20
+                );
+            }
+        }
+        let mut s = LogSession::new(&[], Delimiter::Auto, StatusFilter::ServerErrors.into());
+        s.begin("f");
+        s.feed(log.as_bytes());
+        s.finish().unwrap().summary
+    }
+
+    /// Text, Markdown and (through the JSON's `view`) the page list the same edge locations and
+    /// timeline rows, in the same order: the view decides, the renderers draw.
+    #[test]
+    fn text_and_markdown_list_what_the_view_lists() {
+        let s = wide();
+        let view = LogsView::of(&s);
+        assert_eq!(view.edge_locations.len(), TOP_POPS);
+        assert_eq!(view.edge_locations_not_listed, 5);
+        assert!(
+            view.timeline.note.is_some(),
+            "400 minutes do not fit in 180 rows"
+        );
+        assert!(view.timeline.rows.len() <= TIMELINE_ROWS);
+        let text = logs_text(&s, 1);
+        let md = logs_markdown(&s, 1);
+        let position = |out: &str, needle: &str| {
+            out.find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} missing from:\n{out}"))
+        };
+        for out in [&text, &md] {
+            let mut last = 0;
+            for p in &view.edge_locations {
+                let at = position(out, &p.pop);
+                assert!(at > last, "{} out of order", p.pop);
+                last = at;
+            }
+            position(out, view.edge_locations_note.as_deref().unwrap());
+            position(out, view.timeline.note.as_deref().unwrap());
+            let rows = out
+                .lines()
+                .filter(|l| {
+                    l.trim_start().starts_with("2026-11-26") || l.starts_with("| 2026-11-26")
+                })
+                .count();
+            assert_eq!(rows, view.timeline.rows.len());
+        }
+        let listed = |out: &str| {
+            (0..20)
+                .filter(|i| out.contains(&format!("POP{i}-C1")))
+                .count()
+        };
+        assert_eq!((listed(&text), listed(&md)), (TOP_POPS, TOP_POPS));
+        assert_eq!(
+            logs_json_value(&s, 1)["view"],
+            serde_json::to_value(&view).unwrap()
+        );
+    }
 }
