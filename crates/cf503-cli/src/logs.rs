@@ -17,6 +17,8 @@ use std::time::Duration;
 
 use cf503_core::logs::{Block, Delimiter, FileId, Filter, LogSession, Plan, Tally};
 
+use cf503_core::report::Format;
+
 use crate::{CliError, LogsArgs, write_out};
 
 /// Blocks waiting per thread, at most: with the core's block size, the bound on memory.
@@ -78,12 +80,10 @@ pub fn run(args: &LogsArgs) -> Result<(), CliError> {
         }
     }
     let read = session.finish().map_err(logs_error)?;
-    let mut out = if args.json {
-        cf503_core::report::logs_json(&read.summary, read.files)
-    } else if args.markdown {
-        cf503_core::report::logs_markdown(&read.summary, read.files)
-    } else {
-        cf503_core::report::logs_text(&read.summary, read.files)
+    let mut out = match args.output.format() {
+        Format::Json => cf503_core::report::logs_json(&read.summary, read.files),
+        Format::Markdown => cf503_core::report::logs_markdown(&read.summary, read.files),
+        Format::Text => cf503_core::report::logs_text(&read.summary, read.files),
     };
     if !out.ends_with('\n') {
         out.push('\n');

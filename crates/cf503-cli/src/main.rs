@@ -13,31 +13,107 @@ use cf503_core::report::Format;
 use cf503_core::{Analysis, ParseError};
 use clap::{Args, Parser, Subcommand};
 
-/// Exit statuses (documented in `--help`).
+/// Exit statuses: one table, from which every command's `--help` is written.
 mod exit {
     /// A report was printed.
     pub const OK: u8 = 0;
     /// Output could not be written.
     pub const IO: u8 = 1;
-    /// The input could not be read as a response or HAR file (or the command line was wrong).
+    /// The input could not be read (or the command line was wrong).
     pub const BAD_INPUT: u8 = 2;
     /// The URL could not be fetched (`cf503 check`).
     pub const FETCH: u8 = 3;
+
+    /// The commands, to say which a status applies to.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Cmd {
+        Explain,
+        Dns,
+        Check,
+        Logs,
+    }
+
+    const ALL: &[Cmd] = &[Cmd::Explain, Cmd::Dns, Cmd::Check, Cmd::Logs];
+
+    /// Each status, the commands it applies to, and what it means for them.
+    pub const TABLE: &[(u8, &[Cmd], &str)] = &[
+        (OK, ALL, "a report was printed, whatever it found"),
+        (
+            IO,
+            ALL,
+            "the report could not be written (e.g. a closed output)",
+        ),
+        (
+            BAD_INPUT,
+            &[Cmd::Explain],
+            "the input could not be read as an HTTP response or HAR file, or bad usage",
+        ),
+        (
+            BAD_INPUT,
+            &[Cmd::Dns],
+            "bad usage: not a domain name, or no usable resolver",
+        ),
+        (
+            BAD_INPUT,
+            &[Cmd::Check],
+            "bad usage (a bad --resolver, --doh or --origin)",
+        ),
+        (
+            BAD_INPUT,
+            &[Cmd::Logs],
+            "no file could be read, none held a record of a known log format, or bad usage",
+        ),
+        (
+            FETCH,
+            &[Cmd::Check],
+            "the URL could not be fetched: the one-line message says why (refused, time-out, TLS, DNS)",
+        ),
+    ];
+
+    /// The `Exit status:` section of a command's help (`None`: the top level, every command).
+    pub fn help(cmd: Option<Cmd>) -> String {
+        let mut out = String::from("Exit status:");
+        for (code, cmds, meaning) in TABLE {
+            match cmd {
+                Some(c) if cmds.contains(&c) => out.push_str(&format!("\n  {code}  {meaning}")),
+                Some(_) => {}
+                None if cmds.len() == ALL.len() => out.push_str(&format!("\n  {code}  {meaning}")),
+                None => {
+                    let names: Vec<&str> = cmds.iter().map(|c| c.name()).collect();
+                    out.push_str(&format!("\n  {code}  ({}) {meaning}", names.join(", ")));
+                }
+            }
+        }
+        out
+    }
+
+    impl Cmd {
+        fn name(self) -> &'static str {
+            match self {
+                Cmd::Explain => "explain",
+                Cmd::Dns => "dns",
+                Cmd::Check => "check",
+                Cmd::Logs => "logs",
+            }
+        }
+    }
 }
+
+use exit::Cmd;
+
+/// A command's help after the options: its exit statuses, then its examples.
+fn after_help(cmd: Option<Cmd>, examples: &str) -> String {
+    format!("{}\n\nExamples:\n{examples}", exit::help(cmd))
+}
+
+/// The DNS check's default bound, seconds: the core's.
+const DNS_DEADLINE_S: u64 = cf503_core::dns::DEFAULT_DEADLINE_MS / 1000;
 
 /// The largest input read: support HAR files run to hundreds of megabytes; beyond this the
 /// user should export only the failing page.
 const MAX_INPUT: usize = 1024 * 1024 * 1024;
 
-const AFTER_HELP: &str = "\
-Exit status:
-  0  a report was printed
-  1  the report could not be written (e.g. closed output)
-  2  the input could not be read as an HTTP response or HAR file, or bad usage
-  3  (check) the URL could not be fetched
-
-Examples:
-  curl -si https://example.com/ | cf503 explain
+const EXPLAIN_EXAMPLES: &str = "  curl -si https://example.com/ | cf503 explain
   cf503 explain --markdown saved-response.txt
   cf503 explain --json network.har";
 
@@ -47,7 +123,7 @@ Examples:
     version,
     about = "Diagnose HTTP 503 (and 502/504) errors served by Amazon CloudFront",
     long_about = "Diagnose HTTP 503 (and 502/504) errors served by Amazon CloudFront.\n\nGive it what you saw (curl -si output, response headers, or a HAR file) and it names the cause: the origin is overloaded, CloudFront cannot resolve the origin, the edge ran out of capacity, a Lambda@Edge or CloudFront Functions handler failed or is throttled, and more, with the evidence and the next steps. Secrets (cookies, authorization headers, signed-URL parameters) are redacted from every report.",
-    after_help = AFTER_HELP
+    after_help = after_help(None, EXPLAIN_EXAMPLES)
 )]
 struct Cli {
     #[command(subcommand)]
@@ -57,33 +133,29 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Diagnose a saved response (curl -si/-i/-I/-v output, raw headers, devtools copy) or a HAR file
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = after_help(Some(Cmd::Explain), EXPLAIN_EXAMPLES))]
     Explain(ExplainArgs),
     /// Check an origin domain's DNS as CloudFront needs it: every name server asked directly
-    #[command(after_help = DNS_AFTER_HELP)]
+    #[command(after_help = format!("{DNS_WHAT_IT_DOES}\n\n{}", after_help(Some(Cmd::Dns), DNS_EXAMPLES)))]
     Dns(DnsArgs),
     /// Fetch a URL and diagnose the response (with --origin, also check the origin's DNS)
-    #[command(after_help = CHECK_AFTER_HELP)]
+    #[command(after_help = after_help(Some(Cmd::Check), CHECK_EXAMPLES))]
     Check(CheckArgs),
     /// Read CloudFront access logs (files, folders, .gz, -) and count their 5xx by cause, minute,
     /// edge location and path
-    #[command(after_help = LOGS_AFTER_HELP)]
+    #[command(after_help = format!("{LOGS_ABOUT}\n\n{}", after_help(Some(Cmd::Logs), LOGS_EXAMPLES)))]
     Logs(LogsArgs),
 }
 
-const LOGS_AFTER_HELP: &str = "\
+const LOGS_ABOUT: &str = "\
 Standard logs (legacy and v2 W3C) are read by each file's #Fields line; real-time logs have no
 header: give their field order with --fields, or --fields-from a saved get-realtime-log-config
 answer (v2 plain logs too, with --delimiter if it is not a tab). v2 JSON lines need nothing.
 A progress bar shows on a terminal for large inputs (never when standard error is piped). Folders (as `aws s3 sync` writes them) are read
 recursively; .gz files are decompressed. Each error's cause comes from the same rules as a
-response's X-Cache.
+response's X-Cache.";
 
-Exit status: 0 a report was printed; 1 it could not be written; 2 a file could not be read or a
-file held no record of a known log format.
-
-Examples:
-  cf503 logs ./cf-logs/                     # a folder from `aws s3 sync s3://bucket/prefix ./cf-logs`
+const LOGS_EXAMPLES: &str = "  cf503 logs ./cf-logs/                     # a folder from `aws s3 sync s3://bucket/prefix ./cf-logs`
   cf503 logs --status 503 --json E2ABC.2026-11-26-05.*.gz
   cf503 logs --since 2026-11-26T05:00 --until 2026-11-26T06:00 --markdown ./cf-logs/
   cf503 logs --fields timestamp,c-ip,sc-status,x-edge-location,x-edge-detailed-result-type - < kinesis.tsv
@@ -125,23 +197,11 @@ struct LogsArgs {
     /// Leave out records from this UTC time on
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
-    /// JSON (schema cf503.logs_report)
-    #[arg(long, conflicts_with = "markdown")]
-    json: bool,
-    /// Markdown, for a ticket or a post-mortem
-    #[arg(long)]
-    markdown: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
-const CHECK_AFTER_HELP: &str = "\
-Exit status:
-  0  a report was printed (whatever the status of the response)
-  1  the report could not be written
-  2  bad usage (bad --resolver, bad --origin)
-  3  the URL could not be fetched: the one-line message says why (refused, time-out, TLS, DNS)
-
-Examples:
-  cf503 check https://www.example.com/
+const CHECK_EXAMPLES: &str = "  cf503 check https://www.example.com/
   cf503 check https://www.example.com/ --origin origin.example.com --json";
 
 #[derive(Args, Debug)]
@@ -149,12 +209,8 @@ struct CheckArgs {
     /// The URL that fails
     #[arg(value_name = "URL")]
     url: String,
-    /// Print JSON (schema cf503.report, see README)
-    #[arg(long, conflicts_with = "markdown")]
-    json: bool,
-    /// Print Markdown, for a support ticket
-    #[arg(long)]
-    markdown: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     #[command(flatten)]
     origin: OriginArgs,
     /// Seconds the fetch may take
@@ -162,20 +218,14 @@ struct CheckArgs {
     timeout: u64,
 }
 
-const DNS_AFTER_HELP: &str = "\
+const DNS_WHAT_IT_DOES: &str = "\
 What it does (the dig session it replaces, all at once):
   dig <origin> SOA, and each parent, to find the zone apex (no public-suffix guessing)
   dig <apex> NS +short, and the parent zone's delegation
   dig <origin> A/AAAA @<each name server> +norec, and the SOA serial at each
-  dig <origin> through the resolver, with and without DNSSEC checking (+cd)
+  dig <origin> through the resolver, with and without DNSSEC checking (+cd)";
 
-Exit status:
-  0  a report was printed (whatever it found)
-  1  the report could not be written
-  2  bad usage: not a domain name, or no usable resolver
-
-Examples:
-  cf503 dns origin.example.com
+const DNS_EXAMPLES: &str = "  cf503 dns origin.example.com
   cf503 dns origin.example.com --resolver 9.9.9.9 --json";
 
 #[derive(Args, Debug)]
@@ -191,27 +241,46 @@ struct DnsArgs {
     /// servers cannot be asked directly then
     #[arg(long, value_name = "URL")]
     doh: Vec<String>,
-    /// Print JSON (schema cf503.dns_report, see README)
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Seconds the whole check may take
-    #[arg(long, default_value_t = 15, value_name = "SECONDS")]
+    #[arg(long, default_value_t = DNS_DEADLINE_S, value_name = "SECONDS")]
     deadline: u64,
 }
 
 #[derive(Args, Debug)]
 struct ExplainArgs {
-    /// Print JSON (schema cf503.report / cf503.har_report, see README)
-    #[arg(long, conflicts_with = "markdown")]
-    json: bool,
-    /// Print Markdown, for a support ticket
-    #[arg(long)]
-    markdown: bool,
+    #[command(flatten)]
+    output: OutputArgs,
     /// File to read; `-` or nothing reads standard input. HAR files are recognised by content
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
     #[command(flatten)]
     origin: OriginArgs,
+}
+
+/// How a report is printed: defined once, for every command.
+#[derive(Args, Debug)]
+struct OutputArgs {
+    /// Print JSON (the command's schema: cf503.report, cf503.har_report, cf503.dns_report or
+    /// cf503.logs_report; see README)
+    #[arg(long, conflicts_with = "markdown")]
+    json: bool,
+    /// Print Markdown, for a support ticket or a post-mortem
+    #[arg(long)]
+    markdown: bool,
+}
+
+impl OutputArgs {
+    fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else if self.markdown {
+            Format::Markdown
+        } else {
+            Format::Text
+        }
+    }
 }
 
 /// The origin's DNS check beside a diagnosis: defined once, for `explain` and `check`.
@@ -337,13 +406,13 @@ fn dns(args: &DnsArgs) -> Result<(), CliError> {
             check_dns_over(&args.domain, endpoints, args.deadline)?,
         )
     };
-    let out = if args.json {
-        cf503_core::report::dns_json(&report) + "\n"
-    } else {
-        format!(
+    let out = match args.output.format() {
+        Format::Json => cf503_core::report::dns_json(&report) + "\n",
+        Format::Markdown => cf503_core::report::dns_markdown(&report),
+        Format::Text => format!(
             "resolver: {resolver}\n{}",
             cf503_core::report::dns_text(&report)
-        )
+        ),
     };
     write_out(&out)
 }
@@ -439,13 +508,7 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
         Some(dns) => cf503_core::diagnose::diagnose_with_dns(&obs, &dns),
         None => cf503_core::diagnose(&obs),
     };
-    let mut out = if args.json {
-        cf503_core::report::json(&d)
-    } else if args.markdown {
-        cf503_core::report::markdown(&d)
-    } else {
-        cf503_core::report::text(&d)
-    };
+    let mut out = cf503_core::report::render(&d, args.output.format());
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -480,20 +543,13 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
             source,
         })?;
     }
-    let dns = args.origin.check(15)?;
+    let dns = args.origin.check(DNS_DEADLINE_S)?;
     let analysis =
         cf503_core::analyze_with_dns(&bytes, dns.as_ref()).map_err(|source| CliError::Input {
             name: name.clone(),
             source,
         })?;
-    let format = if args.json {
-        Format::Json
-    } else if args.markdown {
-        Format::Markdown
-    } else {
-        Format::Text
-    };
-    let mut out = analysis.render(format);
+    let mut out = analysis.render(args.output.format());
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -574,5 +630,32 @@ mod tests {
     #[test]
     fn cli_definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command's help says its exit statuses, from the one table: `check` alone can
+    /// fail to fetch; each says what its status 2 means.
+    #[test]
+    fn each_command_help_lists_its_statuses_from_the_table() {
+        let mut root = Cli::command();
+        let top = root.render_long_help().to_string();
+        for cmd in ["explain", "dns", "check", "logs"] {
+            let help = root
+                .find_subcommand_mut(cmd)
+                .unwrap()
+                .render_long_help()
+                .to_string();
+            assert!(
+                help.contains(&exit::help(Some(match cmd {
+                    "explain" => Cmd::Explain,
+                    "dns" => Cmd::Dns,
+                    "check" => Cmd::Check,
+                    _ => Cmd::Logs,
+                }))),
+                "{cmd}: {help}"
+            );
+            assert!(help.contains("  2  "), "{cmd}");
+            assert_eq!(help.contains("  3  "), cmd == "check", "{cmd}");
+            assert!(top.contains(&format!("({cmd})")), "{top}");
+        }
     }
 }

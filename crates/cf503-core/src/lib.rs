@@ -105,11 +105,7 @@ impl Analysis {
     /// Renders the analysis in a format.
     pub fn render(&self, format: report::Format) -> alloc::string::String {
         match self {
-            Analysis::Response(b) => match format {
-                report::Format::Text => report::text(&b.1),
-                report::Format::Markdown => report::markdown(&b.1),
-                report::Format::Json => report::json(&b.1),
-            },
+            Analysis::Response(b) => report::render(&b.1, format),
             Analysis::Har { har, diagnoses } => {
                 let items: alloc::vec::Vec<_> = har
                     .failing

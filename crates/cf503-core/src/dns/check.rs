@@ -52,6 +52,9 @@ pub struct Config {
     pub resolver_view_only: bool,
 }
 
+/// How long a whole check may take by default, ms: the front ends' default too.
+pub const DEFAULT_DEADLINE_MS: u64 = 15_000;
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -59,7 +62,7 @@ impl Default for Config {
             resolver_timeout_ms: 4000,
             server_timeout_ms: 1500,
             retries: 1,
-            deadline_ms: 15_000,
+            deadline_ms: DEFAULT_DEADLINE_MS,
             resolvers: 1,
             resolver_view_only: false,
         }

@@ -11,7 +11,7 @@ pub mod doh;
 pub mod findings;
 pub mod wire;
 
-pub use check::{Check, Config, Failure, Target, Transmit};
+pub use check::{Check, Config, DEFAULT_DEADLINE_MS, Failure, Target, Transmit};
 pub use doh::{DohCheck, HttpReply, HttpRequest, Method};
 pub use findings::{
     Asked, CnameLink, DnsFinding, DnsFindingId, DnsReport, QueryOutcome, QueryResult, Scope,

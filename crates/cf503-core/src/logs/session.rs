@@ -439,7 +439,7 @@ impl LogSession {
         }
     }
 
-    /// The file being read ended; a gzip stream read by [`LogSession::feed_gzip`] that was cut
+    /// The file being read ended; a gzip stream read by `LogSession::feed_gzip` that was cut
     /// short or damaged gives a warning (what arrived was counted).
     pub fn end(&mut self) -> Option<CutShort> {
         let s = self.streaming.take()?;

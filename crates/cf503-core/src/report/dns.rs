@@ -25,6 +25,24 @@ pub(super) fn finding_line(f: &DnsFinding) -> String {
     )
 }
 
+/// Markdown, for a ticket: the dig session as a fenced block (its fence longer than any run of
+/// back-ticks inside, so nothing an answer holds can end it or become markup).
+pub fn dns_markdown(r: &DnsReport) -> String {
+    let text = dns_text(r);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!(
+        "## DNS check of {}\n\n{fence}text\n{text}{}{fence}\n",
+        super::md_code(&r.origin),
+        if text.ends_with('\n') { "" } else { "\n" }
+    )
+}
+
 /// The DNS check as the dig session it replaces, then the findings.
 pub fn dns_text(r: &DnsReport) -> String {
     let mut o = String::new();
@@ -227,4 +245,34 @@ pub fn dns_json_value(r: &DnsReport) -> Value {
 /// Pretty JSON text of a DNS report.
 pub fn dns_json(r: &DnsReport) -> String {
     to_pretty(&dns_json_value(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// An answer with back-ticks cannot end the fence or become markup.
+    #[test]
+    fn the_markdown_fence_outlasts_any_backticks_inside() {
+        let r = DnsReport {
+            origin: "a````b.example.".into(),
+            apex: None,
+            parent: None,
+            cname_chain: Vec::new(),
+            addresses: Vec::new(),
+            direct: true,
+            servers: Vec::new(),
+            resolver: Vec::new(),
+            findings: Vec::new(),
+            queries: 0,
+            depth: 0,
+            elapsed_ms: None,
+            cname_target: None,
+        };
+        let md = dns_markdown(&r);
+        assert!(md.contains("\n`````text\n"), "{md}");
+        assert!(md.trim_end().ends_with("`````"), "{md}");
+    }
 }

@@ -44,6 +44,15 @@ pub enum Format {
     Json,
 }
 
+/// A diagnosis in a format.
+pub fn render(d: &Diagnosis, format: Format) -> String {
+    match format {
+        Format::Text => text(d),
+        Format::Markdown => markdown(d),
+        Format::Json => json(d),
+    }
+}
+
 /// Replaces control characters (ESC, BEL, NUL, …; not newlines where allowed) with `�`.
 fn printable(s: &str, keep_newlines: bool) -> String {
     s.chars()
@@ -539,7 +548,7 @@ pub fn har_markdown(har: &Har, items: &[HarItem<'_>]) -> String {
 mod dns;
 mod logs;
 mod view;
-pub use dns::{dns_json, dns_json_value, dns_text};
+pub use dns::{dns_json, dns_json_value, dns_markdown, dns_text};
 pub use logs::{
     LOGS_SCHEMA_VERSION, file_name, gzip_cut_warning, logs_json, logs_json_value, logs_markdown,
     logs_text, next_steps,
