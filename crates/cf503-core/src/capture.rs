@@ -160,7 +160,7 @@ pub fn resolve(c: &BrowserCapture) -> Result<(Observation, Vec<Note>), CaptureEr
             .unwrap_or(r.status);
         if status != r.status {
             notes.push(Note {
-                id: "refetch_other_status",
+                id: crate::diagnose::NoteId::RefetchOtherStatus,
                 text: format!(
                     "The page failed with {status}; fetched again at the click it answered {}. \
                      The headers shown are the second answer's.",
@@ -172,7 +172,7 @@ pub fn resolve(c: &BrowserCapture) -> Result<(Observation, Vec<Note>), CaptureEr
     } else if let Some(status) = c.navigation_status.filter(|s| *s >= 400) {
         notes.push(match (&c.refetch, &c.refetch_error) {
             (Some(r), _) => Note {
-                id: "refetch_recovered",
+                id: crate::diagnose::NoteId::RefetchRecovered,
                 text: format!(
                     "Fetched again at the click, the page answered {}: the error did not last. \
                      Its headers were not captured; turn on watch mode to keep the headers of \
@@ -181,14 +181,14 @@ pub fn resolve(c: &BrowserCapture) -> Result<(Observation, Vec<Note>), CaptureEr
                 ),
             },
             (None, Some(e)) => Note {
-                id: "refetch_failed",
+                id: crate::diagnose::NoteId::RefetchFailed,
                 text: format!(
                     "Fetching the page again at the click failed ({e}), so only the status and \
                      the page text were read."
                 ),
             },
             (None, None) => Note {
-                id: "refetch_failed",
+                id: crate::diagnose::NoteId::RefetchFailed,
                 text: String::from("The page was not fetched again, so only the status and the page text were read."),
             },
         });
@@ -205,12 +205,12 @@ pub fn resolve(c: &BrowserCapture) -> Result<(Observation, Vec<Note>), CaptureEr
 fn refetch_note(original: u16, now: u16) -> Note {
     if now >= 400 {
         Note {
-            id: "refetch_still_failing",
+            id: crate::diagnose::NoteId::RefetchStillFailing,
             text: format!("Fetched again at the click, the page still fails ({now})."),
         }
     } else {
         Note {
-            id: "refetch_recovered",
+            id: crate::diagnose::NoteId::RefetchRecovered,
             text: format!(
                 "The page failed with {original} when it loaded; fetched again at the click it \
                  answered {now}: the error did not last."
@@ -301,7 +301,7 @@ mod tests {
         let d = diagnose_capture(&c, None).unwrap();
         assert_eq!(d.top().cause.as_str(), "lambda_edge_execution");
         assert_eq!(d.summary.pop_code.as_deref(), Some("FRA"));
-        assert!(d.notes.iter().all(|n| !n.id.starts_with("refetch")));
+        assert!(d.notes.iter().all(|n| !n.id.is_refetch()));
         let (obs, _) = resolve(&c).unwrap();
         assert!(!obs.url().unwrap().contains("abc"));
         assert!(!obs.headers().get("set-cookie").unwrap().contains("hunter2"));
@@ -324,7 +324,7 @@ mod tests {
             obs.headers().is_empty(),
             "a success's headers must not describe the failure"
         );
-        assert_eq!(notes[0].id, "refetch_recovered");
+        assert_eq!(notes[0].id, crate::diagnose::NoteId::RefetchRecovered);
     }
 
     #[test]
@@ -343,7 +343,11 @@ mod tests {
         };
         let d = diagnose_capture(&c, None).unwrap();
         assert_eq!(d.top().cause.as_str(), "lambda_edge_execution");
-        assert!(d.notes.iter().any(|n| n.id == "refetch_recovered"));
+        assert!(
+            d.notes
+                .iter()
+                .any(|n| n.id == crate::diagnose::NoteId::RefetchRecovered)
+        );
     }
 
     /// Watch mode's stored capture counts only for the page it was stored for: the decision the

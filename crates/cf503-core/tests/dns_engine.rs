@@ -933,7 +933,9 @@ fn a_failing_resolver_is_never_evidence_about_the_origin() {
                 path.display()
             );
             assert!(
-                with.notes.iter().any(|n| n.id == "dns_check_failed"),
+                with.notes
+                    .iter()
+                    .any(|n| n.id == cf503_core::diagnose::NoteId::DnsCheckFailed),
                 "{label}: {}",
                 path.display()
             );
@@ -954,7 +956,11 @@ fn a_healthy_check_now_does_not_overturn_a_logged_dns_error() {
     };
     let d = cf503_core::diagnose::diagnose_with_dns(&obs, &report);
     assert_eq!(d.top().cause.as_str(), "origin_dns", "{:?}", d.findings);
-    assert!(d.notes.iter().any(|n| n.id == "dns_resolves_now"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.id == cf503_core::diagnose::NoteId::DnsResolvesNow)
+    );
     // Without the log, a bare CloudFront 502 with a healthy check does not lead with DNS.
     let bare = b"HTTP/1.1 502 Bad Gateway\r\nServer: CloudFront\r\nX-Cache: Error from cloudfront\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\n\r\n";
     let Ok(Input::Response(obs)) = cf503_core::parse_input(bare) else {

@@ -176,7 +176,9 @@ fn lambda_edge_steps_name_the_region_and_log_group() {
 fn page_text_contradicting_x_cache_is_noted() {
     let (_, d) = load("lambda_edge_throttled--page-contradicts-x-cache.http");
     assert!(
-        d.notes.iter().any(|n| n.id == "contradiction"),
+        d.notes
+            .iter()
+            .any(|n| n.id == cf503_core::diagnose::NoteId::Contradiction),
         "{:?}",
         d.notes
     );
@@ -186,16 +188,33 @@ fn page_text_contradicting_x_cache_is_noted() {
 #[test]
 fn origin_errors_relayed_by_cloudfront() {
     let (_, d) = load("origin_overloaded--s3-slowdown.http");
-    assert_eq!(d.summary.generated_by, "origin");
-    assert_eq!(d.summary.origin_kind, Some("s3"));
+    assert_eq!(
+        d.summary.generated_by,
+        cf503_core::signals::Generator::Origin
+    );
+    assert_eq!(
+        d.summary
+            .origin_kind
+            .map(cf503_core::signals::OriginKind::as_str),
+        Some("s3")
+    );
     assert!(d.top().confidence >= 0.9);
     assert!(d.top().steps.iter().any(|s| s.contains("5,500 GET/HEAD")));
-    assert!(d.notes.iter().any(|n| n.id == "x_cache_error"));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.id == cf503_core::diagnose::NoteId::XCacheError)
+    );
     // DNS is ruled out: the origin answered.
     assert!(!d.findings.iter().any(|f| f.cause.as_str() == "origin_dns"));
 
     let (_, d) = load("origin_overloaded--alb-no-targets.http");
-    assert_eq!(d.summary.origin_kind, Some("alb"));
+    assert_eq!(
+        d.summary
+            .origin_kind
+            .map(cf503_core::signals::OriginKind::as_str),
+        Some("alb")
+    );
     assert!(
         d.top()
             .steps
@@ -204,11 +223,17 @@ fn origin_errors_relayed_by_cloudfront() {
     );
 
     let (_, d) = load("origin_overloaded--served-from-error-cache.http");
-    assert_eq!(d.summary.origin_kind, Some("apache"));
+    assert_eq!(
+        d.summary
+            .origin_kind
+            .map(cf503_core::signals::OriginKind::as_str),
+        Some("apache")
+    );
     assert!(
         d.notes
             .iter()
-            .any(|n| n.id == "cached_error" && n.text.contains("Age: 7 s"))
+            .any(|n| n.id == cf503_core::diagnose::NoteId::CachedError
+                && n.text.contains("Age: 7 s"))
     );
 }
 
@@ -216,7 +241,12 @@ fn origin_errors_relayed_by_cloudfront() {
 fn redirect_chain_diagnoses_the_last_response() {
     let (obs, d) = load("origin_overloaded--curl-redirect-chain.http");
     assert_eq!(obs.status(), Some(503));
-    assert_eq!(d.summary.origin_kind, Some("iis"));
+    assert_eq!(
+        d.summary
+            .origin_kind
+            .map(cf503_core::signals::OriginKind::as_str),
+        Some("iis")
+    );
 }
 
 #[test]
@@ -226,12 +256,12 @@ fn bare_status_is_thin_and_says_what_to_collect() {
     assert!(d.top().confidence <= 0.35);
     assert!(d.findings.iter().all(|f| f.confidence <= 0.35));
     assert!(
-        d.collect.iter().any(|c| c.contains("curl -si")),
+        d.collect.contains(&cf503_core::diagnose::Collect::Headers),
         "{:?}",
         d.collect
     );
     assert!(
-        d.collect.iter().any(|c| c.contains("page")),
+        d.collect.contains(&cf503_core::diagnose::Collect::Page),
         "{:?}",
         d.collect
     );
@@ -250,7 +280,12 @@ fn not_cloudfront_is_confident_with_headers() {
 fn an_origin_page_without_cloudfront_marks_names_the_origin() {
     let (_, d) = load("origin_overloaded--nginx-fetched-past-cloudfront.http");
     assert_eq!(d.summary.through_cloudfront, Through::No);
-    assert_eq!(d.summary.origin_kind, Some("nginx"));
+    assert_eq!(
+        d.summary
+            .origin_kind
+            .map(cf503_core::signals::OriginKind::as_str),
+        Some("nginx")
+    );
     assert!(d.top().confidence >= 0.7, "{}", d.top().confidence);
     assert!(
         !d.findings
@@ -263,8 +298,12 @@ fn an_origin_page_without_cloudfront_marks_names_the_origin() {
 fn dns_from_logs_notes_the_502() {
     let (_, d) = load("origin_dns--pasted-log-fields.http");
     assert!(d.top().confidence >= 0.9);
-    assert!(d.notes.iter().any(|n| n.id == "dns_is_502"));
-    assert!(d.collect.iter().any(|c| c.contains("origin domain")));
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.id == cf503_core::diagnose::NoteId::DnsIs502)
+    );
+    assert!(d.collect.contains(&cf503_core::diagnose::Collect::Origin));
 }
 
 #[test]
@@ -320,4 +359,26 @@ fn shared_links_reproduce_every_verdict_without_secrets() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// README's list of note ids is the enum's, in order: a new note cannot go undocumented.
+#[test]
+fn readme_lists_every_note_id() {
+    let readme = include_str!("../../../README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.contains(r#""notes": [ { "id": "cached_error""#) && l.contains("//"))
+        .expect("README documents notes[].id");
+    let listed: Vec<&str> = line
+        .rsplit("//")
+        .next()
+        .unwrap()
+        .split('|')
+        .map(str::trim)
+        .collect();
+    let ids: Vec<&str> = cf503_core::diagnose::NoteId::ALL
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    assert_eq!(listed, ids);
 }

@@ -131,7 +131,7 @@ proptest! {
         };
         let d = diagnose(&obs);
         prop_assert_eq!(d.top().cause, cause, "{}", name);
-        prop_assert!(d.notes.iter().any(|n| n.id == "undocumented_result_type"));
+        prop_assert!(d.notes.iter().any(|n| n.id == cf503_core::diagnose::NoteId::UndocumentedResultType));
         // The same name written in a log line names the same family.
         let line = format!("2026-12-03 10:00:01 edge returned {name} for /index.html");
         let Ok(Input::Response(obs)) = parse_input(line.as_bytes()) else {
@@ -218,7 +218,9 @@ fn ambiguous_504s_are_ranked_and_relayed_proxy_timeouts_named() {
             "HTTP/1.1 504 Gateway Timeout\r\nServer: {server}\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\nX-Amz-Cf-Pop: FRA56-P1\r\n\r\n{body}"
         ));
         assert!(
-            d.notes.iter().any(|n| n.id == "relayed_proxy_timeout"),
+            d.notes
+                .iter()
+                .any(|n| n.id == cf503_core::diagnose::NoteId::RelayedProxyTimeout),
             "{server}: {:?}",
             d.notes
         );

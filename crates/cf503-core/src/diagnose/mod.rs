@@ -20,7 +20,9 @@ use crate::causes::CauseId;
 use crate::dns::{DnsReport, Severity as DnsSeverity};
 use crate::observation::Observation;
 use crate::prose::{Part, Prose};
-use crate::signals::{CfPhrase, OriginKind, OriginPhrase, ResultType, Signals, Through, names};
+use crate::signals::{
+    CfPhrase, Generator, OriginKind, OriginPhrase, ResultType, Signals, Through, names,
+};
 
 pub use steps::{PLACEHOLDERS, render_template};
 
@@ -84,9 +86,145 @@ impl InputQuality {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     /// Stable id.
-    pub id: &'static str,
+    pub id: NoteId,
     /// Text.
     pub text: String,
+}
+
+/// The remarks a report can carry, by their stable ids (the `notes[].id` of the JSON, the
+/// `data-note` of the page; README lists them: a test keeps that list true).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum NoteId {
+    /// The error was served from CloudFront's cache (`Age`).
+    CachedError,
+    /// The response has `Retry-After`.
+    RetryAfter,
+    /// `X-Cache: Error` on an origin's error.
+    XCacheError,
+    /// The page sentence and `X-Cache` name different causes.
+    Contradiction,
+    /// Origin DNS failures are 502 today.
+    DnsIs502,
+    /// No status line; the page says the status.
+    StatusFromPage,
+    /// The DNS check could not run (this side's resolver or network).
+    DnsCheckFailed,
+    /// The origin's name resolves now, beside a logged DNS error.
+    DnsResolvesNow,
+    /// A result-type name CloudFront does not document.
+    UndocumentedResultType,
+    /// The origin's own proxy timed out; CloudFront relayed it.
+    RelayedProxyTimeout,
+    /// More header lines than are read.
+    HeadersCapped,
+    /// The status is not an error.
+    NotAnError,
+    /// Rebuilt from a shared link.
+    SharedLink,
+    /// The page loaded again fine.
+    RefetchRecovered,
+    /// The page failed again the same way.
+    RefetchStillFailing,
+    /// The page failed again with another status.
+    RefetchOtherStatus,
+    /// The page could not be fetched again.
+    RefetchFailed,
+}
+
+impl NoteId {
+    /// Every note, in README's order.
+    pub const ALL: &'static [NoteId] = &[
+        NoteId::CachedError,
+        NoteId::RetryAfter,
+        NoteId::XCacheError,
+        NoteId::Contradiction,
+        NoteId::DnsIs502,
+        NoteId::StatusFromPage,
+        NoteId::DnsCheckFailed,
+        NoteId::DnsResolvesNow,
+        NoteId::UndocumentedResultType,
+        NoteId::RelayedProxyTimeout,
+        NoteId::HeadersCapped,
+        NoteId::NotAnError,
+        NoteId::SharedLink,
+        NoteId::RefetchRecovered,
+        NoteId::RefetchStillFailing,
+        NoteId::RefetchOtherStatus,
+        NoteId::RefetchFailed,
+    ];
+
+    /// The stable id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteId::CachedError => "cached_error",
+            NoteId::RetryAfter => "retry_after",
+            NoteId::XCacheError => "x_cache_error",
+            NoteId::Contradiction => "contradiction",
+            NoteId::DnsIs502 => "dns_is_502",
+            NoteId::StatusFromPage => "status_from_page",
+            NoteId::DnsCheckFailed => "dns_check_failed",
+            NoteId::DnsResolvesNow => "dns_resolves_now",
+            NoteId::UndocumentedResultType => "undocumented_result_type",
+            NoteId::RelayedProxyTimeout => "relayed_proxy_timeout",
+            NoteId::HeadersCapped => "headers_capped",
+            NoteId::NotAnError => "not_an_error",
+            NoteId::SharedLink => "shared_link",
+            NoteId::RefetchRecovered => "refetch_recovered",
+            NoteId::RefetchStillFailing => "refetch_still_failing",
+            NoteId::RefetchOtherStatus => "refetch_other_status",
+            NoteId::RefetchFailed => "refetch_failed",
+        }
+    }
+
+    /// Whether it comes from fetching the page again (the extension's re-fetch).
+    pub fn is_refetch(self) -> bool {
+        matches!(
+            self,
+            NoteId::RefetchRecovered
+                | NoteId::RefetchStillFailing
+                | NoteId::RefetchOtherStatus
+                | NoteId::RefetchFailed
+        )
+    }
+}
+
+impl serde::Serialize for NoteId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// What to add for a surer verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Collect {
+    /// The full response headers.
+    Headers,
+    /// The error page's text.
+    Page,
+    /// The request's result types from CloudFront's logs.
+    Logs,
+    /// The origin domain, for the DNS checks.
+    Origin,
+}
+
+impl Collect {
+    /// What to collect, in words (may hold code spans).
+    pub fn text(self) -> &'static str {
+        match self {
+            Collect::Headers => {
+                "the full response headers (`curl -si <url>`, or the browser's network panel)"
+            }
+            Collect::Page => "the text of the error page",
+            Collect::Logs => {
+                "`x-edge-result-type` and `x-edge-detailed-result-type` for the request id, from CloudFront standard or real-time logs"
+            }
+            Collect::Origin => {
+                "the origin domain (from the distribution's origin settings), for the DNS checks"
+            }
+        }
+    }
 }
 
 /// What was observed, in the form reports show it.
@@ -97,9 +235,9 @@ pub struct Summary {
     /// HTTP status.
     pub status: Option<u16>,
     /// Where the observation came from.
-    pub source: Option<&'static str>,
-    /// `cloudfront`, `origin` or `unknown`.
-    pub generated_by: &'static str,
+    pub source: Option<crate::observation::Source>,
+    /// Who made the response.
+    pub generated_by: Generator,
     /// Whether the response passed through CloudFront: yes, no, or the input cannot tell.
     pub through_cloudfront: Through,
     /// What says so.
@@ -121,9 +259,7 @@ pub struct Summary {
     /// `X-Amz-Cf-Id`.
     pub request_id: Option<String>,
     /// Origin kind (machine name).
-    pub origin_kind: Option<&'static str>,
-    /// Origin kind (label).
-    pub origin_label: Option<&'static str>,
+    pub origin_kind: Option<OriginKind>,
     /// Error-page reason line.
     pub page_phrase: Option<&'static str>,
     /// `Age` on the error.
@@ -131,9 +267,11 @@ pub struct Summary {
     /// `Retry-After`.
     pub retry_after: Option<String>,
     /// Pasted log result types.
-    pub log_result: Option<&'static str>,
+    pub log_result: Option<ResultType>,
     /// Pasted detailed result type.
-    pub log_detailed_result: Option<&'static str>,
+    pub log_detailed_result: Option<ResultType>,
+    /// The result type `X-Cache` names (its first word).
+    pub x_cache_result: Option<ResultType>,
     /// Server-Timing figures, in ms: dns, connect, upstream first byte.
     pub timing_dns_ms: Option<u32>,
     /// `cdn-upstream-connect`.
@@ -156,7 +294,7 @@ impl Default for Summary {
             url: None,
             status: None,
             source: None,
-            generated_by: "unknown",
+            generated_by: Generator::Unknown,
             through_cloudfront: Through::Unknown,
             through_evidence: String::new(),
             server: None,
@@ -168,12 +306,12 @@ impl Default for Summary {
             lambda_region_name: None,
             request_id: None,
             origin_kind: None,
-            origin_label: None,
             page_phrase: None,
             age: None,
             retry_after: None,
             log_result: None,
             log_detailed_result: None,
+            x_cache_result: None,
             timing_dns_ms: None,
             timing_connect_ms: None,
             timing_upstream_fbl_ms: None,
@@ -193,7 +331,7 @@ pub struct Diagnosis {
     /// How much the input showed.
     pub input_quality: InputQuality,
     /// What to collect for a better verdict (empty when nothing is missing).
-    pub collect: Vec<&'static str>,
+    pub collect: Vec<Collect>,
     /// Findings, most likely first; never empty.
     pub findings: Vec<Finding>,
     /// Remarks.
@@ -208,13 +346,6 @@ impl Diagnosis {
         &self.findings[0]
     }
 }
-
-const COLLECT_HEADERS: &str =
-    "the full response headers (`curl -si <url>`, or the browser's network panel)";
-const COLLECT_PAGE: &str = "the text of the error page";
-const COLLECT_LOGS: &str = "`x-edge-result-type` and `x-edge-detailed-result-type` for the request id, from CloudFront standard or real-time logs";
-const COLLECT_ORIGIN: &str =
-    "the origin domain (from the distribution's origin settings), for the DNS checks";
 
 /// Diagnoses one observation.
 pub fn diagnose(obs: &Observation) -> Diagnosis {
@@ -245,13 +376,13 @@ pub(crate) fn diagnose_signals(
     let mut collect = Vec::new();
     if quality != InputQuality::Rich {
         if sig.header_count < 3 {
-            collect.push(COLLECT_HEADERS);
+            collect.push(Collect::Headers);
         }
         if !sig.has_page_text {
-            collect.push(COLLECT_PAGE);
+            collect.push(Collect::Page);
         }
         if through == Through::Yes && sig.log_detailed_result.is_none() {
-            collect.push(COLLECT_LOGS);
+            collect.push(Collect::Logs);
         }
     }
     if quality == InputQuality::Thin {
@@ -269,10 +400,10 @@ pub(crate) fn diagnose_signals(
         findings.insert(0, score::unknown_finding(quality, status));
     }
     if findings[0].cause == Unknown && collect.is_empty() {
-        collect.push(COLLECT_HEADERS);
+        collect.push(Collect::Headers);
     }
     if through != Through::No && findings.iter().take(3).any(|f| f.cause == OriginDns) {
-        collect.push(COLLECT_ORIGIN);
+        collect.push(Collect::Origin);
     }
 
     let summary = summarise(obs, sig);
@@ -300,7 +431,7 @@ pub(crate) fn diagnose_signals(
         }
     }
     if dns.is_some() {
-        collect.retain(|c| *c != COLLECT_ORIGIN);
+        collect.retain(|c| *c != Collect::Origin);
     }
     Diagnosis {
         summary,
@@ -337,8 +468,8 @@ fn summarise(obs: &Observation, sig: &Signals<'_>) -> Summary {
     Summary {
         url: obs.url().map(ToString::to_string),
         status: sig.status,
-        source: obs.source().map(super::observation::Source::as_str),
-        generated_by: sig.generated_by.as_str(),
+        source: obs.source(),
+        generated_by: sig.generated_by,
         through_cloudfront: sig.through,
         through_evidence: sig.through_evidence(),
         server: sig.server.map(score::shorten),
@@ -349,16 +480,18 @@ fn summarise(obs: &Observation, sig: &Signals<'_>) -> Summary {
         lambda_region: loc.map(|l| l.nearest_region.code),
         lambda_region_name: loc.map(|l| l.nearest_region.name),
         request_id: sig.request_id.map(score::shorten),
-        origin_kind: sig.origin_kind.map(OriginKind::as_str),
-        origin_label: sig.origin_kind.map(OriginKind::label),
+        origin_kind: sig.origin_kind,
         page_phrase: sig
             .cf_phrase
             .map(CfPhrase::text)
             .or(sig.origin_phrase.map(OriginPhrase::text)),
         age: sig.age,
         retry_after: sig.retry_after.map(score::shorten),
-        log_result: sig.log_result.map(ResultType::as_str),
-        log_detailed_result: sig.log_detailed_result.map(ResultType::as_str),
+        log_result: sig.log_result,
+        log_detailed_result: sig.log_detailed_result,
+        x_cache_result: sig
+            .x_cache
+            .and_then(|x| ResultType::parse(x.split_whitespace().next()?)),
         timing_dns_ms: sig.server_timing.as_ref().and_then(|s| s.upstream_dns_ms),
         timing_connect_ms: sig
             .server_timing

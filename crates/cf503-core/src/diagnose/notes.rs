@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use super::facts::Observed;
 use super::rules::{self, Fact};
-use super::{Evidence, Note};
+use super::{Evidence, Note, NoteId};
 use crate::causes::CauseId;
 use crate::signals::{Generator, OriginPhrase, ResultType, Signals};
 
@@ -21,18 +21,18 @@ pub(crate) fn notes(
     let mut notes = Vec::new();
     if let (Some(age), true) = (sig.age, status.is_some_and(|s| s >= 400)) {
         notes.push(Note {
-            id: "cached_error",
+            id: NoteId::CachedError,
             text: format!("This error was served from CloudFront's cache (Age: {age} s): the failure happened {age} s before this response, and the origin may already be fine. CloudFront caches origin 5xx for 10 s by default (error caching minimum TTL); fetch again after that before acting."),
         });
     }
     if let Some(ra) = sig.retry_after {
         notes.push(Note {
-            id: "retry_after",
+            id: NoteId::RetryAfter,
             text: format!("The response asks clients to retry after {ra} (Retry-After)."),
         });
     }
     if sig.edge_result == Some(ResultType::Error) && sig.generated_by == Generator::Origin {
-        notes.push(Note { id: "x_cache_error", text: "`X-Cache: Error from cloudfront` only says the status is an error; it does not mean CloudFront generated it. Here the origin did.".to_string() });
+        notes.push(Note { id: NoteId::XCacheError, text: "`X-Cache: Error from cloudfront` only says the status is an error; it does not mean CloudFront generated it. Here the origin did.".to_string() });
     }
     // The page sentence and a result type naming different causes.
     let page = observed.iter().find_map(|o| match o.fact {
@@ -47,7 +47,7 @@ pub(crate) fn notes(
         && a != b
     {
         notes.push(Note {
-            id: "contradiction",
+            id: NoteId::Contradiction,
             text: format!("The page text (\"{}\") and X-Cache ({}) point at different causes ({} vs {}); X-Cache is the more specific signal.", p.text(), x.as_str(), b.as_str(), a.as_str()),
         });
     }
@@ -56,11 +56,11 @@ pub(crate) fn notes(
             .iter()
             .any(|(c, e)| *c == CauseId::OriginDns && e.supports && e.weight >= rules::STRONG)
     {
-        notes.push(Note { id: "dns_is_502", text: "CloudFront reports origin DNS failures as 502 today (they were 503 before 2019): the AWS 503 page no longer lists them.".to_string() });
+        notes.push(Note { id: NoteId::DnsIs502, text: "CloudFront reports origin DNS failures as 502 today (they were 503 before 2019): the AWS 503 page no longer lists them.".to_string() });
     }
     if let Some((family, word)) = sig.result_family {
         notes.push(Note {
-            id: "undocumented_result_type",
+            id: NoteId::UndocumentedResultType,
             text: format!("`{word}` is not a result type CloudFront documents; its name says {}, and it is weighed as such, weakly.", family.label()),
         });
     }
@@ -79,7 +79,7 @@ pub(crate) fn notes(
         })
     {
         notes.push(Note {
-            id: "relayed_proxy_timeout",
+            id: NoteId::RelayedProxyTimeout,
             text: format!("The 504 is the origin's own proxy timing out on the service behind it ({}); CloudFront passed it on. Raising CloudFront's origin response time-out will not help: look at that proxy's time-out and the service's speed.", p.text()),
         });
     }
@@ -89,7 +89,7 @@ pub(crate) fn notes(
         .find_map(|o| (o.fact == Fact::DnsCheckFailed).then_some(&o.value))
     {
         notes.push(Note {
-            id: "dns_check_failed",
+            id: NoteId::DnsCheckFailed,
             text: format!("The DNS check could not run: {why} That is this side's resolver or network, not evidence about CloudFront or the origin; the verdict stands on the response alone."),
         });
     }
@@ -99,7 +99,7 @@ pub(crate) fn notes(
         .any(|(c, e)| *c == CauseId::OriginDns && e.supports && e.weight >= rules::DECISIVE);
     if logged_dns_error && observed.iter().any(|o| o.fact == Fact::DnsHealthy) {
         notes.push(Note {
-            id: "dns_resolves_now",
+            id: NoteId::DnsResolvesNow,
             text: "The origin's name resolves now, from here: origin DNS failures are often brief or regional, so CloudFront's own record of the failure still stands. Compare the time of the error with the DNS provider's status.".to_string(),
         });
     }
@@ -107,13 +107,13 @@ pub(crate) fn notes(
         && let Some(s) = status
     {
         notes.push(Note {
-            id: "status_from_page",
+            id: NoteId::StatusFromPage,
             text: format!("No status line was given: the page itself says {s}."),
         });
     }
     if obs.headers_dropped() > 0 {
         notes.push(Note {
-            id: "headers_capped",
+            id: NoteId::HeadersCapped,
             text: format!(
                 "{} header lines past the first {} were counted, not read.",
                 obs.headers_dropped(),
@@ -123,7 +123,7 @@ pub(crate) fn notes(
     }
     if status.is_some_and(|s| s < 400) {
         notes.push(Note {
-            id: "not_an_error",
+            id: NoteId::NotAnError,
             text: format!(
                 "The status is {}, not an error: this response is not a failure.",
                 status.unwrap_or_default()

@@ -423,7 +423,9 @@ impl Summary {
                 &bounded::bounded_key(id, REQUEST_ID_BYTES),
             );
         }
-        let uncategorised = r.get(Slot::Detailed).is_none_or(|d| d == "Error");
+        let uncategorised = r
+            .get(Slot::Detailed)
+            .is_none_or(|d| ResultType::parse(d) == Some(ResultType::Error));
         if cause == CauseId::OriginOverloaded
             && uncategorised
             && let Some(contacted) = r.origin_contacted()

@@ -333,13 +333,16 @@ fn diagnosis_fields(d: &Diagnosis) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     m.insert("url".into(), json!(s.url));
     m.insert("status".into(), json!(s.status));
-    m.insert("source".into(), json!(s.source));
+    m.insert(
+        "source".into(),
+        json!(s.source.map(crate::observation::Source::as_str)),
+    );
     // What every front end shows, decided here once.
     m.insert("view".into(), json!(view(d)));
     m.insert(
         "observed".into(),
         json!({
-            "generated_by": s.generated_by,
+            "generated_by": s.generated_by.as_str(),
             "through_cloudfront": s.through_cloudfront.as_str(),
             "through_cloudfront_evidence": s.through_evidence,
             "status_from_page": s.status_from_page,
@@ -353,13 +356,13 @@ fn diagnosis_fields(d: &Diagnosis) -> serde_json::Map<String, Value> {
                 "lambda_edge_region_name": s.lambda_region_name,
             })),
             "request_id": s.request_id,
-            "origin_kind": s.origin_kind,
+            "origin_kind": s.origin_kind.map(crate::signals::OriginKind::as_str),
             "page_phrase": s.page_phrase,
             "age": s.age,
             "retry_after": s.retry_after,
             "log": {
-                "x_edge_result_type": s.log_result,
-                "x_edge_detailed_result_type": s.log_detailed_result,
+                "x_edge_result_type": s.log_result.map(crate::signals::ResultType::as_str),
+                "x_edge_detailed_result_type": s.log_detailed_result.map(crate::signals::ResultType::as_str),
             },
             "server_timing": {
                 "upstream_dns_ms": s.timing_dns_ms,
@@ -369,7 +372,10 @@ fn diagnosis_fields(d: &Diagnosis) -> serde_json::Map<String, Value> {
         }),
     );
     m.insert("input_quality".into(), json!(d.input_quality.as_str()));
-    m.insert("collect".into(), json!(d.collect));
+    m.insert(
+        "collect".into(),
+        json!(d.collect.iter().map(|c| c.text()).collect::<Vec<_>>()),
+    );
     m.insert(
         "findings".into(),
         Value::Array(d.findings.iter().map(|f| finding_json(f, d)).collect()),
