@@ -83,6 +83,30 @@ pub struct Cause {
     pub steps: &'static [Step],
     /// Documentation links.
     pub docs: &'static [&'static str],
+    /// What the logs report tells to do about its errors.
+    pub logs: LogsSteps,
+}
+
+/// Where a cause's errors in access logs lead: the logs report's next steps for it. Every
+/// cause states one (a new cause cannot silently get another's steps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LogsSteps {
+    /// An edge function's own logs, in the Region nearest each edge location that logged it
+    /// (Lambda@Edge): the log groups to search, by Region.
+    EdgeFunctionLogs {
+        /// Throttled: the concurrency metrics and quota, not a log search.
+        throttled: bool,
+    },
+    /// CloudFront Functions: their log group and metrics in us-east-1.
+    FunctionLogsInUsEast1,
+    /// Nothing to read on the customer's side: what AWS Support needs (edge locations, window,
+    /// request ids).
+    AwsSupport,
+    /// The origin's domain, checked at every name server.
+    OriginDns,
+    /// The origin's own logs and metrics, by the request ids it received.
+    OriginLogs,
 }
 
 const fn s(text: &'static str) -> Step {
@@ -179,6 +203,7 @@ pub static CATALOGUE: &[Cause] = &[
             D503,
             "https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html",
         ],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::OriginDns,
@@ -199,6 +224,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D502, D503],
+        logs: LogsSteps::OriginDns,
     },
     Cause {
         id: CauseId::EdgeCapacity,
@@ -219,6 +245,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D503, DLT, DLOG],
+        logs: LogsSteps::AwsSupport,
     },
     Cause {
         id: CauseId::CloudFrontQuota,
@@ -235,6 +262,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[DQUOTA, DLOG],
+        logs: LogsSteps::AwsSupport,
     },
     Cause {
         id: CauseId::LambdaEdgeInvalid,
@@ -255,6 +283,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D502, D503, DEFL],
+        logs: LogsSteps::EdgeFunctionLogs { throttled: false },
     },
     Cause {
         id: CauseId::LambdaEdgeExecution,
@@ -277,6 +306,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D503, DEFL, DLOG],
+        logs: LogsSteps::EdgeFunctionLogs { throttled: false },
     },
     Cause {
         id: CauseId::LambdaEdgeThrottled,
@@ -296,6 +326,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D503, DQUOTA],
+        logs: LogsSteps::EdgeFunctionLogs { throttled: true },
     },
     Cause {
         id: CauseId::CloudFrontFunctionError,
@@ -315,6 +346,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D503, DEFL],
+        logs: LogsSteps::FunctionLogsInUsEast1,
     },
     Cause {
         id: CauseId::OriginConnect,
@@ -334,6 +366,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D502, D504],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::OriginTls,
@@ -350,6 +383,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D502],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::OriginTimeout,
@@ -369,6 +403,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D504],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::OriginMtls,
@@ -383,6 +418,7 @@ pub static CATALOGUE: &[Cause] = &[
             s("Read the origin's TLS logs for rejected handshakes at the time of the error."),
         ],
         docs: &[D503],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::OriginInvalidResponse,
@@ -399,6 +435,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D502, DLOG],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::CloudFrontApi,
@@ -413,6 +450,7 @@ pub static CATALOGUE: &[Cause] = &[
             s("Check the AWS Health Dashboard for CloudFront events if it persists."),
         ],
         docs: &["https://docs.aws.amazon.com/cloudfront/latest/APIReference/CommonErrors.html"],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::NotCloudFront,
@@ -427,6 +465,7 @@ pub static CATALOGUE: &[Cause] = &[
             s("If a proxy or another CDN sits in front of CloudFront, look at its logs first."),
         ],
         docs: &[D503],
+        logs: LogsSteps::OriginLogs,
     },
     Cause {
         id: CauseId::Unknown,
@@ -446,6 +485,7 @@ pub static CATALOGUE: &[Cause] = &[
             ),
         ],
         docs: &[D503, DLOG],
+        logs: LogsSteps::OriginLogs,
     },
 ];
 

@@ -11,7 +11,7 @@ use core::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::{md_code, md_prose, md_text, printable, to_pretty};
-use crate::causes::CauseId;
+use crate::causes::{CauseId, LogsSteps};
 use crate::logs::ErrorTimeline;
 use crate::logs::{Minute, Summary};
 use crate::pops::PopId;
@@ -151,10 +151,9 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
         .map(|v| v.iter().map(|(_, id)| id.as_str()).collect())
         .unwrap_or_default();
     let mut steps = Vec::new();
-    match cause {
-        CauseId::LambdaEdgeThrottled
-        | CauseId::LambdaEdgeExecution
-        | CauseId::LambdaEdgeInvalid => {
+    // Which steps is the catalogue's to say (`Cause::logs`), for every cause: no fallback.
+    match cause.info().logs {
+        LogsSteps::EdgeFunctionLogs { throttled } => {
             let regions = regions_of(s, cause);
             let first_region = regions.first().copied().unwrap_or("REGION");
             if !regions.is_empty() {
@@ -168,7 +167,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
                         .0,
                 );
             }
-            if cause == CauseId::LambdaEdgeThrottled {
+            if throttled {
                 steps.push(
                     Step::default()
                         .text(&format!("Look at the function's Throttles and ConcurrentExecutions metrics in {first_region} for {window}; raise the concurrency quota there if it was reached: "))
@@ -197,7 +196,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
                 steps.push(step.0);
             }
         }
-        CauseId::CloudFrontFunctionError => {
+        LogsSteps::FunctionLogsInUsEast1 => {
             steps.push(
                 Step::default()
                     .text("CloudFront Functions log to us-east-1: ")
@@ -209,7 +208,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
                 "Look at FunctionExecutionErrors, FunctionValidationErrors and FunctionThrottles (us-east-1, namespace AWS/CloudFront) for {window}: a throttle can outlive the fix by minutes."
             )));
         }
-        CauseId::EdgeCapacity | CauseId::CloudFrontQuota => {
+        LogsSteps::AwsSupport => {
             let pops = pops_of(s, cause);
             let mut step = Step::default()
                 .text("Give AWS Support the edge locations (")
@@ -223,7 +222,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
             }
             steps.push(step.text(".").0);
         }
-        CauseId::OriginDns => {
+        LogsSteps::OriginDns => {
             steps.push(
                 Step::default()
                     .text(
@@ -234,7 +233,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
                     .0,
             );
         }
-        _ => {
+        LogsSteps::OriginLogs => {
             let mut step = Step::default().text(&format!(
                 "Read the origin's own logs and metrics for {window}"
             ));
