@@ -101,6 +101,7 @@ export function renderLogs(container, report) {
     head.append(swatch, el('span', `${c.count} — ${c.title}`));
     item.append(head);
     if (c.sample_request_ids.length) item.append(el('p', `Request ids (earliest): ${c.sample_request_ids.join(', ')}`));
+    if (c.time_taken_line) item.append(el('p', c.time_taken_line, { class: 'time-taken' }));
     const steps = el('ul', undefined, { class: 'logs-steps' });
     for (const s of c.next_steps) {
       const li = el('li');

@@ -40,6 +40,8 @@ pub enum Slot {
     RequestId,
     /// The origin's first-byte latency (v2: empty when no origin was asked).
     OriginFirstByte,
+    /// How long CloudFront took to answer, in seconds (`0.102`).
+    TimeTaken,
     /// The content type of the response (read from pasted records only).
     ContentType,
 }
@@ -137,7 +139,7 @@ pub const FIELDS: &[Field] = &[
     )),
     col("cs-protocol", "cs_protocol", "STRING"),
     col("cs-bytes", "cs_bytes", "BIGINT"),
-    col("time-taken", "time_taken", "FLOAT"),
+    read(col("time-taken", "time_taken", "FLOAT"), Slot::TimeTaken),
     col("x-forwarded-for", "x_forwarded_for", "STRING"),
     col("ssl-protocol", "ssl_protocol", "STRING"),
     col("ssl-cipher", "ssl_cipher", "STRING"),
@@ -249,6 +251,7 @@ mod tests {
             Slot::Host,
             Slot::RequestId,
             Slot::OriginFirstByte,
+            Slot::TimeTaken,
             Slot::ContentType,
         ] {
             assert!(!name_of(slot).is_empty(), "{slot:?}");

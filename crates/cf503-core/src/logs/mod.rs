@@ -27,6 +27,7 @@ pub mod bounded;
 pub mod fields;
 #[cfg(feature = "gzip")]
 pub mod gzip;
+pub mod latency;
 pub mod reader;
 pub mod session;
 pub mod time;
@@ -322,6 +323,8 @@ pub struct Summary {
     pub by_path: PathCounts,
     /// Per status.
     pub by_status: BTreeMap<u16, u64>,
+    /// How long the errors took (`time-taken`), per cause.
+    pub time_taken: BTreeMap<CauseId, latency::Latency>,
     /// The earliest request ids per cause, with their second (for the Lambda@Edge log search).
     pub samples: BTreeMap<CauseId, Vec<(i64, String)>>,
     /// Uncategorised origin errors whose fields say whether the origin was asked (v2's
@@ -407,6 +410,9 @@ impl Summary {
         if let Some(s) = r.status {
             bump(&mut self.by_status, s, 1);
         }
+        if let Some(ms) = r.get(Slot::TimeTaken).and_then(latency::parse_seconds) {
+            self.time_taken.entry(cause).or_default().add(ms);
+        }
         if let Some(t) = r.second {
             self.timeline.add(Minute::of_second(t), cause, 1);
         }
@@ -476,6 +482,9 @@ impl Summary {
         self.by_path.merge(other.by_path);
         for (s, n) in other.by_status {
             bump(&mut self.by_status, s, n);
+        }
+        for (c, l) in &other.time_taken {
+            self.time_taken.entry(*c).or_default().merge(l);
         }
         for (c, ids) in other.samples {
             let s = self.samples.entry(c).or_default();

@@ -100,6 +100,55 @@ fn plain_token(v: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'=' | b'.'))
 }
 
+/// Milliseconds as seconds with three decimals (as CloudFront logs `time-taken`).
+fn seconds(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+/// How long a cause's errors took (`time-taken`), in a sentence; `None` when the logs have no
+/// such field.
+fn time_taken_line(s: &Summary, cause: CauseId) -> Option<String> {
+    let l = s.time_taken.get(&cause)?;
+    let q = |per_mille| l.quantile_ms(per_mille).map(seconds).unwrap_or_default();
+    let precision = crate::logs::latency::PRECISION_PERCENT;
+    Some(match l.count() {
+        0 => return None,
+        1 => format!("Time taken: {}", seconds(l.max_ms())),
+        // Too few for the tail percentiles to mean anything.
+        n if n < 20 => format!(
+            "Time taken: median {}, longest {} ({n} errors; the median within {precision} %)",
+            q(500),
+            seconds(l.max_ms())
+        ),
+        n => format!(
+            "Time taken: median {}, 90th percentile {}, 99th {}, longest {} ({n} errors; percentiles within {precision} %)",
+            q(500),
+            q(900),
+            q(990),
+            seconds(l.max_ms())
+        ),
+    })
+}
+
+/// The same figures for the JSON, in seconds.
+fn time_taken_json(s: &Summary, cause: CauseId) -> Value {
+    let Some(l) = s.time_taken.get(&cause) else {
+        return Value::Null;
+    };
+    // Milliseconds below 2^53 are exact as f64 seconds to the millisecond.
+    #[allow(clippy::cast_precision_loss)]
+    let secs = |ms: u64| json!(ms as f64 / 1000.0);
+    let q = |per_mille| l.quantile_ms(per_mille).map_or(Value::Null, secs);
+    json!({
+        "count": l.count(),
+        "median_s": q(500),
+        "p90_s": q(900),
+        "p99_s": q(990),
+        "max_s": secs(l.max_ms()),
+        "precision_percent": crate::logs::latency::PRECISION_PERCENT,
+    })
+}
+
 /// The incident window in words.
 fn window_words(s: &Summary) -> String {
     match s.incident_window() {
@@ -434,6 +483,8 @@ pub fn logs_json_value(s: &Summary, files: usize) -> Value {
             "count": n,
             "sample_request_ids": s.samples.get(c).map(|v| v.iter().map(|(_, id)| printable(id, false)).collect::<Vec<_>>()).unwrap_or_default(),
             "lambda_edge_regions": regions_of(s, *c),
+            "time_taken": time_taken_json(s, *c),
+            "time_taken_line": time_taken_line(s, *c),
             "next_steps": next_steps(s, *c),
         })).collect::<Vec<_>>(),
         "timeline": s.timeline.buckets().map(|(m, c)| json!({
@@ -582,6 +633,9 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
                 printable(&ids.join(", "), false)
             );
         }
+        if let Some(line) = time_taken_line(s, c) {
+            let _ = writeln!(o, "            {line}");
+        }
         for step in next_steps(s, c) {
             let _ = writeln!(o, "            - {}", printable(&step.to_string(), false));
         }
@@ -678,6 +732,9 @@ pub fn logs_markdown(s: &Summary, files: usize) -> String {
     let _ = writeln!(o, "\n### Next steps\n");
     for (c, _) in causes_by_count(s) {
         let _ = writeln!(o, "**{}**\n", md_text(c.info().title));
+        if let Some(line) = time_taken_line(s, c) {
+            let _ = writeln!(o, "{}\n", md_text(&line));
+        }
         for step in next_steps(s, c) {
             let _ = writeln!(o, "- {}", md_prose(&step));
         }
