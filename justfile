@@ -60,7 +60,7 @@ check:
     cargo fmt --all -- --check
     just lint-native
     cargo test -p cf503-core --all-features
-    cargo test -p cf503-cli --test cli --test check
+    cargo test -p cf503-cli --test cli --test check --test golden
 
 fmt:
     cargo fmt --all

@@ -18,7 +18,7 @@ check() { # $1 = label, stdin = cargo test output
         /^test result: ok\./ { total += $4 }
         END {
             bad = 0
-            for (b in n) if (n[b] == 0 && b !~ /^(properties|audit_2026_12b|vocabulary)/) { print "test-wasm: " b " ran no test in " where > "/dev/stderr"; bad = 1 }
+            for (b in n) if (n[b] == 0 && b !~ /^(properties|audit_2026_12b|vocabulary|schemas)/) { print "test-wasm: " b " ran no test in " where > "/dev/stderr"; bad = 1 }
             if (total == 0) { print "test-wasm: no test ran in " where > "/dev/stderr"; bad = 1 }
             print "test-wasm: " total " core tests passed in " where
             exit bad

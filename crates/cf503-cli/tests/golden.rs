@@ -114,3 +114,132 @@ fn every_fixture_reports_as_its_golden_output() {
         failures.join("\n")
     );
 }
+
+/// The published schemas, compiled (`docs/schemas/`, derived from the core's wire types).
+fn schemas() -> (
+    boon::Schemas,
+    std::collections::BTreeMap<String, boon::SchemaIndex>,
+) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let mut by_name = std::collections::BTreeMap::new();
+    for name in [
+        "cf503.report",
+        "cf503.har_report",
+        "cf503.dns_report",
+        "cf503.logs_report",
+    ] {
+        let file = dir.join(format!("{name}.schema.json"));
+        let text = std::fs::read_to_string(&file).expect("docs/schemas/ holds every schema");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let url = format!("file:///cf503/{name}.schema.json");
+        compiler.add_resource(&url, value).unwrap();
+        let index = compiler
+            .compile(&url, &mut schemas)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        by_name.insert(name.to_string(), index);
+    }
+    (schemas, by_name)
+}
+
+/// Validates a report against the schema it names; returns what is wrong.
+fn invalid(
+    (schemas, by_name): &(
+        boon::Schemas,
+        std::collections::BTreeMap<String, boon::SchemaIndex>,
+    ),
+    what: &str,
+    report: &serde_json::Value,
+) -> Option<String> {
+    let Some(index) = report["schema"].as_str().and_then(|n| by_name.get(n)) else {
+        return Some(format!(
+            "{what}: names no published schema ({})",
+            report["schema"]
+        ));
+    };
+    schemas
+        .validate(report, *index)
+        .err()
+        .map(|e| format!("{what}: {e:#}"))
+}
+
+/// Every JSON the fixtures give (the golden outputs: responses, pastes, HARs, logs) and DNS
+/// reports (a check through a resolver that refuses, alone and beside a diagnosis)
+/// validate against the published schemas, which are strict: no property they do not list.
+#[test]
+fn every_report_validates_against_its_published_schema() {
+    let compiled = schemas();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for kind in ["responses", "real", "har", "logs"] {
+        for f in files(&golden_dir().join(kind)) {
+            if f.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).unwrap();
+            // The golden file ends with the exit status, which is not part of the JSON.
+            let json = text.rsplit_once("# exit").map_or(text.as_str(), |(j, _)| j);
+            let report: serde_json::Value =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            problems.extend(invalid(&compiled, &f.display().to_string(), &report));
+            checked += 1;
+        }
+    }
+    // A closed port on loopback as the resolver (refused at once): the DNS report of a check
+    // that could not run.
+    let resolver = {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.local_addr().unwrap().to_string()
+    };
+    let fixture = fixtures().join("responses/origin_dns--pasted-log-fields.http");
+    for args in [
+        vec![
+            "dns",
+            "--json",
+            "--deadline",
+            "1",
+            "--resolver",
+            &resolver,
+            "origin.example.test",
+        ],
+        vec![
+            "explain",
+            "--json",
+            "--origin",
+            "origin.example.test",
+            "--resolver",
+            &resolver,
+            fixture.to_str().unwrap(),
+        ],
+    ] {
+        let out = run(&args, None);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        problems.extend(invalid(&compiled, &args.join(" "), &report));
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} reports");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The schemas are strict: a report with a property they do not list, or a cause that is not
+/// in the catalogue, does not validate (the test above could otherwise pass on anything).
+#[test]
+fn the_schemas_reject_what_the_contract_does_not_hold() {
+    let compiled = schemas();
+    let f = golden_dir().join("logs/gen-35-fields-2025.log.json");
+    let text = std::fs::read_to_string(f).unwrap();
+    let json = text.rsplit_once("# exit").unwrap().0;
+    let good: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(invalid(&compiled, "as printed", &good), None);
+    let mut extra = good.clone();
+    extra["by_cause"][0]["surprise"] = serde_json::json!(1);
+    assert!(invalid(&compiled, "extra", &extra).is_some());
+    let mut cause = good.clone();
+    cause["by_cause"][0]["cause"] = serde_json::json!("not_a_cause");
+    assert!(invalid(&compiled, "cause", &cause).is_some());
+    let mut version = good;
+    version["schema_version"] = serde_json::json!(99);
+    assert!(invalid(&compiled, "version", &version).is_some());
+}

@@ -489,6 +489,18 @@ pub static CATALOGUE: &[Cause] = &[
     },
 ];
 
+/// In the JSON Schemas: one of the catalogue's ids.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for CauseId {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        "CauseId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: alloc::vec::Vec<&str> = CATALOGUE.iter().map(|c| c.name).collect();
+        schemars::json_schema!({"type": "string", "enum": names})
+    }
+}
+
 /// A cause is written as its id (`origin_dns`) in every JSON report.
 impl serde::Serialize for CauseId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -24,6 +24,7 @@ const LINK_PLACEHOLDERS: &[&str] = &["region"];
 
 /// One part of a piece of prose.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", content = "text", rename_all = "snake_case")]
 pub enum Part {
     /// Plain words.
@@ -47,6 +48,7 @@ impl Part {
 
 /// A sentence or two made of [`Part`]s.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Prose(pub Vec<Part>);
 

@@ -189,6 +189,18 @@ impl NoteId {
     }
 }
 
+/// In the JSON Schemas: one of the ids.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for NoteId {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        "NoteId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = NoteId::ALL.iter().map(|n| n.as_str()).collect();
+        schemars::json_schema!({"type": "string", "enum": ids})
+    }
+}
+
 impl serde::Serialize for NoteId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

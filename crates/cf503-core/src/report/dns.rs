@@ -2,14 +2,15 @@
 
 use alloc::format;
 use alloc::string::{String, ToString};
-use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use serde_json::{Value, json};
+use alloc::boxed::Box;
 
-use super::{DNS_SCHEMA_VERSION, printable, to_pretty};
+use serde_json::Value;
+
+use super::{DNS_SCHEMA_VERSION, printable, to_pretty, wire};
 use crate::dns::findings::ede_text;
-use crate::dns::{Asked, DnsFinding, DnsReport, QueryResult, RType, wire};
+use crate::dns::{Asked, DnsFinding, DnsReport, QueryResult, RType};
 
 /// One finding on one line: severity, id, summary, server.
 pub(super) fn finding_line(f: &DnsFinding) -> String {
@@ -171,75 +172,94 @@ pub fn dns_text(r: &DnsReport) -> String {
 }
 
 /// What every query result shows, whoever was asked.
-fn query_json(q: &QueryResult) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert("query".into(), json!(q.query.as_str()));
-    m.insert("outcome".into(), json!(q.outcome.to_string()));
-    m.insert("rcode".into(), json!(q.rcode.map(wire::rcode_name)));
-    m.insert(
-        "answers".into(),
-        json!(
-            q.records
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-        ),
-    );
-    m.insert("rtt_ms".into(), json!(q.rtt_ms));
-    m
+fn query_wire(q: &QueryResult) -> wire::Query {
+    wire::Query {
+        query: q.query.as_str(),
+        outcome: q.outcome.to_string(),
+        rcode: q.rcode.map(crate::dns::wire::rcode_name),
+        answers: q.records.iter().map(ToString::to_string).collect(),
+        rtt_ms: q.rtt_ms,
+    }
+}
+
+/// The DNS report as its wire type (schema `cf503.dns_report`).
+pub fn dns_report(r: &DnsReport) -> wire::DnsReport {
+    wire::DnsReport {
+        schema: "cf503.dns_report",
+        schema_version: DNS_SCHEMA_VERSION,
+        origin: r.origin.clone(),
+        apex: r.apex.clone(),
+        parent: r.parent.clone(),
+        cname_chain: r.cname_chain.iter().map(ToString::to_string).collect(),
+        cloudfront_alias: r.cloudfront_alias().map(ToString::to_string),
+        alias_summary: r.alias_summary(),
+        scope_note: r.scope_note(),
+        addresses: r.addresses.iter().map(ToString::to_string).collect(),
+        direct: r.direct,
+        findings: r
+            .findings
+            .iter()
+            .map(|f| wire::DnsFinding {
+                id: f.id.as_str(),
+                severity: f.severity.as_str(),
+                scope: f.scope.as_str(),
+                server: f.server.clone(),
+                summary: f.summary.clone(),
+                evidence: f.evidence.clone(),
+            })
+            .collect(),
+        servers: r
+            .servers
+            .iter()
+            .map(|s| wire::DnsServer {
+                name: s.name.clone(),
+                addresses: s.addresses.iter().map(ToString::to_string).collect(),
+                in_zone: s.in_zone,
+                in_parent: s.in_parent,
+                results: s
+                    .results
+                    .iter()
+                    .map(|q| {
+                        let (address, aa) = match q.asked {
+                            Asked::Server { address, aa } => (Some(address.to_string()), Some(aa)),
+                            Asked::Resolver { .. } => (None, None),
+                        };
+                        wire::ServerQuery {
+                            query: query_wire(q),
+                            address,
+                            aa,
+                            serial: q.serial,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        resolver: r
+            .resolver
+            .iter()
+            .map(|q| {
+                let (resolver, cd) = match q.asked {
+                    Asked::Resolver { index, cd } => (Some(index), Some(cd)),
+                    Asked::Server { .. } => (None, None),
+                };
+                wire::ResolverQuery {
+                    query: query_wire(q),
+                    resolver,
+                    cd,
+                    ede: q.ede.iter().map(ede_text).collect(),
+                }
+            })
+            .collect(),
+        queries: r.queries,
+        depth: r.depth,
+        elapsed_ms: r.elapsed_ms,
+        cname_target: r.cname_target.as_deref().map(|t| Box::new(dns_report(t))),
+    }
 }
 
 /// The DNS report as JSON (schema `cf503.dns_report`, version [`DNS_SCHEMA_VERSION`]).
 pub fn dns_json_value(r: &DnsReport) -> Value {
-    json!({
-        "schema": "cf503.dns_report",
-        "schema_version": DNS_SCHEMA_VERSION,
-        "origin": r.origin,
-        "apex": r.apex,
-        "parent": r.parent,
-        "cname_chain": r.cname_chain.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "cloudfront_alias": r.cloudfront_alias(),
-        "alias_summary": r.alias_summary(),
-        "scope_note": r.scope_note(),
-        "addresses": r.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "direct": r.direct,
-        "findings": r.findings.iter().map(|f| json!({
-            "id": f.id.as_str(),
-            "severity": f.severity.as_str(),
-            "scope": f.scope.as_str(),
-            "server": f.server,
-            "summary": f.summary,
-            "evidence": f.evidence,
-        })).collect::<Vec<_>>(),
-        "servers": r.servers.iter().map(|s| json!({
-            "name": s.name,
-            "addresses": s.addresses.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "in_zone": s.in_zone,
-            "in_parent": s.in_parent,
-            "results": s.results.iter().map(|q| {
-                let mut v = query_json(q);
-                if let Asked::Server { address, aa } = q.asked {
-                    v.insert("address".into(), json!(address.to_string()));
-                    v.insert("aa".into(), json!(aa));
-                }
-                v.insert("serial".into(), json!(q.serial));
-                Value::Object(v)
-            }).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "resolver": r.resolver.iter().map(|q| {
-            let mut v = query_json(q);
-            if let Asked::Resolver { index, cd } = q.asked {
-                v.insert("resolver".into(), json!(index));
-                v.insert("cd".into(), json!(cd));
-            }
-            v.insert("ede".into(), json!(q.ede.iter().map(ede_text).collect::<Vec<_>>()));
-            Value::Object(v)
-        }).collect::<Vec<_>>(),
-        "queries": r.queries,
-        "depth": r.depth,
-        "elapsed_ms": r.elapsed_ms,
-        "cname_target": r.cname_target.as_deref().map(dns_json_value),
-    })
+    wire::value(&dns_report(r))
 }
 
 /// Pretty JSON text of a DNS report.
@@ -250,6 +270,7 @@ pub fn dns_json(r: &DnsReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -8,9 +8,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{md_code, md_prose, md_text, printable, to_pretty};
+use super::{md_code, md_prose, md_text, printable, to_pretty, wire};
 use crate::causes::{CauseId, LogsSteps};
 use crate::logs::ErrorTimeline;
 use crate::logs::{Minute, Summary};
@@ -131,21 +131,18 @@ fn time_taken_line(s: &Summary, cause: CauseId) -> Option<String> {
 }
 
 /// The same figures for the JSON, in seconds.
-fn time_taken_json(s: &Summary, cause: CauseId) -> Value {
-    let Some(l) = s.time_taken.get(&cause) else {
-        return Value::Null;
-    };
+fn time_taken_wire(s: &Summary, cause: CauseId) -> Option<wire::TimeTaken> {
+    let l = s.time_taken.get(&cause)?;
     // Milliseconds below 2^53 are exact as f64 seconds to the millisecond.
     #[allow(clippy::cast_precision_loss)]
-    let secs = |ms: u64| json!(ms as f64 / 1000.0);
-    let q = |per_mille| l.quantile_ms(per_mille).map_or(Value::Null, secs);
-    json!({
-        "count": l.count(),
-        "median_s": q(500),
-        "p90_s": q(900),
-        "p99_s": q(990),
-        "max_s": secs(l.max_ms()),
-        "precision_percent": crate::logs::latency::PRECISION_PERCENT,
+    let secs = |ms: u64| ms as f64 / 1000.0;
+    Some(wire::TimeTaken {
+        count: l.count(),
+        median_s: l.quantile_ms(500).map(secs),
+        p90_s: l.quantile_ms(900).map(secs),
+        p99_s: l.quantile_ms(990).map(secs),
+        max_s: secs(l.max_ms()),
+        precision_percent: crate::logs::latency::PRECISION_PERCENT,
     })
 }
 
@@ -353,6 +350,7 @@ fn shown_timeline(s: &Summary) -> (ErrorTimeline, Option<String>) {
 /// text, Markdown and the web page show (the JSON keeps every edge location and bucket the
 /// summary holds besides, for tools).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogsView {
     /// The edge locations listed, most errors first (at most [`TOP_POPS`]).
     pub edge_locations: Vec<EdgeRow>,
@@ -366,6 +364,7 @@ pub struct LogsView {
 
 /// One listed edge location.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EdgeRow {
     /// As logged (control characters replaced).
     pub pop: String,
@@ -380,6 +379,7 @@ pub struct EdgeRow {
 /// The timeline rows drawn: every bucket when they fit in [`TIMELINE_ROWS`]; else the incident
 /// window with ten buckets around it, coarsened until it fits.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimelineView {
     /// A row's width, in minutes.
     pub bucket_minutes: i64,
@@ -393,6 +393,7 @@ pub struct TimelineView {
 
 /// One timeline row.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimelineRow {
     /// Its first minute (UTC, `2026-11-26 05:01`).
     pub from: String,
@@ -449,65 +450,110 @@ impl LogsView {
     }
 }
 
-/// The logs report as JSON.
-pub fn logs_json_value(s: &Summary, files: usize) -> Value {
+/// The logs report as its wire type (schema `cf503.logs_report`).
+pub fn logs_report(s: &Summary, files: usize) -> wire::LogsReport {
     let window = s.incident_window();
     let counts = |counts: &BTreeMap<CauseId, u64>| {
         counts
             .iter()
-            .map(|(c, n)| (c.as_str().to_string(), json!(n)))
-            .collect::<serde_json::Map<_, _>>()
+            .map(|(c, n)| (c.as_str(), *n))
+            .collect::<BTreeMap<_, _>>()
     };
     let pops = pops_by_count(s);
     let pop_counts: BTreeMap<&str, &BTreeMap<CauseId, u64>> = s.by_pop.iter().collect();
-    json!({
-        "schema": "cf503.logs_report",
-        "schema_version": LOGS_SCHEMA_VERSION,
-        "files": files,
-        "summary_lines": summary_lines(s, files),
-        "records": s.records,
-        "outside_window": s.outside_window,
-        "errors": s.errors,
-        "skipped_lines": s.skipped,
-        "skipped_at": s.skipped_at.iter().map(|k| json!({"file": file_name(&k.source), "line": k.line})).collect::<Vec<_>>(),
-        "first_error_minute": s.first_minute().map(|m| m.to_string()),
-        "last_error_minute": s.last_minute().map(|m| m.to_string()),
-        "timeline_bucket_minutes": s.timeline.width(),
-        "incident_window": window.map(|(from, to, peak)| json!({"from": from.to_string(), "to": to.to_string(), "peak": peak, "bucket_minutes": s.timeline.width()})),
-        "replayed_from_error_cache": s.replayed,
-        "origin_errors_with_origin_timing": s.origin_errors_known,
-        "by_status": s.by_status.iter().map(|(k, v)| json!({"status": k, "count": v})).collect::<Vec<_>>(),
-        "by_cause": causes_by_count(s).iter().map(|(c, n)| json!({
-            "cause": c.as_str(),
-            "title": c.info().title,
-            "count": n,
-            "sample_request_ids": s.samples.get(c).map(|v| v.iter().map(|(_, id)| printable(id, false)).collect::<Vec<_>>()).unwrap_or_default(),
-            "lambda_edge_regions": regions_of(s, *c),
-            "time_taken": time_taken_json(s, *c),
-            "time_taken_line": time_taken_line(s, *c),
-            "next_steps": next_steps(s, *c),
-        })).collect::<Vec<_>>(),
-        "timeline": s.timeline.buckets().map(|(m, c)| json!({
-            "minute": m.to_string(),
-            "counts": counts(c),
-        })).collect::<Vec<_>>(),
-        "edge_locations": pops.iter().map(|(p, _)| {
-            let (city, region) = pop_info(p);
-            json!({
-                "pop": printable(p, false),
-                "location": city,
-                "lambda_edge_region": region,
-                "counts": pop_counts.get(p).map(|c| counts(c)).unwrap_or_default(),
+    wire::LogsReport {
+        schema: "cf503.logs_report",
+        schema_version: LOGS_SCHEMA_VERSION,
+        files,
+        summary_lines: summary_lines(s, files),
+        records: s.records,
+        outside_window: s.outside_window,
+        errors: s.errors,
+        skipped_lines: s.skipped,
+        skipped_at: s
+            .skipped_at
+            .iter()
+            .map(|k| wire::SkippedAt {
+                file: file_name(&k.source),
+                line: k.line,
             })
-        }).collect::<Vec<_>>(),
-        "edge_locations_distinct": s.by_pop.distinct(),
-        "other_edge_locations": s.by_pop.other().values().sum::<u64>(),
-        "top_paths": s.top_paths(TOP_PATHS).iter().map(|(p, n)| json!({"path": printable(&crate::redact::text(p), false), "count": n})).collect::<Vec<_>>(),
-        "paths_distinct": s.by_path.distinct(),
-        "paths_sampled": s.by_path.saturated(),
-        "other_paths": s.by_path.other(),
-        "view": LogsView::of(s),
-    })
+            .collect(),
+        first_error_minute: s.first_minute().map(|m| m.to_string()),
+        last_error_minute: s.last_minute().map(|m| m.to_string()),
+        timeline_bucket_minutes: s.timeline.width(),
+        incident_window: window.map(|(from, to, peak)| wire::IncidentWindow {
+            from: from.to_string(),
+            to: to.to_string(),
+            peak,
+            bucket_minutes: s.timeline.width(),
+        }),
+        replayed_from_error_cache: s.replayed,
+        origin_errors_with_origin_timing: s.origin_errors_known,
+        by_status: s
+            .by_status
+            .iter()
+            .map(|(status, count)| wire::StatusCount {
+                status: *status,
+                count: *count,
+            })
+            .collect(),
+        by_cause: causes_by_count(s)
+            .iter()
+            .map(|(c, n)| wire::LogsCause {
+                cause: *c,
+                title: c.info().title,
+                count: *n,
+                sample_request_ids: s
+                    .samples
+                    .get(c)
+                    .map(|v| v.iter().map(|(_, id)| printable(id, false)).collect())
+                    .unwrap_or_default(),
+                lambda_edge_regions: regions_of(s, *c),
+                time_taken: time_taken_wire(s, *c),
+                time_taken_line: time_taken_line(s, *c),
+                next_steps: next_steps(s, *c),
+            })
+            .collect(),
+        timeline: s
+            .timeline
+            .buckets()
+            .map(|(m, c)| wire::TimelineBucket {
+                minute: m.to_string(),
+                counts: counts(c),
+            })
+            .collect(),
+        edge_locations: pops
+            .iter()
+            .map(|(p, _)| {
+                let (location, lambda_edge_region) = pop_info(p);
+                wire::EdgeLocation {
+                    pop: printable(p, false),
+                    location,
+                    lambda_edge_region,
+                    counts: pop_counts.get(p).map(|c| counts(c)).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        edge_locations_distinct: s.by_pop.distinct(),
+        other_edge_locations: s.by_pop.other().values().sum::<u64>(),
+        top_paths: s
+            .top_paths(TOP_PATHS)
+            .iter()
+            .map(|(p, n)| wire::PathCount {
+                path: printable(&crate::redact::text(p), false),
+                count: *n,
+            })
+            .collect(),
+        paths_distinct: s.by_path.distinct(),
+        paths_sampled: s.by_path.saturated(),
+        other_paths: *s.by_path.other(),
+        view: LogsView::of(s),
+    }
+}
+
+/// The logs report as JSON.
+pub fn logs_json_value(s: &Summary, files: usize) -> Value {
+    wire::value(&logs_report(s, files))
 }
 
 /// Pretty JSON text.

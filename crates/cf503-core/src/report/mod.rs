@@ -10,7 +10,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::diagnose::{Diagnosis, Finding, render_template};
 use crate::parse::{Har, HarEntry};
@@ -309,125 +309,125 @@ pub fn markdown(d: &Diagnosis) -> String {
 
 // ---------------------------------------------------------------- JSON
 
-fn finding_json(f: &Finding, d: &Diagnosis) -> Value {
+fn finding_wire(f: &Finding, d: &Diagnosis) -> wire::Finding {
     let info = f.cause.info();
-    json!({
-        "cause": info.name,
-        "title": info.title,
-        "confidence": Confidence::new(f.confidence),
-        "meaning": render_template(info.meaning, d),
-        "evidence": f.evidence.iter().map(|e| json!({
-            "signal": e.signal,
-            "value": e.value,
-            "supports": e.supports,
-            "weight": Confidence::new(e.weight),
-            "note": e.note,
-        })).collect::<Vec<_>>(),
-        "steps": f.steps.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "docs": info.docs,
-    })
+    wire::Finding {
+        cause: info.name,
+        title: info.title,
+        confidence: Confidence::new(f.confidence),
+        meaning: render_template(info.meaning, d),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| wire::Evidence {
+                signal: e.signal,
+                value: e.value.clone(),
+                supports: e.supports,
+                weight: Confidence::new(e.weight),
+                note: e.note.clone(),
+            })
+            .collect(),
+        steps: f.steps.iter().map(ToString::to_string).collect(),
+        docs: info.docs,
+    }
 }
 
-fn diagnosis_fields(d: &Diagnosis) -> serde_json::Map<String, Value> {
+/// A diagnosis as the reports carry it.
+fn diagnosis_wire(d: &Diagnosis) -> wire::Diagnosis {
     let s = &d.summary;
-    let mut m = serde_json::Map::new();
-    m.insert("url".into(), json!(s.url));
-    m.insert("status".into(), json!(s.status));
-    m.insert(
-        "source".into(),
-        json!(s.source.map(crate::observation::Source::as_str)),
-    );
-    // What every front end shows, decided here once.
-    m.insert("view".into(), json!(view(d)));
-    m.insert(
-        "observed".into(),
-        json!({
-            "generated_by": s.generated_by.as_str(),
-            "through_cloudfront": s.through_cloudfront.as_str(),
-            "through_cloudfront_evidence": s.through_evidence,
-            "status_from_page": s.status_from_page,
-            "server": s.server,
-            "x_cache": s.x_cache,
-            "pop": s.pop.as_ref().map(|p| json!({
-                "id": p,
-                "code": s.pop_code,
-                "location": s.pop_city,
-                "lambda_edge_region": s.lambda_region,
-                "lambda_edge_region_name": s.lambda_region_name,
-            })),
-            "request_id": s.request_id,
-            "origin_kind": s.origin_kind.map(crate::signals::OriginKind::as_str),
-            "page_phrase": s.page_phrase,
-            "age": s.age,
-            "retry_after": s.retry_after,
-            "log": {
-                "x_edge_result_type": s.log_result.map(crate::signals::ResultType::as_str),
-                "x_edge_detailed_result_type": s.log_detailed_result.map(crate::signals::ResultType::as_str),
+    wire::Diagnosis {
+        url: s.url.clone(),
+        status: s.status,
+        source: s.source.map(crate::observation::Source::as_str),
+        // What every front end shows, decided here once.
+        view: view(d),
+        observed: wire::Observed {
+            generated_by: s.generated_by.as_str(),
+            through_cloudfront: s.through_cloudfront.as_str(),
+            through_cloudfront_evidence: s.through_evidence.clone(),
+            status_from_page: s.status_from_page,
+            server: s.server.clone(),
+            x_cache: s.x_cache.clone(),
+            pop: s.pop.as_ref().map(|p| wire::Pop {
+                id: p.clone(),
+                code: s.pop_code.clone(),
+                location: s.pop_city.clone(),
+                lambda_edge_region: s.lambda_region,
+                lambda_edge_region_name: s.lambda_region_name,
+            }),
+            request_id: s.request_id.clone(),
+            origin_kind: s.origin_kind.map(crate::signals::OriginKind::as_str),
+            page_phrase: s.page_phrase,
+            age: s.age,
+            retry_after: s.retry_after.clone(),
+            log: wire::LogFields {
+                x_edge_result_type: s.log_result.map(crate::signals::ResultType::as_str),
+                x_edge_detailed_result_type: s
+                    .log_detailed_result
+                    .map(crate::signals::ResultType::as_str),
             },
-            "server_timing": {
-                "upstream_dns_ms": s.timing_dns_ms,
-                "upstream_connect_ms": s.timing_connect_ms,
-                "upstream_fbl_ms": s.timing_upstream_fbl_ms,
+            server_timing: wire::ServerTiming {
+                upstream_dns_ms: s.timing_dns_ms,
+                upstream_connect_ms: s.timing_connect_ms,
+                upstream_fbl_ms: s.timing_upstream_fbl_ms,
             },
-        }),
-    );
-    m.insert("input_quality".into(), json!(d.input_quality.as_str()));
-    m.insert(
-        "collect".into(),
-        json!(d.collect.iter().map(|c| c.text()).collect::<Vec<_>>()),
-    );
-    m.insert(
-        "findings".into(),
-        Value::Array(d.findings.iter().map(|f| finding_json(f, d)).collect()),
-    );
-    if let Some(dns) = &d.dns {
-        m.insert("dns".into(), dns_json_value(dns));
+        },
+        input_quality: d.input_quality.as_str(),
+        collect: d.collect.iter().map(|c| c.text()).collect(),
+        findings: d.findings.iter().map(|f| finding_wire(f, d)).collect(),
+        dns: d.dns.as_deref().map(dns::dns_report),
+        notes: d
+            .notes
+            .iter()
+            .map(|n| wire::Note {
+                id: n.id,
+                text: n.text.clone(),
+            })
+            .collect(),
     }
-    m.insert(
-        "notes".into(),
-        Value::Array(
-            d.notes
-                .iter()
-                .map(|n| json!({"id": n.id, "text": n.text}))
-                .collect(),
-        ),
-    );
-    m
+}
+
+/// The report of one response as its wire type (schema `cf503.report`).
+pub fn report(d: &Diagnosis) -> wire::Report {
+    wire::Report {
+        schema: "cf503.report",
+        schema_version: SCHEMA_VERSION,
+        diagnosis: diagnosis_wire(d),
+    }
 }
 
 /// The JSON report for one response.
 pub fn json_value(d: &Diagnosis) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert("schema".into(), json!("cf503.report"));
-    m.insert("schema_version".into(), json!(SCHEMA_VERSION));
-    m.extend(diagnosis_fields(d));
-    Value::Object(m)
+    wire::value(&report(d))
 }
 
-/// The JSON report for a HAR file: its failing entries, each diagnosed.
+/// The report of a HAR file as its wire type (schema `cf503.har_report`): its failing
+/// entries, each diagnosed.
+pub fn har_report(har: &Har, items: &[HarItem<'_>]) -> wire::HarReport {
+    wire::HarReport {
+        schema: "cf503.har_report",
+        schema_version: SCHEMA_VERSION,
+        total_entries: har.total_entries,
+        failing_entries: items.len(),
+        unreadable_entries: har.unreadable,
+        summarised_entries: har.summarised,
+        first_unreadable: har.first_unreadable.as_ref().map(ToString::to_string),
+        entries: items
+            .iter()
+            .map(|it| wire::HarEntry {
+                index: it.entry.index,
+                repeats: it.entry.repeats,
+                same_as: it.entry.same_as.clone(),
+                started: it.entry.started.clone(),
+                diagnosis: diagnosis_wire(it.diagnosis),
+            })
+            .collect(),
+    }
+}
+
+/// The JSON report for a HAR file.
 pub fn har_json_value(har: &Har, items: &[HarItem<'_>]) -> Value {
-    let entries: Vec<Value> = items
-        .iter()
-        .map(|it| {
-            let mut m = serde_json::Map::new();
-            m.insert("index".into(), json!(it.entry.index));
-            m.insert("repeats".into(), json!(it.entry.repeats));
-            m.insert("same_as".into(), json!(it.entry.same_as));
-            m.insert("started".into(), json!(it.entry.started));
-            m.extend(diagnosis_fields(it.diagnosis));
-            Value::Object(m)
-        })
-        .collect();
-    json!({
-        "schema": "cf503.har_report",
-        "schema_version": SCHEMA_VERSION,
-        "total_entries": har.total_entries,
-        "failing_entries": items.len(),
-        "unreadable_entries": har.unreadable,
-        "summarised_entries": har.summarised,
-        "first_unreadable": har.first_unreadable.as_ref().map(ToString::to_string),
-        "entries": entries,
-    })
+    wire::value(&har_report(har, items))
 }
 
 /// Pretty JSON text.
@@ -554,6 +554,7 @@ pub fn har_markdown(har: &Har, items: &[HarItem<'_>]) -> String {
 mod dns;
 mod logs;
 mod view;
+pub mod wire;
 pub use dns::{dns_json, dns_json_value, dns_markdown, dns_text};
 pub use logs::{
     LOGS_SCHEMA_VERSION, file_name, gzip_cut_warning, logs_json, logs_json_value, logs_markdown,
@@ -567,6 +568,7 @@ pub use view::{
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

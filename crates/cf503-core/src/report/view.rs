@@ -17,6 +17,7 @@ use crate::signals::{Generator, Through};
 
 /// The whole report of one diagnosis, ready to lay out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct View {
     /// One line: status, who made the response, where.
     pub headline: String,
@@ -40,6 +41,7 @@ pub struct View {
 
 /// How a fact's value is best shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FactKind {
     /// Words of cf503's own.
@@ -52,6 +54,7 @@ pub enum FactKind {
 
 /// One observed fact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Fact {
     /// Its label, e.g. `Edge location`.
     pub label: &'static str,
@@ -63,6 +66,7 @@ pub struct Fact {
 
 /// The verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict {
     /// The cause's stable id.
     pub cause: &'static str,
@@ -78,6 +82,7 @@ pub struct Verdict {
 
 /// One piece of evidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EvidenceLine {
     /// For (`true`) or against.
     pub supports: bool,
@@ -91,6 +96,7 @@ pub struct EvidenceLine {
 
 /// Another candidate cause.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Other {
     /// Stable id.
     pub cause: &'static str,
@@ -104,6 +110,7 @@ pub struct Other {
 
 /// A remark.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NoteLine {
     /// Stable id.
     pub id: crate::diagnose::NoteId,
@@ -113,6 +120,7 @@ pub struct NoteLine {
 
 /// The DNS check of the origin, in brief (the `dns` report has the details).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DnsSection {
     /// The name checked.
     pub origin: String,
@@ -122,6 +130,7 @@ pub struct DnsSection {
 
 /// One DNS finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DnsLine {
     /// `info`, `warning`, `error`.
     pub severity: &'static str,
@@ -151,6 +160,16 @@ impl Confidence {
 impl core::fmt::Display for Confidence {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Confidence {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        "Confidence".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "number", "minimum": 0, "maximum": 1})
     }
 }
 
