@@ -129,6 +129,31 @@ rate "DuckDB CLI, lean query, 16 gzip files:" "$dcli16"
 rate "DuckDB CLI, lean query, one gzip file:" "$dcli1"
 printf '  cf503 vs the DuckDB CLI: %.1fx uncompressed, %.1fx 16 gzip files, %.1fx one gzip file; vs polars: %.1fx\n' \
     "$(echo "$dcli / $lp" | bc -l)" "$(echo "$dcli16 / $lg16" | bc -l)" "$(echo "$dcli1 / $lg1" | bc -l)" "$(echo "$pol / $lp" | bc -l)"
+
+echo
+echo "== 2b'. the realistic shape: a busy site's 35-field logs, about 2 % 5xx, long agents and queries"
+real=bench-data/realistic-100mb.log
+[ -f "$real" ] || ./target/release/examples/gen_log "$real" 100 1 realistic
+[ -f "$real.gz" ] || gzip -k -6 "$real"
+lmb=$(echo "$(stat -c %s "$real") / 1000000" | bc -l)
+real_total=$(./target/release/cf503 logs --json "$real" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')
+printf 'input: %.0f MB; the same 5xx in every tool: cf503 %s, DuckDB CLI %s, polars %s\n' "$lmb" "$real_total" "$(lean_total "$real")" "$(python3 scripts/lib/polars_baseline.py "$real")"
+rp=$(best 5 ./target/release/cf503 logs --json "$real")
+rg=$(best 5 ./target/release/cf503 logs --json "$real.gz")
+rdec=$(best 5 ./target/release/examples/gunzip_only "$real.gz")
+rdcli=$(best 3 duckdb -c "$(lean_sql "$real")")
+rdclig=$(best 3 duckdb -c "$(lean_sql "$real.gz")")
+rpol=$(best 3 python3 scripts/lib/polars_baseline.py "$real")
+rwcl=$(best 5 wc -l "$real")
+rate "cf503 logs, uncompressed (goal >= 2000):" "$rp"
+rate "DuckDB CLI, lean query, uncompressed:" "$rdcli"
+rate "polars lazy scan, uncompressed:" "$rpol"
+rate "wc -l alone (the line-count limit):" "$rwcl"
+rate "cf503 logs, gzip:" "$rg"
+rate "  the same decoder alone:" "$rdec"
+rate "DuckDB CLI, lean query, gzip:" "$rdclig"
+printf '  cf503 vs the DuckDB CLI: %.1fx uncompressed, %.1fx gzip (goal >= 3x); vs polars: %.1fx; vs wc -l: %.0f %%; gzip vs the decoder alone: %.0f %% (goal >= 90 %%)\n' \
+    "$(echo "$rdcli / $rp" | bc -l)" "$(echo "$rdclig / $rg" | bc -l)" "$(echo "$rpol / $rp" | bc -l)" "$(echo "100 * $rwcl / $rp" | bc -l)" "$(echo "100 * $rdec / $rg" | bc -l)"
 /usr/bin/time -f 'peak memory, 100 MB gzip:          %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
 /usr/bin/time -f 'peak memory, 1 GB through a pipe:  %M KB (goal <= 65536, and flat)' \
     sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do cat '$log'; done | ./target/release/cf503 logs --json - >/dev/null"

@@ -1,6 +1,9 @@
-//! Writes CloudFront standard logs of about N MB in all (33 fields; several causes, edge
-//! locations and minutes), for `just bench`: `gen_log PATH MB [FILES]`. With FILES > 1, PATH is a
-//! folder and the files are named as CloudFront names them (`E2EXAMPLE.2026-11-26-05.<id>`).
+//! Writes CloudFront standard logs of about N MB in all, for `just bench`:
+//! `gen_log PATH MB [FILES] [SHAPE]`. With FILES > 1, PATH is a folder and the files are named as
+//! CloudFront names them (`E2EXAMPLE.2026-11-26-05.<id>`). SHAPE `errors` (the default: 33
+//! fields, two thirds of the records 5xx of several causes) or `realistic` (35 fields as written
+//! since 2025, about 2 % 5xx, tens of thousands of distinct paths, long user agents and query
+//! strings, as a busy site's logs are).
 //!
 //! Values vary as in real logs (random request ids, client addresses, sizes, timings, seconds),
 //! so the files compress about as real ones do (6–8×), not 25× as repeated lines would: a gzip
@@ -73,11 +76,76 @@ fn record(rng: &mut Lcg, line: &mut String) {
     );
 }
 
+const FIELDS_35: &str = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end distribution-tenant-id connection-id";
+
+/// A busy site's record: mostly hits and misses, about 2 % 5xx.
+fn realistic(rng: &mut Lcg, line: &mut String) {
+    use std::fmt::Write as _;
+    let (status, rt, drt) = match rng.below(1000) {
+        0..=6 => ("503", "Error", "Error"),
+        7..=11 => ("502", "Error", "OriginDnsError"),
+        12..=16 => ("504", "Error", "OriginCommError"),
+        17..=19 => ("503", "LambdaLimitExceeded", "LambdaLimitExceeded"),
+        20..=79 => ("304", "RefreshHit", "RefreshHit"),
+        80..=119 => ("404", "Error", "Error"),
+        120..=519 => ("200", "Miss", "Miss"),
+        _ => ("200", "Hit", "Hit"),
+    };
+    let pop = POPS[rng.below(POPS.len())];
+    let agent = AGENTS[rng.below(AGENTS.len())];
+    let id: String = (0..52).map(|_| char::from(B64[rng.below(64)])).collect();
+    let taken = rng.below(3000);
+    let query = if rng.below(3) == 0 {
+        "-".to_string()
+    } else {
+        format!(
+            "utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale-{}&utm_content=hero-banner-{}&fbclid=IwAR{}",
+            rng.below(500),
+            rng.below(50),
+            (0..40)
+                .map(|_| char::from(B64[rng.below(62)]))
+                .collect::<String>()
+        )
+    };
+    line.clear();
+    let _ = writeln!(
+        line,
+        "2026-11-26\t05:{:02}:{:02}\t{pop}\t{}\t{}.{}.{}.{}\tGET\td111111abcdef8.cloudfront.net\t/catalog/{}/items/{}/detail.html\t{status}\thttps://www.example.com/catalog/{}/\t{agent}\t{query}\t-\t{rt}\t{id}==\twww.example.com\thttps\t{}\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t{rt}\tHTTP/2.0\t-\t-\t{}\t{}.{:03}\t{drt}\ttext/html\t{}\t-\t-\t-\t-",
+        rng.below(60),
+        rng.below(60),
+        300 + rng.below(90_000),
+        rng.below(224) + 1,
+        rng.below(256),
+        rng.below(256),
+        rng.below(256),
+        rng.below(400),
+        rng.below(200),
+        rng.below(400),
+        300 + rng.below(600),
+        taken / 1000,
+        taken % 1000,
+        1024 + rng.below(60_000),
+        taken / 2000,
+        (taken / 2) % 1000,
+        rng.below(200_000),
+    );
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("gen_log PATH MB [FILES]");
     let mb: usize = args.next().and_then(|m| m.parse().ok()).unwrap_or(100);
     let files: usize = args.next().and_then(|m| m.parse().ok()).unwrap_or(1).max(1);
+    let shape_realistic = match args.next().as_deref() {
+        None | Some("errors") => false,
+        Some("realistic") => true,
+        Some(other) => panic!("SHAPE {other:?}: give errors or realistic"),
+    };
+    let (fields, make): (&str, fn(&mut Lcg, &mut String)) = if shape_realistic {
+        (FIELDS_35, realistic)
+    } else {
+        (FIELDS, record)
+    };
     let per_file = mb * 1024 * 1024 / files;
     let mut rng = Lcg(1);
     let mut line = String::new();
@@ -89,10 +157,10 @@ fn main() {
             std::path::Path::new(&path).join(format!("E2EXAMPLE.2026-11-26-05.{f:08x}"))
         };
         let mut out = std::io::BufWriter::new(std::fs::File::create(&out_path).expect("create"));
-        writeln!(out, "#Version: 1.0\n#Fields: {FIELDS}").expect("write");
+        writeln!(out, "#Version: 1.0\n#Fields: {fields}").expect("write");
         let mut written = 0usize;
         while written < per_file {
-            record(&mut rng, &mut line);
+            make(&mut rng, &mut line);
             out.write_all(line.as_bytes()).expect("write");
             written += line.len();
         }

@@ -460,6 +460,23 @@ proptest! {
         let _ = report::logs_json(&whole, 1);
     }
 
+    /// Reading only the status and time of the records the filter leaves out (the fast path
+    /// for logs that are mostly not errors) counts exactly what reading every field counts:
+    /// records, errors, skipped lines and their numbers, for 5xx and for one status.
+    #[test]
+    fn counting_only_the_left_out_records_changes_no_count(
+        text in log_text(),
+        only_503 in any::<bool>(),
+    ) {
+        use cf503_core::logs::{Filter, Reader, StatusFilter, summarise};
+        let status = if only_503 { StatusFilter::Exactly(503) } else { StatusFilter::ServerErrors };
+        let filter: Filter = status.into();
+        let bytes = text.as_bytes();
+        let every_field = summarise("f", bytes, &mut Reader::new(), &filter);
+        let prefiltered = summarise("f", bytes, &mut Reader::new().counting_only_unless(status), &filter);
+        prop_assert_eq!(prefiltered, every_field);
+    }
+
     /// The session's blocks (cut at any size longer than the longest line, as the CLI cuts
     /// files for its threads), counted and absorbed in any order, give what one stream gives:
     /// the same counts, the same skipped lines at the same line numbers, the same verdict on

@@ -341,7 +341,8 @@ impl LogSession {
         } else {
             Reader::with_fields(&fields.iter().map(String::as_str).collect::<Vec<_>>())
         }
-        .delimited_by(delimiter);
+        .delimited_by(delimiter)
+        .counting_only_unless(filter.status);
         LogSession {
             plan: Plan { start, filter },
             names: Vec::new(),
