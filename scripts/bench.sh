@@ -63,6 +63,13 @@ printf 'cf503 explain:   %.3f s  (%.0f MB/s, best of 5, includes diagnosing and 
 printf 'jq select:       %.3f s  (%.0f MB/s, best of 3)\n' "$jqt" "$(echo "$mb / $jqt" | bc -l)"
 printf 'speed-up:        %.1fx (goal: at least 10x)\n' "$(echo "$jqt / $cf" | bc -l)"
 
+har4=bench-data/har-4xx-100mb.har
+[ -f "$har4" ] || ./target/release/examples/gen_har "$har4" 100 4xx
+cat "$har4" >/dev/null
+cf4=$(best 5 ./target/release/cf503 explain --json "$har4")
+jq4=$(best 3 jq '[.log.entries[] | select(.response.status >= 500)]' "$har4")
+printf 'many small 4xx:  cf503 %.3f s, jq %.3f s: %.1fx (goal: at least 10x)\n' "$cf4" "$jq4" "$(echo "$jq4 / $cf4" | bc -l)"
+
 echo
 echo "== 2b. cf503 logs: 100 MB of generated standard logs, side by side with DuckDB, zcat and the decoder alone"
 cargo build -q --release -p cf503-core --example gen_log

@@ -1,6 +1,8 @@
 //! Writes a HAR file of about the requested size, for `just bench`: realistic entries (HTML,
 //! JavaScript and JSON bodies with escapes, 10-20 headers each), one in a hundred a CloudFront
-//! 5xx. Usage: `gen_har OUT.har SIZE_MB`.
+//! 5xx. Usage: `gen_har OUT.har SIZE_MB [4xx]`: with `4xx`, many small 4xx entries instead (an
+//! origin's 404 pages, S3's NoSuchKey, API Gateway's JSON, a bare 403), each of which cf503 has
+//! to look at to tell an origin's 4xx from one CloudFront generated.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -12,6 +14,7 @@ fn main() {
         std::process::exit(2);
     };
     let target: usize = mb.parse::<usize>().expect("SIZE_MB must be a number") * 1024 * 1024;
+    let small_4xx = args.next().as_deref() == Some("4xx");
     let mut file = std::io::BufWriter::new(std::fs::File::create(&out).expect("create output"));
     file.write_all(br#"{"log":{"version":"1.2","creator":{"name":"cf503 gen_har","version":"1"},"pages":[],"entries":["#).unwrap();
     let html_body = "<!DOCTYPE html>\n<html><head><title>Shop</title><script>window.__DATA__ = {\"user\":null,\"items\":[1,2,3]};</script></head><body><div class=\"grid\">".to_string()
@@ -33,7 +36,25 @@ fn main() {
     let mut entry = String::new();
     while written < target {
         entry.clear();
+        const SMALL: [(u16, &str, &str); 4] = [
+            (
+                404,
+                "text/html",
+                "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>",
+            ),
+            (
+                404,
+                "application/xml",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>",
+            ),
+            (429, "application/json", "{\"message\":\"Not Found\"}"),
+            (403, "text/plain", "Forbidden"),
+        ];
         let (status, mime, body, xcache) = match n % 100 {
+            k if small_4xx => {
+                let (status, mime, body) = SMALL[k % SMALL.len()];
+                (status, mime, body, "Error from cloudfront")
+            }
             37 => (
                 503,
                 "text/html",

@@ -369,8 +369,14 @@ const CF_SENTENCES: &[(CfPhrase, &str)] = &[
 /// The CloudFront sentence a text holds a fragment of ([`crate::vocab`]), in its first
 /// [`PHRASE_SCAN_LIMIT`] bytes.
 pub(crate) fn sentence_fragment_in(raw: &str) -> Option<CfPhrase> {
+    // Split into words once per process, on first use: a HAR of a hundred thousand entries
+    // looks at every page it holds.
+    static TABLE: once_cell::race::OnceBox<crate::vocab::Sentences<'static, CfPhrase>> =
+        once_cell::race::OnceBox::new();
+    let table =
+        TABLE.get_or_init(|| alloc::boxed::Box::new(crate::vocab::Sentences::new(CF_SENTENCES)));
     let cut = crate::text::floor_char_boundary(raw, PHRASE_SCAN_LIMIT);
-    crate::vocab::Sentences::new(CF_SENTENCES)
+    table
         .find_in(&crate::vocab::words(&raw[..cut]))
         .map(|m| m.value)
 }
@@ -860,7 +866,7 @@ fn origin_phrase_in(page: &str, json_page: &str) -> Option<OriginPhrase> {
         s.needles
             .iter()
             .any(|n| page.contains(n) || (n.starts_with('{') && json_page.contains(n)))
-            || (!s.shown.is_empty() && page.contains(&*normalise(s.shown)))
+            || (!s.shown.is_empty() && contains_ignoring_ascii_case(page, s.shown))
     })?;
     // The generic headings are nginx's own pages when its footer line follows them.
     let nginx_footer = has_footer(page, "nginx") || has_footer(page, "openresty");
@@ -869,6 +875,21 @@ fn origin_phrase_in(page: &str, json_page: &str) -> Option<OriginPhrase> {
         (OriginPhrase::BadGatewayPage, true) => OriginPhrase::NginxBadGateway,
         (OriginPhrase::GatewayTimeoutPage, true) => OriginPhrase::NginxGatewayTimeout,
         (p, _) => p,
+    })
+}
+
+/// Whether `needle` stands in `page` (folded: lower case, single spaces) ignoring ASCII case:
+/// what `page.contains(&normalise(needle))` says for the table's needles (a test checks they
+/// fold to their lower case), without building the folded needle for every response.
+fn contains_ignoring_ascii_case(page: &str, needle: &str) -> bool {
+    let (page, needle) = (page.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let first = first.to_ascii_lowercase();
+    memchr::memchr_iter(first, page).any(|at| {
+        page.get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
     })
 }
 
@@ -1758,5 +1779,25 @@ mod tests {
     #[test]
     fn normalise_folds_quotes_and_case() {
         assert_eq!(normalise("Doesn\u{2019}t  HAVE\n x"), "doesn't have x");
+    }
+
+    /// The shown texts fold to their ASCII lower case, so matching them ignoring ASCII case
+    /// in folded page text is matching their folded form.
+    #[test]
+    fn shown_texts_fold_to_their_lower_case() {
+        for s in ORIGIN_SIGNATURES {
+            assert_eq!(
+                normalise(s.shown),
+                s.shown.to_ascii_lowercase(),
+                "{}",
+                s.shown
+            );
+            let page = normalise(&alloc::format!("x {} y", s.shown));
+            assert!(s.shown.is_empty() || contains_ignoring_ascii_case(&page, s.shown));
+        }
+        assert!(!contains_ignoring_ascii_case(
+            "no healthy upstrea",
+            "no healthy upstream"
+        ));
     }
 }

@@ -55,6 +55,11 @@ pub fn unwrap_text(text: &str) -> String {
     out
 }
 
+/// Letters and digits (non-ASCII letters included), and apostrophes.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '\'' || !c.is_ascii() && !c.is_whitespace()
+}
+
 /// The words of a text: runs of letters, digits and inner apostrophes, lower-cased.
 pub fn words(text: &str) -> Vec<String> {
     let text = unwrap_text(text);
@@ -70,7 +75,7 @@ pub fn words(text: &str) -> Vec<String> {
     // ASCII folding only: CloudFront's sentences are ASCII, and Unicode case tables would cost
     // the browser's first-verdict module kilobytes. Other letters stay word characters.
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '\'' || !c.is_ascii() && !c.is_whitespace() {
+        if is_word_char(c) {
             word.push(c.to_ascii_lowercase());
         } else {
             flush(&mut word);
@@ -80,10 +85,22 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// A table of sentences, each naming a value of `T`, split into words once.
+/// The words of a catalogued sentence, as slices of it (no allocation per word): split as
+/// [`words`] splits, case left as written (matching ignores ASCII case). A catalogued sentence
+/// holds no entity or escape to decode (a test checks that this agrees with [`words`]).
+fn sentence_words(sentence: &str) -> Vec<&str> {
+    sentence
+        .split(|c: char| !is_word_char(c))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A table of sentences, each naming a value of `T`, split into words once (borrowed from the
+/// table: building one costs a vector per sentence, not a string per word).
 #[derive(Debug)]
-pub struct Sentences<T: Copy> {
-    entries: Vec<(T, Vec<String>)>,
+pub struct Sentences<'a, T: Copy> {
+    entries: Vec<(T, Vec<&'a str>)>,
 }
 
 /// What matched: the value, and how many consecutive words of its sentence the text held.
@@ -95,11 +112,11 @@ pub struct Match<T> {
     pub words: usize,
 }
 
-impl<T: Copy> Sentences<T> {
+impl<'a, T: Copy> Sentences<'a, T> {
     /// Prepares `(value, sentence)` rows, in priority order.
-    pub fn new(rows: &[(T, &str)]) -> Self {
+    pub fn new(rows: &[(T, &'a str)]) -> Self {
         Sentences {
-            entries: rows.iter().map(|(v, s)| (*v, words(s))).collect(),
+            entries: rows.iter().map(|(v, s)| (*v, sentence_words(s))).collect(),
         }
     }
 
@@ -124,17 +141,21 @@ impl<T: Copy> Sentences<T> {
 /// The longest run of consecutive words of `sentence` standing consecutively in `text`. A run
 /// is only followed from its start (where the previous words do not already match), so each
 /// pair of positions is extended once; most comparisons end at the first byte.
-fn longest_common_run(text: &[String], sentence: &[String]) -> usize {
+fn longest_common_run(text: &[String], sentence: &[&str]) -> usize {
+    // Text words are lower-cased already; a sentence's words are as written.
+    let same = |a: &String, b: &&str| a.eq_ignore_ascii_case(b);
     let mut best = 0;
     for i in 0..text.len() {
         for j in 0..sentence.len() {
-            if text[i] != sentence[j] || (i > 0 && j > 0 && text[i - 1] == sentence[j - 1]) {
+            if !same(&text[i], &sentence[j])
+                || (i > 0 && j > 0 && same(&text[i - 1], &sentence[j - 1]))
+            {
                 continue;
             }
             let n = text[i..]
                 .iter()
                 .zip(&sentence[j..])
-                .take_while(|(a, b)| a == b)
+                .take_while(|(a, b)| same(a, b))
                 .count();
             best = best.max(n);
         }
@@ -147,6 +168,18 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// A catalogued sentence split in place gives the words [`words`] gives it.
+    #[test]
+    fn sentence_words_are_the_words_of_the_sentence() {
+        for (_, s) in crate::signals::cf_sentences() {
+            let split: Vec<String> = sentence_words(s)
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            assert_eq!(split, words(s), "{s}");
+        }
+    }
 
     #[test]
     fn words_survive_the_wrappings_people_paste() {
