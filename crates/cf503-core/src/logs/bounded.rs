@@ -204,6 +204,20 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
         self.saturated
     }
 
+    /// How far off [`Capped::distinct`] can be past the bound, in percent: two relative
+    /// standard errors of the estimator (`2 / sqrt(CAP - 2)`, rounded up), so about 95 % of
+    /// estimates fall within it. 0 when the count is exact.
+    pub fn distinct_error_percent(&self) -> u32 {
+        if !self.saturated {
+            return 0;
+        }
+        // The smallest p with (p / 200)^2 >= 1 / (CAP - 2): integer arithmetic.
+        let k = (CAP as u64).saturating_sub(2).max(1);
+        (1u32..=200)
+            .find(|p| u64::from(*p) * u64::from(*p) * k >= 40_000)
+            .unwrap_or(200)
+    }
+
     /// How many distinct keys were seen: exact when nothing was left out, else an estimate
     /// from the `CAP`-th smallest hash (the k-minimum-values estimator: relative standard error
     /// about `1/sqrt(CAP - 2)`, 1.6 % at 4,096).
@@ -390,6 +404,25 @@ mod tests {
     use alloc::format;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_estimate_says_how_far_off_it_can_be() {
+        let mut c: Capped<u64, 4096, 64> = Capped::default();
+        assert_eq!(c.distinct_error_percent(), 0);
+        for i in 0..20_000u32 {
+            c.add_with(&alloc::format!("/p/{i}"), |n| *n += 1);
+        }
+        assert!(c.saturated());
+        // 2 / sqrt(4094) = 3.1 %: said as 4 %; the estimate of 20,000 falls within it.
+        assert_eq!(c.distinct_error_percent(), 4);
+        let d = c.distinct();
+        assert!((19_200..=20_800).contains(&d), "{d}");
+        let mut small: Capped<u64, 1024, 64> = Capped::default();
+        for i in 0..5000u32 {
+            small.add_with(&alloc::format!("{i}"), |n| *n += 1);
+        }
+        assert_eq!(small.distinct_error_percent(), 7);
+    }
 
     type Small = Capped<u64, 4, 8>;
 

@@ -634,17 +634,19 @@ fn summary_prose(s: &Summary, files: usize) -> Vec<Prose> {
     }
     if s.by_pop.saturated() {
         v.push(Prose::text(format!(
-            "More than {} distinct edge locations (about {}; CloudFront has about 600): {} errors are counted under other edge locations.",
+            "More than {} distinct edge locations (about {}, an estimate within ±{} %; CloudFront has about 600): {} errors are counted under other edge locations.",
             crate::logs::MAX_POPS,
             s.by_pop.distinct(),
+            s.by_pop.distinct_error_percent(),
             s.by_pop.other().values().sum::<u64>()
         )));
     }
     if s.by_path.saturated() {
         v.push(Prose::text(format!(
-            "More than {} distinct paths (about {}): the top paths are the most failing of a sample of {} paths, chosen the same way on every run, with exact counts; {} errors are on paths outside the sample.",
+            "More than {} distinct paths (about {}, an estimate within ±{} %): the top paths are the most failing of a sample of {} paths, chosen the same way on every run, with exact counts; {} errors are on paths outside the sample.",
             crate::logs::MAX_PATHS,
             s.by_path.distinct(),
+            s.by_path.distinct_error_percent(),
             s.by_path.len(),
             s.by_path.other()
         )));
