@@ -56,7 +56,7 @@ mod exit {
         (
             BAD_INPUT,
             &[Cmd::Check],
-            "bad usage (a bad --resolver, --doh or --origin)",
+            "bad usage (not an http:// or https:// URL, a bad --resolver, --doh or --origin)",
         ),
         (
             BAD_INPUT,
@@ -493,7 +493,25 @@ fn run_check(
     }
 }
 
+/// A URL `check` can fetch: http or https, with a host. Anything else is bad usage (exit 2),
+/// not a fetch that failed (exit 3).
+fn fetchable(url: &str) -> Result<(), CliError> {
+    let ok = url
+        .parse::<ureq::http::Uri>()
+        .ok()
+        .filter(|u| matches!(u.scheme_str(), Some("http" | "https")))
+        .is_some_and(|u| u.host().is_some_and(|h| !h.is_empty()));
+    if ok {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "{:?}: give an http:// or https:// URL, such as https://www.example.com/",
+        cf503_core::redact::url(url)
+    )))
+}
+
 fn check(args: &CheckArgs) -> Result<(), CliError> {
+    fetchable(&args.url)?;
     let timeout = args.timeout.max(1);
     // The fetch and the origin's DNS check run side by side, each bounded by --timeout, so the
     // whole command is.
@@ -590,6 +608,12 @@ fn read_input(path: &PathBuf) -> Result<(String, InputBytes), CliError> {
     } else {
         path.display().to_string()
     };
+    if stdin && std::io::IsTerminal::is_terminal(&io::stdin()) {
+        // Nothing piped in: say what is awaited rather than wait in silence.
+        eprintln!(
+            "cf503: reading from the terminal: paste the response (curl -si output, its headers, or the error page's text), then press Ctrl-D"
+        );
+    }
     let read = if stdin {
         cf503_core::parse::read_limited(io::stdin().lock(), MAX_INPUT)
             .map(|r| r.map(InputBytes::Owned))

@@ -184,10 +184,6 @@ fn unreachable_refused_tls_and_timeout_are_reported() {
             .contains("within 1 s")
     );
     hold.join().unwrap();
-
-    // Not a URL.
-    let out = cf503(&["check", "not a url"]);
-    assert_eq!(out.status.code(), Some(3));
 }
 
 /// `--timeout` bounds the whole check, the origin's DNS check included (it had a fixed 15 s):
@@ -247,4 +243,24 @@ fn the_report_names_the_url_that_answered() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["url"], format!("http://127.0.0.1:{to}/final"));
+}
+
+/// Something that is not an http(s) URL is bad usage (exit 2), said before anything is sent; a
+/// fetch that fails is exit 3.
+#[test]
+fn a_url_that_is_not_http_is_bad_usage() {
+    for url in [
+        "not a url",
+        "ftp://example.com/",
+        "www.example.com",
+        "https://",
+    ] {
+        let out = cf503(&["check", url]);
+        assert_eq!(out.status.code(), Some(2), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("give an http:// or https:// URL"),
+            "{url}: {err}"
+        );
+    }
 }
