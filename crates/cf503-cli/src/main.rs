@@ -442,26 +442,14 @@ fn check_dns(
     Ok((resolver, report))
 }
 
-/// Runs the core's DNS check of `domain` over a transport; when its CNAME chain leads into
-/// another zone and servers can be asked directly, that zone is checked the same way, within the
-/// same deadline.
+/// Runs the core's DNS check of `domain` over a transport, bounded by `deadline_s` (the core
+/// follows a CNAME chain into another zone itself, within the same deadline).
 fn check_dns_over(
     domain: &str,
     endpoints: transport::Endpoints,
     deadline_s: u64,
 ) -> Result<cf503_core::dns::DnsReport, CliError> {
-    let started = std::time::Instant::now();
-    let deadline_ms = deadline_s.max(1) * 1000;
-    let direct = matches!(endpoints, transport::Endpoints::Udp { .. });
-    let mut report = run_check(domain, endpoints.clone(), deadline_ms)?;
-    if direct && let Some(target) = report.cname_target_outside_zone() {
-        let left = deadline_ms
-            .saturating_sub(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-        if left >= 1000 {
-            report.join_cname_target(run_check(&target, endpoints, left)?);
-        }
-    }
-    Ok(report)
+    run_check(domain, endpoints, deadline_s.max(1) * 1000)
 }
 
 fn run_check(
@@ -469,7 +457,7 @@ fn run_check(
     endpoints: transport::Endpoints,
     deadline_ms: u64,
 ) -> Result<cf503_core::dns::DnsReport, CliError> {
-    use cf503_core::dns::{Check, Config, DnsReport, DohCheck};
+    use cf503_core::dns::{Config, DohCheck, OriginCheck};
     let config = Config {
         deadline_ms,
         ..Config::default()
@@ -479,10 +467,10 @@ fn run_check(
             resolver,
             server_port,
         } => {
-            let mut check = Check::new(domain, config, random_seed())
+            let mut check = OriginCheck::new(domain, config, random_seed())
                 .map_err(|e| CliError::Usage(format!("{domain:?}: {e}")))?;
             transport::run_udp(&mut check, resolver, server_port);
-            Ok(DnsReport::from_check(&check))
+            Ok(check.report())
         }
         transport::Endpoints::Doh { urls } => {
             let mut check = DohCheck::new(domain, &urls, config, random_seed())

@@ -1,4 +1,4 @@
-//! Native DNS transport: moves the bytes the core's [`Check`] hands out, over UDP with a TCP
+//! Native DNS transport: moves the bytes the core's [`OriginCheck`] hands out, over UDP with a TCP
 //! fallback on truncation. Decisions (time-outs, retries, what an answer means) stay in the core.
 //!
 //! Concurrency without an async runtime: one short-lived thread per query attempt, blocking on a
@@ -13,7 +13,7 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use cf503_core::dns::{
-    Check, Failure, HttpReply, HttpRequest, Method, Session, Target, Transmit, Verdict, wire,
+    Failure, HttpReply, HttpRequest, Method, OriginCheck, Session, Target, Transmit, Verdict, wire,
 };
 
 /// Where queries go, and how.
@@ -77,7 +77,7 @@ where
 
 /// Runs a check over plain DNS: UDP to the resolver or to each server's `server_port`, TCP on
 /// truncation. A thread waits at most a little over the check's attempt time-out.
-pub fn run_udp(check: &mut Check, resolver: SocketAddr, server_port: u16) {
+pub fn run_udp(check: &mut OriginCheck, resolver: SocketAddr, server_port: u16) {
     let grace = cf503_core::dns::doh::TRANSPORT_GRACE_MS;
     let resolver_cap = Duration::from_millis(check.attempt_timeout_ms(Target::Resolver(0)) + grace);
     let server_cap = Duration::from_millis(

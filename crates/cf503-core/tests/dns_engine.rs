@@ -54,6 +54,8 @@ struct World {
     /// What the resolver answers for www when no name server does (it reached them, the check
     /// did not: a network that blocks direct DNS).
     resolver_www_anyway: Option<Ipv4Addr>,
+    /// www is an alias of this name, in another zone (the resolver follows the chain).
+    www_alias: Option<&'static str>,
 }
 
 /// A resolver the check chose, failing. (Built by a native-only test: it reads the fixtures.)
@@ -88,6 +90,7 @@ impl World {
             first_resolver_broken: false,
             resolver_fault: None,
             resolver_www_anyway: None,
+            www_alias: None,
         }
     }
 
@@ -135,6 +138,19 @@ impl World {
                     }
                     ("www.example.test.", RType::Soa | RType::Aaaa) => {
                         m.add_authority(soa("example.test.", 7));
+                    }
+                    ("www.example.test.", RType::A) if self.www_alias.is_some() => {
+                        let alias = self.www_alias.unwrap();
+                        m.add_answer(Record::from_rdata(
+                            name("www.example.test."),
+                            300,
+                            RData::CNAME(hickory_proto::rr::rdata::CNAME(name(alias))),
+                        ));
+                        m.add_answer(Record::from_rdata(
+                            name(alias),
+                            300,
+                            RData::A(A(Ipv4Addr::new(3, 5, 0, 99))),
+                        ));
                     }
                     ("www.example.test.", RType::A)
                         if r == 1 && self.second_resolver_www.is_some() =>
@@ -968,4 +984,76 @@ fn a_healthy_check_now_does_not_overturn_a_logged_dns_error() {
     };
     let d = cf503_core::diagnose::diagnose_with_dns(&obs, &report);
     assert_ne!(d.top().cause.as_str(), "origin_dns");
+}
+
+/// Runs an [`OriginCheck`] against the world through the session interface every transport
+/// uses: every answer takes one RTT.
+fn run_origin_check(world: &World, config: Config) -> (DnsReport, u64) {
+    use cf503_core::dns::{OriginCheck, Session};
+    let mut check = OriginCheck::new("www.example.test", config, 0x5eed).unwrap();
+    let start = 1_000u64;
+    let mut now = start;
+    let mut inflight: Vec<(u32, u64, Vec<u8>)> = Vec::new();
+    for _ in 0..10_000 {
+        while let Some(t) = check.poll_request(now) {
+            // The world answers questions, whichever check asks them.
+            let mut asked = t.clone();
+            asked.token = 0;
+            if let Some(bytes) = world.respond(&asked) {
+                inflight.push((t.token, now + RTT, bytes));
+            }
+        }
+        if check.is_done() {
+            break;
+        }
+        let next_answer = inflight.iter().map(|(_, at, _)| *at).min();
+        now = [next_answer, check.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
+            .expect("a pending event");
+        let (due, later): (Vec<_>, Vec<_>) =
+            inflight.into_iter().partition(|(_, at, _)| *at <= now);
+        inflight = later;
+        for (token, _, bytes) in due {
+            check.handle_reply(token, Ok(bytes), now);
+        }
+        check.handle_timeout(now);
+    }
+    assert!(check.is_done(), "the check must finish");
+    (check.report(), now - start)
+}
+
+/// A CNAME into another zone: the engine itself checks that zone too, within the same
+/// deadline, when servers can be asked (the CLI only moves bytes); not through DoH, which
+/// cannot ask them.
+#[test]
+fn a_cname_into_another_zone_is_followed_by_the_engine() {
+    let mut world = World::healthy();
+    world.www_alias = Some("lb.other.test.");
+    let (report, took) = run_origin_check(&world, Config::default());
+    assert_eq!(
+        report.cname_target_outside_zone().as_deref(),
+        Some("lb.other.test.")
+    );
+    let target = report
+        .cname_target
+        .as_deref()
+        .expect("the target's zone was checked");
+    assert_eq!(target.origin, "lb.other.test.");
+    assert!(target.queries > 0);
+    assert!(took < Config::default().deadline_ms, "{took} ms");
+    // The same world through DoH-like means (no direct questions): no second check.
+    let (report, _) = run_origin_check(
+        &world,
+        Config {
+            can_target_servers: false,
+            ..Config::default()
+        },
+    );
+    assert!(report.cname_target.is_none());
+    // Without an alias, the origin's report alone, as a plain check gives it.
+    let (alone, _) = run_origin_check(&World::healthy(), Config::default());
+    assert!(alone.cname_target.is_none());
+    assert_eq!(ids(&alone), ids(&run(&World::healthy(), Config::default())));
 }

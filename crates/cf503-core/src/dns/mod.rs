@@ -4,11 +4,13 @@
 //! server, and more) and interprets the answers; a transport moves the bytes: UDP/TCP to each
 //! server natively, DNS-over-HTTPS in a browser (which cannot reach a chosen server, so the
 //! check plans around it). [`DnsReport`] (module `findings`) judges what was found, with stable
-//! finding ids; `report::dns` renders it.
+//! finding ids; `report::dns` renders it. [`OriginCheck`] follows a CNAME chain that leads into
+//! another zone with the same check of that zone, within the same deadline.
 
 pub mod check;
 pub mod doh;
 pub mod findings;
+pub mod follow;
 pub mod wire;
 
 pub use check::{Check, Config, DEFAULT_DEADLINE_MS, Failure, Target, Transmit};
@@ -17,6 +19,7 @@ pub use findings::{
     Asked, CnameLink, DnsFinding, DnsFindingId, DnsReport, QueryOutcome, QueryResult, Scope,
     ServerReport, Severity,
 };
+pub use follow::OriginCheck;
 pub use wire::{Flags, Question, RType, Verdict};
 
 /// A sans-IO session a transport drives: [`Check`] over datagrams (UDP, TCP), [`DohCheck`] over
