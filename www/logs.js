@@ -19,6 +19,8 @@ function read(files) {
     return;
   }
   worker?.terminate();
+  // A new reading replaces the last report: a failed one leaves nothing to download.
+  lastReport = null;
   worker = new Worker(new URL('./logs-worker.js', import.meta.url), { type: 'module' });
   show('logs-error', '');
   show('logs-warning', '');

@@ -369,6 +369,28 @@ async function readLogs(page, files, { fields = '', delimiter = '' } = {}) {
 /** What must agree between the page and the CLI (file names differ: the page has no paths). */
 const comparable = (r) => ({ ...r, skipped_at: r.skipped_at.map((s) => ({ ...s, file: path.basename(s.file) })) });
 
+// Issue 21: the logs section's controls in the right states: nothing to download before a
+// reading or after one that failed (a flex row once overrode `hidden`), the error styled as one.
+test('log files: the download appears only with a report, and an error replaces it', async () => {
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(base);
+  assert.ok(await page.isHidden('#logs-download'), 'nothing to download before a reading');
+  const report = await readLogs(page, path.join(logsDir, 'gen-35-fields-2025.log'));
+  assert.equal(report.errors, 3);
+  assert.ok(await page.isVisible('#logs-download'));
+  // A file that is not a log: the error shows, styled as an error, and the last report goes.
+  await page.setInputFiles('#logs-input', path.join(logsDir, 'LICENSE-aws-samples.txt'));
+  await page.click('#logs-read-button');
+  await page.waitForSelector('#logs-error:not([hidden])');
+  assert.match(await page.textContent('#logs-error'), /no record of a known log format/);
+  assert.ok(await page.isHidden('#logs-download'), 'no stale report to download after an error');
+  const colour = await page.$eval('#logs-error', (e) => getComputedStyle(e).color);
+  const errColour = await page.$eval('#logs-error', (e) => getComputedStyle(e).getPropertyValue('--err').trim());
+  assert.ok(errColour, 'the page defines its error colour');
+  assert.notEqual(colour, await page.$eval('body', (e) => getComputedStyle(e).color), 'the error is not body text');
+  await page.close();
+});
+
 test('log files: every generation and format counts on the page what cf503 logs counts', async () => {
   const expected = JSON.parse(await readFile(path.join(logsDir, 'expected.json'), 'utf8'));
   const page = await browser.newPage({ acceptDownloads: true });
