@@ -47,25 +47,42 @@ impl Lcg {
     }
 }
 
-fn record(rng: &mut Lcg, line: &mut String) {
+/// What differs between the shapes; the rest of a line is drawn the same way.
+struct Shape {
+    kind: (&'static str, &'static str, &'static str),
+    /// The query string, drawn after the request id and time taken.
+    query: fn(&mut Lcg) -> String,
+    /// The path and the referrer, drawn where they stand on the line.
+    path_and_referrer: fn(&mut Lcg) -> (String, String),
+    /// Fields after `sc-range-end` (`-` each).
+    extra_fields: usize,
+}
+
+/// One line: the shape's values, random addresses, sizes, times and a request id.
+fn write_line(rng: &mut Lcg, line: &mut String, shape: &Shape) {
     use std::fmt::Write as _;
-    let (status, rt, drt) = KINDS[rng.below(KINDS.len())];
+    let (status, rt, drt) = shape.kind;
     let pop = POPS[rng.below(POPS.len())];
     let agent = AGENTS[rng.below(AGENTS.len())];
     let id: String = (0..52).map(|_| char::from(B64[rng.below(64)])).collect();
     let taken = rng.below(3000);
+    let query = (shape.query)(rng);
     line.clear();
-    let _ = writeln!(
-        line,
-        "2026-11-26\t05:{:02}:{:02}\t{pop}\t{}\t{}.{}.{}.{}\tGET\td111111abcdef8.cloudfront.net\t/p/{}\t{status}\t-\t{agent}\t-\t-\t{rt}\t{id}==\twww.example.com\thttps\t{}\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t{rt}\tHTTP/2.0\t-\t-\t{}\t{}.{:03}\t{drt}\ttext/html\t{}\t-\t-",
-        rng.below(60),
-        rng.below(60),
-        300 + rng.below(90_000),
+    let (minute, second, bytes) = (rng.below(60), rng.below(60), 300 + rng.below(90_000));
+    let ip = [
         rng.below(224) + 1,
         rng.below(256),
         rng.below(256),
         rng.below(256),
-        rng.below(5000),
+    ];
+    let (path, referrer) = (shape.path_and_referrer)(rng);
+    let _ = write!(
+        line,
+        "2026-11-26\t05:{minute:02}:{second:02}\t{pop}\t{bytes}\t{}.{}.{}.{}\tGET\td111111abcdef8.cloudfront.net\t{path}\t{status}\t{referrer}\t{agent}\t{query}\t-\t{rt}\t{id}==\twww.example.com\thttps\t{}\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t{rt}\tHTTP/2.0\t-\t-\t{}\t{}.{:03}\t{drt}\ttext/html\t{}\t-\t-",
+        ip[0],
+        ip[1],
+        ip[2],
+        ip[3],
         300 + rng.below(600),
         taken / 1000,
         taken % 1000,
@@ -74,14 +91,28 @@ fn record(rng: &mut Lcg, line: &mut String) {
         (taken / 2) % 1000,
         rng.below(200_000),
     );
+    for _ in 0..shape.extra_fields {
+        line.push_str("\t-");
+    }
+    line.push('\n');
+}
+
+fn record(rng: &mut Lcg, line: &mut String) {
+    let kind = KINDS[rng.below(KINDS.len())];
+    let shape = Shape {
+        kind,
+        query: |_| "-".to_string(),
+        path_and_referrer: |rng| (format!("/p/{}", rng.below(5000)), "-".to_string()),
+        extra_fields: 0,
+    };
+    write_line(rng, line, &shape);
 }
 
 const FIELDS_35: &str = "date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end distribution-tenant-id connection-id";
 
 /// A busy site's record: mostly hits and misses, about 2 % 5xx.
 fn realistic(rng: &mut Lcg, line: &mut String) {
-    use std::fmt::Write as _;
-    let (status, rt, drt) = match rng.below(1000) {
+    let kind = match rng.below(1000) {
         0..=6 => ("503", "Error", "Error"),
         7..=11 => ("502", "Error", "OriginDnsError"),
         12..=16 => ("504", "Error", "OriginCommError"),
@@ -91,44 +122,35 @@ fn realistic(rng: &mut Lcg, line: &mut String) {
         120..=519 => ("200", "Miss", "Miss"),
         _ => ("200", "Hit", "Hit"),
     };
-    let pop = POPS[rng.below(POPS.len())];
-    let agent = AGENTS[rng.below(AGENTS.len())];
-    let id: String = (0..52).map(|_| char::from(B64[rng.below(64)])).collect();
-    let taken = rng.below(3000);
-    let query = if rng.below(3) == 0 {
-        "-".to_string()
-    } else {
-        format!(
-            "utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale-{}&utm_content=hero-banner-{}&fbclid=IwAR{}",
-            rng.below(500),
-            rng.below(50),
-            (0..40)
-                .map(|_| char::from(B64[rng.below(62)]))
-                .collect::<String>()
-        )
+    let shape = Shape {
+        kind,
+        query: |rng| {
+            if rng.below(3) == 0 {
+                return "-".to_string();
+            }
+            format!(
+                "utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale-{}&utm_content=hero-banner-{}&fbclid=IwAR{}",
+                rng.below(500),
+                rng.below(50),
+                (0..40)
+                    .map(|_| char::from(B64[rng.below(62)]))
+                    .collect::<String>()
+            )
+        },
+        path_and_referrer: |rng| {
+            let path = format!(
+                "/catalog/{}/items/{}/detail.html",
+                rng.below(400),
+                rng.below(200)
+            );
+            (
+                path,
+                format!("https://www.example.com/catalog/{}/", rng.below(400)),
+            )
+        },
+        extra_fields: 2,
     };
-    line.clear();
-    let _ = writeln!(
-        line,
-        "2026-11-26\t05:{:02}:{:02}\t{pop}\t{}\t{}.{}.{}.{}\tGET\td111111abcdef8.cloudfront.net\t/catalog/{}/items/{}/detail.html\t{status}\thttps://www.example.com/catalog/{}/\t{agent}\t{query}\t-\t{rt}\t{id}==\twww.example.com\thttps\t{}\t{}.{:03}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\t{rt}\tHTTP/2.0\t-\t-\t{}\t{}.{:03}\t{drt}\ttext/html\t{}\t-\t-\t-\t-",
-        rng.below(60),
-        rng.below(60),
-        300 + rng.below(90_000),
-        rng.below(224) + 1,
-        rng.below(256),
-        rng.below(256),
-        rng.below(256),
-        rng.below(400),
-        rng.below(200),
-        rng.below(400),
-        300 + rng.below(600),
-        taken / 1000,
-        taken % 1000,
-        1024 + rng.below(60_000),
-        taken / 2000,
-        (taken / 2) % 1000,
-        rng.below(200_000),
-    );
+    write_line(rng, line, &shape);
 }
 
 fn main() {

@@ -55,6 +55,15 @@ impl core::fmt::Display for DelimiterError {
 
 impl core::error::Error for DelimiterError {}
 
+/// What a record the status filter leaves out is read for: its status and its time.
+const STATUS_AND_TIME: [Slot; 5] = [
+    Slot::Status,
+    Slot::Date,
+    Slot::Time,
+    Slot::Timestamp,
+    Slot::TimestampMs,
+];
+
 /// Where each [`Slot`] is on a line: from a field list, through the field table.
 #[derive(Clone, Copy, Debug, Default)]
 struct Columns {
@@ -82,17 +91,11 @@ impl Columns {
                 c.present_count += 1;
             }
         }
-        c.prefix = [
-            Slot::Status,
-            Slot::Date,
-            Slot::Time,
-            Slot::Timestamp,
-            Slot::TimestampMs,
-        ]
-        .iter()
-        .filter_map(|s| c.at[*s as usize])
-        .max()
-        .map_or(0, |i| i + 1);
+        c.prefix = STATUS_AND_TIME
+            .iter()
+            .filter_map(|s| c.at[*s as usize])
+            .max()
+            .map_or(0, |i| i + 1);
         c
     }
 }
@@ -406,13 +409,7 @@ impl Reader {
             };
             if !admits.admits(Some(status)) {
                 let mut values = [None; Slot::COUNT];
-                for slot in [
-                    Slot::Status,
-                    Slot::Date,
-                    Slot::Time,
-                    Slot::Timestamp,
-                    Slot::TimestampMs,
-                ] {
+                for slot in STATUS_AND_TIME {
                     values[slot as usize] = value(slot);
                 }
                 out(&Record {

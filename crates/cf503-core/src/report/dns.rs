@@ -30,13 +30,7 @@ pub(super) fn finding_line(f: &DnsFinding) -> String {
 /// back-ticks inside, so nothing an answer holds can end it or become markup).
 pub fn dns_markdown(r: &DnsReport) -> String {
     let text = dns_text(r);
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest.max(2) + 1);
+    let fence = "`".repeat(super::longest_backtick_run(&text).max(2) + 1);
     format!(
         "## DNS check of {}\n\n{fence}text\n{text}{}{fence}\n",
         super::md_code(&r.origin),

@@ -143,19 +143,19 @@ pub fn text(d: &Diagnosis) -> String {
 
 /// A code span that survives any content: a fence longer than the longest back-tick run, pipes
 /// escaped for tables, no line breaks.
+/// The longest run of back-ticks in `s`: a Markdown code span or fence around it needs one more.
+fn longest_backtick_run(s: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
 fn md_code(v: &str) -> String {
     let clean = printable(v, false).replace('|', "\\|");
-    let mut longest = 0;
-    let mut run = 0;
-    for c in clean.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backtick_run(&clean) + 1);
     let pad = if clean.starts_with('`') || clean.ends_with('`') {
         " "
     } else {
