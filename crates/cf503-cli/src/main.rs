@@ -46,7 +46,7 @@ mod exit {
         (
             BAD_INPUT,
             &[Cmd::Explain],
-            "the input could not be read as an HTTP response or HAR file, or bad usage",
+            "the input could not be read as an HTTP response or HAR file, the --config could not be read or serves another host, or bad usage",
         ),
         (
             BAD_INPUT,
@@ -56,7 +56,7 @@ mod exit {
         (
             BAD_INPUT,
             &[Cmd::Check],
-            "bad usage (not an http:// or https:// URL, a bad --resolver, --doh or --origin)",
+            "bad usage (not an http:// or https:// URL, a bad --resolver, --doh or --origin), or the --config could not be read or serves another host",
         ),
         (
             BAD_INPUT,
@@ -115,7 +115,9 @@ const MAX_INPUT: usize = 1024 * 1024 * 1024;
 
 const EXPLAIN_EXAMPLES: &str = "  curl -si https://example.com/ | cf503 explain
   cf503 explain --markdown saved-response.txt
-  cf503 explain --json network.har";
+  cf503 explain --json network.har
+  aws cloudfront get-distribution --id E1AUTHEXAMPLE1 > dist.json
+  cf503 explain saved-response.txt --config dist.json --url https://www.example.com/account";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -202,7 +204,8 @@ struct LogsArgs {
 }
 
 const CHECK_EXAMPLES: &str = "  cf503 check https://www.example.com/
-  cf503 check https://www.example.com/ --origin origin.example.com --json";
+  cf503 check https://www.example.com/ --origin origin.example.com --json
+  cf503 check https://www.example.com/api/orders --config ./cloudfront-configs/";
 
 #[derive(Args, Debug)]
 struct CheckArgs {
@@ -213,6 +216,8 @@ struct CheckArgs {
     output: OutputArgs,
     #[command(flatten)]
     origin: OriginArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
     /// Seconds the fetch may take
     #[arg(long, default_value_t = 20, value_name = "SECONDS")]
     timeout: u64,
@@ -257,6 +262,118 @@ struct ExplainArgs {
     file: PathBuf,
     #[command(flatten)]
     origin: OriginArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// The request's URL, when the saved response does not carry it: picks the distribution in
+    /// --config by its Host and the cache behaviour by its path
+    #[arg(long, value_name = "URL", requires = "config")]
+    url: Option<String>,
+}
+
+/// The distribution's configuration beside a diagnosis: defined once, for `explain` and `check`.
+#[derive(Args, Debug)]
+struct ConfigArgs {
+    /// The distribution's config: `aws cloudfront get-distribution(-config)` or
+    /// `list-distributions` output (JSON or XML), a CloudFormation template (JSON), or
+    /// `terraform show -json`; or a folder of them (the request's Host picks the distribution).
+    /// The report then names the function, origin and settings behind the error, and the config's
+    /// 5xx risks. Origin custom header values are never shown
+    #[arg(long, value_name = "FILE|DIR")]
+    config: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    /// The config documents, when --config was given: a file, or every file of a folder.
+    fn read(&self) -> Result<Vec<cf503_core::config::Configs>, CliError> {
+        let Some(path) = &self.config else {
+            return Ok(Vec::new());
+        };
+        let shown = |p: &std::path::Path| format!("--config {}", p.display());
+        let read_one = |p: &std::path::Path| -> Result<cf503_core::config::Configs, CliError> {
+            let f = std::fs::File::open(p).map_err(|source| CliError::Read {
+                name: shown(p),
+                source,
+            })?;
+            let limit = cf503_core::config::MAX_CONFIG_BYTES as u64;
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut io::Read::take(f, limit + 1), &mut bytes).map_err(
+                |source| CliError::Read {
+                    name: shown(p),
+                    source,
+                },
+            )?;
+            cf503_core::config::read(&bytes).map_err(|e| CliError::Config {
+                name: shown(p),
+                source: e,
+            })
+        };
+        if !path.is_dir() {
+            return Ok(vec![read_one(path)?]);
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|source| CliError::Read {
+                name: shown(path),
+                source,
+            })?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.extension().is_some_and(|e| {
+                        e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("xml")
+                    })
+            })
+            .collect();
+        files.sort();
+        let mut configs = Vec::new();
+        let mut first_err = None;
+        for f in &files {
+            match read_one(f) {
+                Ok(c) => configs.push(c),
+                // Other JSON in the folder (a function's config, a state without a
+                // distribution) is not an error while some file holds a distribution.
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        if configs.is_empty() {
+            return Err(first_err.unwrap_or_else(|| {
+                CliError::Usage(format!(
+                    "{}: no .json or .xml file in the folder",
+                    shown(path)
+                ))
+            }));
+        }
+        Ok(configs)
+    }
+}
+
+/// Joins the configs to an analysis, or says why none applies.
+fn join_config(
+    analysis: &mut Analysis,
+    configs: &[cf503_core::config::Configs],
+    url: Option<&str>,
+) -> Result<(), CliError> {
+    if configs.is_empty() {
+        return Ok(());
+    }
+    analysis
+        .join_config(configs, url)
+        .map_err(|e| CliError::Usage(format!("--config: {e}")))
+}
+
+/// The origin the config routes a URL to, for a DNS check nobody typed.
+fn config_origin(configs: &[cf503_core::config::Configs], url: &str) -> Option<String> {
+    let (route, _) = cf503_core::config::routing::route_any(configs, Some(url)).ok()?;
+    let origin = route.target.first_origin()?;
+    if matches!(
+        origin.kind,
+        cf503_core::config::model::OriginType::Vpc { .. }
+    ) {
+        return None;
+    }
+    origin.domain_name.known().cloned()
 }
 
 /// How a report is printed: defined once, for every command.
@@ -289,24 +406,37 @@ struct OriginArgs {
     /// Also check the origin's DNS (the domain in the distribution's origin settings)
     #[arg(long, value_name = "DOMAIN")]
     origin: Option<String>,
-    /// Recursive resolver for --origin, ADDR or ADDR:PORT (default: /etc/resolv.conf)
-    #[arg(
-        long,
-        value_name = "ADDR[:PORT]",
-        requires = "origin",
-        conflicts_with = "doh"
-    )]
+    /// Recursive resolver for the origin's DNS check, ADDR or ADDR:PORT (default:
+    /// /etc/resolv.conf); the origin is --origin, or the one --config routes the request to
+    #[arg(long, value_name = "ADDR[:PORT]", conflicts_with = "doh")]
     resolver: Option<String>,
     /// Ask DNS-over-HTTPS resolvers for --origin instead (as the browser does); repeat for
     /// several. A resolver that fails is reported as such, never as the origin's DNS failing
-    #[arg(long, value_name = "URL", requires = "origin")]
+    #[arg(long, value_name = "URL")]
     doh: Vec<String>,
 }
 
 impl OriginArgs {
-    /// The origin's DNS check, when --origin was given, bounded by `deadline` seconds.
-    fn check(&self, deadline: u64) -> Result<Option<cf503_core::dns::DnsReport>, CliError> {
-        let Some(origin) = &self.origin else {
+    /// --resolver and --doh say how to check an origin: one must be named, by --origin or by
+    /// --config.
+    fn usable(&self, has_config: bool) -> Result<(), CliError> {
+        if self.origin.is_none() && !has_config && (self.resolver.is_some() || !self.doh.is_empty())
+        {
+            return Err(CliError::Usage(
+                "--resolver and --doh are for the origin's DNS check: name the origin with --origin DOMAIN, or give the distribution's --config".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The origin's DNS check, when --origin was given (or `from_config`, the origin the
+    /// distribution's config names), bounded by `deadline` seconds.
+    fn check(
+        &self,
+        from_config: Option<&str>,
+        deadline: u64,
+    ) -> Result<Option<cf503_core::dns::DnsReport>, CliError> {
+        let Some(origin) = self.origin.as_deref().or(from_config) else {
             return Ok(None);
         };
         if self.doh.is_empty() {
@@ -335,12 +465,20 @@ enum CliError {
     Usage(String),
     #[error(transparent)]
     Fetch(#[from] fetch::FetchError),
+    #[error("{name}: {source}")]
+    Config {
+        name: String,
+        source: cf503_core::config::ConfigError,
+    },
 }
 
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
-            CliError::Read { .. } | CliError::Input { .. } | CliError::Usage(_) => exit::BAD_INPUT,
+            CliError::Read { .. }
+            | CliError::Input { .. }
+            | CliError::Usage(_)
+            | CliError::Config { .. } => exit::BAD_INPUT,
             CliError::Write(_) => exit::IO,
             CliError::Fetch(_) => exit::FETCH,
         }
@@ -500,11 +638,17 @@ fn fetchable(url: &str) -> Result<(), CliError> {
 
 fn check(args: &CheckArgs) -> Result<(), CliError> {
     fetchable(&args.url)?;
+    args.origin.usable(args.config.config.is_some())?;
+    let configs = args.config.read()?;
+    // The config says where the URL goes before anything is fetched: its origin's DNS is
+    // checked without --origin.
+    let from_config = config_origin(&configs, &args.url);
     let timeout = args.timeout.max(1);
     // The fetch and the origin's DNS check run side by side, each bounded by --timeout, so the
     // whole command is.
     let (obs, dns) = std::thread::scope(|s| {
-        let dns = s.spawn(move || args.origin.check(timeout));
+        let from_config = from_config.as_deref();
+        let dns = s.spawn(move || args.origin.check(from_config, timeout));
         let obs = fetch::fetch(&args.url, std::time::Duration::from_secs(timeout));
         let dns = dns.join().expect("the DNS check does not panic");
         (obs, dns)
@@ -514,7 +658,9 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
         Some(dns) => cf503_core::diagnose::diagnose_with_dns(&obs, &dns),
         None => cf503_core::diagnose(&obs),
     };
-    let mut out = cf503_core::report::render(&d, args.output.format());
+    let mut analysis = Analysis::Response(Box::new((obs, d)));
+    join_config(&mut analysis, &configs, Some(&args.url))?;
+    let mut out = analysis.render(args.output.format());
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -541,20 +687,30 @@ fn write_out(out: &str) -> Result<(), CliError> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), CliError> {
+    args.origin.usable(args.config.config.is_some())?;
     let (name, bytes) = read_input(&args.file)?;
-    if args.origin.origin.is_some() {
+    let configs = args.config.read()?;
+    // explain stays offline unless asked: the config's origin is checked only when a resolver
+    // was named for it.
+    let asked = args.origin.resolver.is_some() || !args.origin.doh.is_empty();
+    let from_config = match (&args.url, asked) {
+        (Some(url), true) => config_origin(&configs, url),
+        _ => None,
+    };
+    if args.origin.origin.is_some() || from_config.is_some() {
         // A bad file should fail before any network traffic.
         cf503_core::parse_input(&bytes).map_err(|source| CliError::Input {
             name: name.clone(),
             source,
         })?;
     }
-    let dns = args.origin.check(DNS_DEADLINE_S)?;
-    let analysis =
+    let dns = args.origin.check(from_config.as_deref(), DNS_DEADLINE_S)?;
+    let mut analysis =
         cf503_core::analyze_with_dns(&bytes, dns.as_ref()).map_err(|source| CliError::Input {
             name: name.clone(),
             source,
         })?;
+    join_config(&mut analysis, &configs, args.url.as_deref())?;
     let mut out = analysis.render(args.output.format());
     if !out.ends_with('\n') {
         out.push('\n');

@@ -222,6 +222,60 @@ fn timeout_bounds_the_dns_check_too() {
     drop(silent);
 }
 
+/// `check --config` (issue 19): the config routes the URL to its origin, whose DNS is then
+/// checked without --origin (here through a resolver that never answers: the report says the
+/// check's own resolver failed, never the origin), and the report names the function.
+#[test]
+fn check_with_a_config_checks_the_configured_origin() {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let resolver = silent.local_addr().unwrap().to_string();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let (port, server) = serve(
+        wire_response(
+            root.join("responses/lambda_edge_execution--serverless-next.http")
+                .to_str()
+                .unwrap(),
+        ),
+        1,
+    );
+    // The test distribution, served at 127.0.0.1 for the test.
+    let config = std::fs::read_to_string(root.join("config/lambda-auth.distribution.json"))
+        .unwrap()
+        .replace("\"www.example.com\"", "\"127.0.0.1\"");
+    let dir = std::env::temp_dir().join(format!("cf503-check-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("dist.json");
+    std::fs::write(&path, config).unwrap();
+    let out = cf503(&[
+        "check",
+        &format!("http://127.0.0.1:{port}/api/orders"),
+        "--timeout",
+        "2",
+        "--resolver",
+        &resolver,
+        "--config",
+        path.to_str().unwrap(),
+        "--json",
+    ]);
+    server.join().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["dns"]["origin"], "app.example.com.");
+    let facts = v["view"]["distribution"]["facts"].to_string();
+    assert!(
+        facts.contains("origin-request: api-router, version 12"),
+        "{facts}"
+    );
+    assert!(!out.stdout.windows(9).any(|w| w == b"s3cr3t-or"));
+    drop(silent);
+}
+
 /// Audit 2026-12 F12: after redirects the report names the URL that answered.
 #[test]
 fn the_report_names_the_url_that_answered() {

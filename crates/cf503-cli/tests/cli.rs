@@ -310,3 +310,195 @@ fn text_shows_the_json_view_for_every_fixture() {
         }
     }
 }
+
+/// `explain --config` (issue 19): every form of a test distribution gives the same view of the
+/// route; a folder finds the distribution by Host; a config that serves another host, a bad
+/// config and a resolver with no origin to check are bad usage (exit 2) with a clear message.
+#[test]
+fn explain_with_a_distribution_config() {
+    let responses = fixtures().join("responses");
+    let configs = fixtures().join("config");
+    let response = responses.join("lambda_edge_throttled--throttled-page.http");
+    let mut views = Vec::new();
+    for form in [
+        "config.json",
+        "config.xml",
+        "distribution.json",
+        "distribution.xml",
+        "cfn.json",
+        "tf.json",
+    ] {
+        let config = configs.join(format!("lambda-auth.{form}"));
+        let v = json(&cf503(
+            &[
+                "explain",
+                "--json",
+                response.to_str().unwrap(),
+                "--config",
+                config.to_str().unwrap(),
+                "--url",
+                "https://www.example.com/account",
+            ],
+            None,
+        ));
+        let dist = &v["view"]["distribution"];
+        let facts: Vec<(String, String)> = dist["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["label"].as_str().unwrap().into(),
+                    f["value"].as_str().unwrap().into(),
+                )
+            })
+            .filter(|(l, _)| l != "Config" && l != "Distribution" && l != "Matched by")
+            .collect();
+        assert!(
+            facts.contains(&(
+                "Lambda@Edge".into(),
+                "viewer-request: auth, version 7".into()
+            )),
+            "{form}: {facts:?}"
+        );
+        let steps = v["view"]["steps"].to_string();
+        assert!(
+            steps.contains("/aws/lambda/us-east-1.auth"),
+            "{form}: {steps}"
+        );
+        views.push((form, facts, dist["risks"].clone()));
+    }
+    for (form, facts, risks) in &views[1..] {
+        assert_eq!(facts, &views[0].1, "{form} vs config.json");
+        assert_eq!(risks, &views[0].2, "{form} vs config.json");
+    }
+
+    // A folder: the Host picks the distribution among every file in it.
+    let v = json(&cf503(
+        &[
+            "explain",
+            "--json",
+            responses
+                .join("origin_overloaded--api-gateway.http")
+                .to_str()
+                .unwrap(),
+            "--config",
+            configs.to_str().unwrap(),
+            "--url",
+            "https://shop.example.net/cart",
+        ],
+        None,
+    ));
+    let text = v["view"]["distribution"].to_string();
+    assert!(
+        text.contains("E3APIGEXAMPLE3") && text.contains("abc123def4.execute-api"),
+        "{text}"
+    );
+
+    // The Markdown and text reports show the section and the risks.
+    let md = cf503(
+        &[
+            "explain",
+            "--markdown",
+            response.to_str().unwrap(),
+            "--config",
+            configs.join("lambda-auth.tf.json").to_str().unwrap(),
+            "--url",
+            "https://www.example.com/",
+        ],
+        None,
+    );
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.contains("| Your distribution (terraform show"), "{md}");
+    assert!(
+        md.contains("`viewer_request_lambda_on_default_behavior`"),
+        "{md}"
+    );
+    assert!(!md.contains("s3cr3t"), "{md}");
+
+    for (args, needle) in [
+        (
+            vec![
+                "--config".into(),
+                configs
+                    .join("unresolved.cfn.json")
+                    .to_str()
+                    .unwrap()
+                    .to_string(),
+                "--url".into(),
+                "https://nobody.example.test/".into(),
+            ],
+            "",
+        ),
+        (
+            vec![
+                "--config".into(),
+                configs
+                    .join("api-gateway.config.json")
+                    .to_str()
+                    .unwrap()
+                    .to_string(),
+                "--url".into(),
+                "https://nobody.example.test/".into(),
+            ],
+            "no distribution in the config serves nobody.example.test",
+        ),
+        (
+            vec![
+                "--config".into(),
+                configs
+                    .join("bad/truncated.config.json")
+                    .to_str()
+                    .unwrap()
+                    .to_string(),
+            ],
+            "cut short",
+        ),
+        (
+            vec![
+                "--config".into(),
+                configs
+                    .join("bad/template.yaml")
+                    .to_str()
+                    .unwrap()
+                    .to_string(),
+            ],
+            "YAML",
+        ),
+        (
+            vec!["--resolver".into(), "127.0.0.1:9".into()],
+            "name the origin with --origin",
+        ),
+        (
+            vec!["--url".into(), "https://www.example.com/".into()],
+            "--config",
+        ),
+    ] {
+        let mut full = vec![
+            "explain".to_string(),
+            response.to_str().unwrap().to_string(),
+        ];
+        full.extend(args.iter().cloned());
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
+        let out = cf503(&full, None);
+        if needle.is_empty() {
+            // A template's names are unknown: its only distribution is used, and said so.
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                text.contains("the only distribution in the config"),
+                "{text}"
+            );
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(2), "{full:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{full:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+}

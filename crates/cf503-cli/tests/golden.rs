@@ -61,6 +61,59 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// (golden name, response fixture, config file, the request's URL): each test distribution with
+/// a response of the kind its config explains, the config in a different form each time.
+const CONFIG_CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "lambda-auth--lambda_edge_execution",
+        "responses/lambda_edge_execution--serverless-next.http",
+        "lambda-auth.distribution.json",
+        "https://www.example.com/api/orders",
+    ),
+    (
+        "lambda-auth--lambda_edge_invalid",
+        "responses/lambda_edge_invalid--invalid-json.http",
+        "lambda-auth.config.xml",
+        "https://www.example.com/",
+    ),
+    (
+        "lambda-auth--cloudfront_function_error",
+        "responses/cloudfront_function_error--execution-error.http",
+        "lambda-auth.tf.json",
+        "https://example.com/static/index.html",
+    ),
+    (
+        "function-url--origin_timeout",
+        "responses/origin_timeout--504-gateway-timeout.http",
+        "function-url.config.json",
+        "https://api.example.org/slow",
+    ),
+    (
+        "api-gateway--cached_error",
+        "responses/origin_overloaded--served-from-error-cache.http",
+        "api-gateway.cfn.json",
+        "https://shop.example.net/",
+    ),
+    (
+        "alb-failover--origin_overloaded",
+        "responses/origin_overloaded--alb-no-targets.http",
+        "alb-failover.tf.json",
+        "https://shop.example.io/checkout/1",
+    ),
+    (
+        "legacy-origin--origin_tls",
+        "responses/origin_tls--connected-no-first-byte.http",
+        "legacy-origin.distribution.xml",
+        "https://legacy.example.com/",
+    ),
+    (
+        "vpc-mtls--origin_mtls",
+        "responses/origin_mtls--connected-then-503.http",
+        "vpc-mtls.distribution.json",
+        "https://d666666abcdef8.cloudfront.net/partner/x",
+    ),
+];
+
 #[test]
 fn every_fixture_reports_as_its_golden_output() {
     let mut failures = Vec::new();
@@ -104,6 +157,24 @@ fn every_fixture_reports_as_its_golden_output() {
         args.push(logs.display().to_string());
         failures.extend(check(&format!("logs/folder.{ext}"), &args));
         checked += 1;
+    }
+    // With a distribution config (issue 19): one request per test distribution, in each format.
+    for (name, response, config, url) in CONFIG_CASES {
+        for (format, ext) in [("--json", "json"), ("--markdown", "md"), ("", "txt")] {
+            let mut args: Vec<String> = vec!["explain".into()];
+            if !format.is_empty() {
+                args.push(format.into());
+            }
+            args.extend([
+                fixtures().join(response).display().to_string(),
+                "--config".into(),
+                fixtures().join("config").join(config).display().to_string(),
+                "--url".into(),
+                (*url).into(),
+            ]);
+            failures.extend(check(&format!("config/{name}.{ext}"), &args));
+            checked += 1;
+        }
     }
     assert!(checked > 100, "only {checked} outputs checked");
     assert!(
@@ -172,7 +243,7 @@ fn every_report_validates_against_its_published_schema() {
     let compiled = schemas();
     let mut problems = Vec::new();
     let mut checked = 0;
-    for kind in ["responses", "real", "har", "logs"] {
+    for kind in ["responses", "real", "har", "logs", "config"] {
         for f in files(&golden_dir().join(kind)) {
             if f.extension().is_none_or(|e| e != "json") {
                 continue;

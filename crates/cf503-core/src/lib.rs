@@ -32,6 +32,7 @@ extern crate std;
 
 pub mod capture;
 pub mod causes;
+pub mod config;
 pub mod diagnose;
 pub mod dns;
 pub mod logs;
@@ -102,6 +103,50 @@ pub enum Analysis {
 }
 
 impl Analysis {
+    /// Joins a distribution's config (one document, or a folder's) to the diagnosis of every
+    /// request it routes ([`config::routing::route_any`]): a response by `url` or the URL it
+    /// carries; each failing HAR entry by its own URL (entries for other hosts keep no config).
+    /// Fails when no request is served by a distribution of the config.
+    pub fn join_config(
+        &mut self,
+        configs: &[config::Configs],
+        url: Option<&str>,
+    ) -> Result<(), config::routing::NotPicked> {
+        use config::routing::route_any;
+        match self {
+            Analysis::Response(b) => {
+                let d = &mut b.1;
+                let url = url
+                    .map(alloc::string::ToString::to_string)
+                    .or_else(|| d.summary.url.clone());
+                let (route, form) = route_any(configs, url.as_deref())?;
+                let explained = config::explain::explain(&route, form, &d.summary);
+                d.join_config(explained);
+                Ok(())
+            }
+            Analysis::Har { diagnoses, .. } => {
+                let mut first_err = None;
+                let mut joined = false;
+                for d in diagnoses.iter_mut() {
+                    match route_any(configs, d.summary.url.as_deref()) {
+                        Ok((route, form)) => {
+                            let explained = config::explain::explain(&route, form, &d.summary);
+                            d.join_config(explained);
+                            joined = true;
+                        }
+                        Err(e) => {
+                            first_err.get_or_insert(e);
+                        }
+                    }
+                }
+                match first_err {
+                    Some(e) if !joined => Err(e),
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
     /// Renders the analysis in a format.
     pub fn render(&self, format: report::Format) -> alloc::string::String {
         match self {

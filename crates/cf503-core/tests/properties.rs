@@ -574,3 +574,81 @@ proptest! {
         prop_assert!(whole.0.len() <= 8 && whole.1.len() <= 8);
     }
 }
+
+/// The distribution's config (issue 19): a planted origin custom header value, whatever it is,
+/// never appears in the text, Markdown or JSON report, a share link, or the form the extension
+/// stores ([`cf503_core::config::export`]); the stored form reads back to the same model.
+mod config_secrets {
+    use super::*;
+    use cf503_core::config;
+
+    const CONFIG: &str =
+        include_str!("../../../tests/fixtures/config/lambda-auth.distribution.json");
+    const TEMPLATE: &str = include_str!("../../../tests/fixtures/config/lambda-auth.cfn.json");
+    const TERRAFORM: &str = include_str!("../../../tests/fixtures/config/lambda-auth.tf.json");
+    const PLANTED: &str = "s3cr3t-origin-verify-7f9a";
+    const RESPONSE: &[u8] =
+        include_bytes!("../../../tests/fixtures/responses/origin_overloaded--alb-no-targets.http");
+
+    fn secret() -> impl Strategy<Value = String> {
+        // Long enough not to occur by chance in a report; JSON-safe characters.
+        "[A-Za-z0-9+/=_.~-]{12,40}"
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn planted_header_values_never_leave(secret in secret(), which in 0usize..3) {
+            let source = [CONFIG, TEMPLATE, TERRAFORM][which].replace(PLANTED, &secret);
+            prop_assume!(source.contains(&secret));
+            let configs = config::read(source.as_bytes()).unwrap();
+            let stored = config::export::to_api_json(&configs);
+            prop_assert!(!stored.contains(&secret));
+            let again = config::read(stored.as_bytes()).unwrap();
+            prop_assert_eq!(again.distributions.len(), configs.distributions.len());
+            for url in ["https://www.example.com/", "https://www.example.com/api/x", "https://example.com/static/a"] {
+                let mut a = analyze(RESPONSE).unwrap();
+                a.join_config(std::slice::from_ref(&configs), Some(url)).unwrap();
+                let Analysis::Response(b) = &a else { unreachable!() };
+                for out in [
+                    a.render(report::Format::Text),
+                    a.render(report::Format::Markdown),
+                    a.render(report::Format::Json),
+                    cf503_core::share::fragment(&b.1),
+                ] {
+                    prop_assert!(!out.contains(&secret), "{}", out);
+                }
+                // The app origin carries the header; /static/* goes to the S3 origin.
+                prop_assert_eq!(
+                    a.render(report::Format::Text).contains("X-Origin-Verify (values hidden)"),
+                    !url.contains("/static/")
+                );
+            }
+        }
+    }
+
+    /// The stored form of every fixture reads back to an equal model (the distributions' ids
+    /// and routing parts; a template's logical id is not kept).
+    #[test]
+    fn the_stored_form_reads_back_equal() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/config");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.extension().is_some_and(|e| e == "json" || e == "xml") {
+                continue;
+            }
+            let configs = config::read(&std::fs::read(&path).unwrap()).unwrap();
+            let again = config::read(config::export::to_api_json(&configs).as_bytes()).unwrap();
+            let strip = |d: &config::Distribution| config::Distribution {
+                label: None,
+                ..d.clone()
+            };
+            let a: Vec<_> = configs.distributions.iter().map(strip).collect();
+            let b: Vec<_> = again.distributions.iter().map(strip).collect();
+            assert_eq!(a, b, "{}", path.display());
+            n += 1;
+        }
+        assert!(n >= 38, "{n}");
+    }
+}

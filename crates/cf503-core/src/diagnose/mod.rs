@@ -350,12 +350,42 @@ pub struct Diagnosis {
     pub notes: Vec<Note>,
     /// The DNS check of the origin, when one ran.
     pub dns: Option<alloc::boxed::Box<DnsReport>>,
+    /// What the distribution's config says about this request, when one was given
+    /// ([`Diagnosis::join_config`]).
+    pub config: Option<alloc::boxed::Box<crate::config::explain::Explained>>,
 }
 
 impl Diagnosis {
     /// The most likely finding.
     pub fn top(&self) -> &Finding {
         &self.findings[0]
+    }
+
+    /// Joins what the distribution's config says: its facts and risk findings go in the report,
+    /// and each finding's steps start with the config's for that cause (the function and its
+    /// log group, the origin and a ready command). The ranking does not change: a config says
+    /// where a request went, not why it failed.
+    pub fn join_config(&mut self, explained: crate::config::explain::Explained) {
+        for f in &mut self.findings {
+            let extra = explained.steps_for(f.cause);
+            if !extra.is_empty() {
+                f.steps.splice(0..0, extra.iter().cloned());
+            }
+        }
+        self.collect
+            .retain(|c| *c != Collect::Origin || explained.origin_domain.is_none());
+        self.config = Some(alloc::boxed::Box::new(explained));
+    }
+
+    /// [`crate::config::explain::explain`] of a route, then [`Diagnosis::join_config`].
+    pub fn with_route(
+        mut self,
+        route: &crate::config::routing::Route<'_>,
+        form: crate::config::Form,
+    ) -> Self {
+        let explained = crate::config::explain::explain(route, form, &self.summary);
+        self.join_config(explained);
+        self
     }
 }
 
@@ -452,6 +482,7 @@ pub(crate) fn diagnose_signals(
         findings,
         notes,
         dns: dns.map(|d| alloc::boxed::Box::new(d.clone())),
+        config: None,
     }
 }
 

@@ -81,14 +81,15 @@ impl Scope {
     }
 }
 
-/// How bad a finding is for CloudFront.
+/// How bad a finding is for CloudFront: the DNS check's findings and the distribution config's
+/// risk findings ([`crate::config::risks`]) share the three levels, so reports draw them alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// Worth knowing.
     Info,
-    /// Some resolvers, some of the time, will fail.
+    /// Some requests, some of the time, will fail (some resolvers; some connections).
     Warning,
-    /// CloudFront cannot resolve or use the origin.
+    /// Requests fail (CloudFront cannot resolve or use the origin).
     Error,
 }
 

@@ -80,6 +80,12 @@ pub fn text(d: &Diagnosis) -> String {
     for f in &v.facts {
         let _ = writeln!(o, "{}: {}", f.label, printable(&f.value, false));
     }
+    if let Some(dist) = &v.distribution {
+        let _ = writeln!(o, "\nYour distribution (from {}):", dist.source);
+        for f in dist.facts.iter().filter(|f| f.label != "Config") {
+            let _ = writeln!(o, "  {}: {}", f.label, printable(&f.value, false));
+        }
+    }
     let _ = writeln!(o);
     let _ = writeln!(
         o,
@@ -117,6 +123,19 @@ pub fn text(d: &Diagnosis) -> String {
         let _ = writeln!(o, "\nNotes:");
         for n in &v.notes {
             let _ = writeln!(o, "  * {}", printable(&n.text, false));
+        }
+    }
+    if let Some(dist) = v.distribution.as_ref().filter(|d| !d.risks.is_empty()) {
+        let _ = writeln!(o, "\nRisks in the distribution's config:");
+        for r in &dist.risks {
+            let _ = writeln!(
+                o,
+                "  [{}] {} ({}): {}",
+                r.severity,
+                r.id,
+                printable(&r.subject, false),
+                printable(&r.text, false)
+            );
         }
     }
     if !v.collect.is_empty() {
@@ -223,6 +242,20 @@ pub fn markdown(d: &Diagnosis) -> String {
         };
         let _ = writeln!(o, "| {} | {value} |", f.label);
     }
+    if let Some(dist) = &v.distribution {
+        let _ = writeln!(
+            o,
+            "\n| Your distribution ({}) | |\n|---|---|",
+            md_text(&dist.source)
+        );
+        for f in dist.facts.iter().filter(|f| f.label != "Config") {
+            let value = match f.kind {
+                FactKind::Text => md_text(&f.value),
+                FactKind::Observed | FactKind::Url => md_code(&f.value),
+            };
+            let _ = writeln!(o, "| {} | {value} |", f.label);
+        }
+    }
     let _ = writeln!(
         o,
         "\n### Most likely: {} (`{}`, confidence {})\n\n{}\n",
@@ -276,6 +309,20 @@ pub fn markdown(d: &Diagnosis) -> String {
         }
         o.push('\n');
     }
+    if let Some(dist) = v.distribution.as_ref().filter(|d| !d.risks.is_empty()) {
+        let _ = writeln!(o, "### Risks in the distribution's config\n");
+        for r in &dist.risks {
+            let _ = writeln!(
+                o,
+                "- **{}** `{}` ({}): {}",
+                r.severity,
+                r.id,
+                md_text(&r.subject),
+                md_text(&r.text)
+            );
+        }
+        o.push('\n');
+    }
     if !v.collect.is_empty() {
         let _ = writeln!(o, "### For a surer verdict, add\n");
         for c in &v.collect {
@@ -302,7 +349,12 @@ pub fn markdown(d: &Diagnosis) -> String {
     }
     let _ = writeln!(
         o,
-        "_Secrets (cookies, authorization headers, signed-URL parameters) were redacted by cf503._"
+        "_Secrets (cookies, authorization headers, signed-URL parameters{}) were redacted by cf503._",
+        if v.distribution.is_some() {
+            ", origin custom header values"
+        } else {
+            ""
+        }
     );
     o
 }

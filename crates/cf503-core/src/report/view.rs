@@ -37,6 +37,36 @@ pub struct View {
     pub collect: Vec<Prose>,
     /// The DNS check's findings, when one ran.
     pub dns: Option<DnsSection>,
+    /// What the distribution's config says, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<DistributionSection>,
+}
+
+/// The distribution's config as it bears on this request: the route's facts and the config's
+/// risk findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DistributionSection {
+    /// Which config was used, in words.
+    pub source: String,
+    /// The route: distribution, behaviour, origin, functions, settings.
+    pub facts: Vec<Fact>,
+    /// The config's risk findings, most severe first.
+    pub risks: Vec<RiskLine>,
+}
+
+/// One risk finding of the config.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RiskLine {
+    /// `info`, `warning`, `error`.
+    pub severity: &'static str,
+    /// Stable id (README lists them).
+    pub id: &'static str,
+    /// What it is about (`origin app`).
+    pub subject: String,
+    /// What is wrong and what to do.
+    pub text: String,
 }
 
 /// How a fact's value is best shown.
@@ -338,6 +368,32 @@ pub fn view(d: &Diagnosis) -> View {
                     id: f.id.as_str(),
                     summary: f.summary.clone(),
                     server: f.server.clone(),
+                })
+                .collect(),
+        }),
+        distribution: d.config.as_ref().map(|c| DistributionSection {
+            source: c.source.clone(),
+            facts: c
+                .facts
+                .iter()
+                .map(|f| Fact {
+                    label: f.label,
+                    value: f.value.clone(),
+                    kind: if f.code {
+                        FactKind::Observed
+                    } else {
+                        FactKind::Text
+                    },
+                })
+                .collect(),
+            risks: c
+                .risks
+                .iter()
+                .map(|r| RiskLine {
+                    severity: r.severity().as_str(),
+                    id: r.id.as_str(),
+                    subject: r.subject.clone(),
+                    text: r.text.clone(),
                 })
                 .collect(),
         }),
