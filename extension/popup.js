@@ -3,14 +3,15 @@
 // the page's answers to believe, the cause, the DNS findings.
 import init, { diagnose_capture } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
-import { loadSettings, rememberedOrigin, rememberOrigin } from './settings.js';
+import { loadSettings, rememberedOrigin, rememberOrigin, rememberedConfig, rememberConfig } from './settings.js';
 import { resolversOrDefault } from './resolvers.js';
 
 performance.mark('cf503:script');
 const $ = (id) => document.getElementById(id);
 // popup-start.js began reading the tab and fetching the engine before this module loaded; the
 // engine compiles while the tab is read. The DNS machinery (cf503_dns) is a module of its own,
-// fetched only when DNS checks are on, beside the first verdict.
+// fetched only when DNS checks are on, beside the first verdict, or when a config is remembered
+// for the site (the config reader lives there too).
 const start = globalThis.cf503Start;
 const engine = init({ module_or_path: start.engine }).then(() => performance.mark('cf503:engine-ready'));
 let dnsEngine = null;
@@ -20,6 +21,8 @@ let capture = null;
 let last = null;
 let settings = null;
 let viewerHost = '';
+// The stored config for this site (the engine's redacted form), when the user gave one.
+let config;
 
 function showError(message) {
   $('error').textContent = message;
@@ -41,13 +44,23 @@ async function main() {
   }
   viewerHost = url.hostname;
   if (settings.dnsChecks) loadDnsEngine().catch(() => {}); // errors surface when it is awaited
-  const origin = await rememberedOrigin(viewerHost);
-  $('origin-input').value = origin;
+  config = await rememberedConfig(viewerHost);
+  if (config) loadDnsEngine().catch(() => {}); // the config reader; errors surface when awaited
   await engine;
-  // The DNS checks need nothing from the tab: they start now, beside reading it.
-  const dns = settings.dnsChecks ? startDns(origin) : null;
+  let origin = await rememberedOrigin(viewerHost);
+  $('origin-input').value = origin;
+  // The DNS checks need nothing from the tab: they start now, beside reading it (unless the
+  // origin is to come from the remembered config, which routes the tab's URL).
+  let dns = settings.dnsChecks && (origin || !config) ? startDns(origin) : null;
   capture = await start.capture;
-  last = diagnose_capture(capture);
+  last = await diagnoseCapture();
+  showConfigResult();
+  // No origin typed, but the config names the one this request went to: check that one.
+  if (!origin && last.config_origin) {
+    origin = last.config_origin;
+    $('origin-input').value = origin;
+  }
+  if (settings.dnsChecks && !dns) dns = startDns(origin);
   // Which answer the engine believed: watch mode's capture, or what was read at the click.
   $('status').textContent = last.read === 'watch_mode' ? 'Captured by watch mode' : 'Read at the click';
   $('result').hidden = false;
@@ -83,11 +96,29 @@ function startDns(origin) {
   return { viewer, check };
 }
 
+/** The verdict on the capture: with the remembered config (read by cf503_dns), or by the
+ * first-verdict module alone. */
+async function diagnoseCapture() {
+  return config ? (await loadDnsEngine()).diagnose_capture(capture, config) : diagnose_capture(capture);
+}
+
+function showConfigResult() {
+  const status = $('config-status');
+  if (last?.config_error) {
+    status.textContent = `Config not used: ${last.config_error}`;
+    status.dataset.state = 'error';
+  } else {
+    status.textContent = config ? 'Using the config remembered for this site.' : '';
+    status.dataset.state = 'ok';
+  }
+  status.hidden = !status.textContent;
+}
+
 async function finishDns({ viewer, check }) {
   try {
     const dns = await check;
     if (dns) {
-      last = (await loadDnsEngine()).diagnose_capture_with_dns(capture, dns);
+      last = (await loadDnsEngine()).diagnose_capture_with_dns(capture, dns, config);
       renderReport($('verdict'), $('report'), last.report);
       performance.mark('cf503:dns-done');
     }
@@ -114,6 +145,42 @@ $('dns-form').addEventListener('submit', async (event) => {
   await rememberOrigin(viewerHost, origin);
   await finishDns(startDns(origin));
   $('verdict').dataset.state = 'done';
+});
+
+// A pasted config: read by the engine, kept in its redacted form only, and the verdict redone.
+$('config-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!capture) return;
+  const status = $('config-status');
+  try {
+    const info = (await loadDnsEngine()).read_config($('config-input').value);
+    config = info.stored;
+  } catch (e) {
+    status.textContent = `Config not read: ${e.message ?? e}`;
+    status.dataset.state = 'error';
+    status.hidden = false;
+    return;
+  }
+  // The pasted text may hold secrets: only the engine's redacted form is kept or shown again.
+  $('config-input').value = '';
+  await rememberConfig(viewerHost, config);
+  last = await diagnoseCapture();
+  renderReport($('verdict'), $('report'), last.report);
+  showConfigResult();
+  if (!$('origin-input').value.trim() && last.config_origin) {
+    $('origin-input').value = last.config_origin;
+    if (settings?.dnsChecks) await finishDns(startDns(last.config_origin));
+  }
+  $('verdict').dataset.state = 'done';
+});
+
+$('config-forget').addEventListener('click', async () => {
+  config = undefined;
+  await rememberConfig(viewerHost, undefined);
+  if (!capture) return;
+  last = diagnose_capture(capture);
+  renderReport($('verdict'), $('report'), last.report);
+  showConfigResult();
 });
 
 $('copy-md').addEventListener('click', () => {

@@ -36,3 +36,17 @@ export async function rememberOrigin(host, origin) {
   if (origin) next[host] = origin; else delete next[host];
   await api.storage.local.set({ origins: next });
 }
+
+/** The distribution config the user gave for a viewer host, as the engine stored it
+ * (`read_config(...).stored`: the API's JSON shape, without any origin custom header value). */
+export async function rememberedConfig(host) {
+  const { configs } = await api.storage.local.get('configs');
+  return (configs && typeof configs[host] === 'string') ? configs[host] : undefined;
+}
+
+export async function rememberConfig(host, stored) {
+  const { configs } = await api.storage.local.get('configs');
+  const next = { ...(configs ?? {}) };
+  if (stored) next[host] = stored; else delete next[host];
+  await api.storage.local.set({ configs: next });
+}

@@ -5,8 +5,8 @@ import { renderReport, renderDns } from './report-view.js';
 import { parseResolverText, resolversOrDefault } from './resolvers.js';
 
 const $ = (id) => document.getElementById(id);
-// The engine for the verdict loads at once; the DNS machinery (cf503_dns, a larger module) only
-// when a DNS check is about to run.
+// The engine for the verdict loads at once; the DNS machinery and the config reader (cf503_dns,
+// a larger module) only when a DNS check is about to run or a config is given.
 const ready = init();
 let dnsEngine = null;
 const loadDnsEngine = () => (dnsEngine ??= import('./pkg/cf503_dns.js').then(async (m) => { await m.default(); return m; }));
@@ -60,6 +60,35 @@ function showError(message) {
   $('error').hidden = false;
 }
 
+// The distribution's config: read as soon as it is given, so a wrong document is said at once;
+// what it says about the request comes with the verdict.
+function configStatus(message, isError) {
+  const status = $('config-status');
+  status.textContent = message;
+  status.dataset.state = isError ? 'error' : 'ok';
+  status.hidden = !message;
+}
+
+async function readConfigBox() {
+  const text = $('config-input').value;
+  if (!text.trim()) { configStatus('', false); return; }
+  try {
+    const info = (await loadDnsEngine()).read_config(text);
+    const names = info.distributions.map((d) => d.id ?? d.label ?? d.domain_name ?? 'a distribution').join(', ');
+    configStatus(`Read: ${info.form}: ${names}`, false);
+  } catch (e) {
+    configStatus(`Config not read: ${e.message ?? e}`, true);
+  }
+}
+
+$('config-input').addEventListener('change', readConfigBox);
+$('config-file').addEventListener('change', async () => {
+  const file = $('config-file').files[0];
+  if (!file) return;
+  $('config-input').value = await file.text();
+  await readConfigBox();
+});
+
 $('har-input').addEventListener('change', async () => {
   const file = $('har-input').files[0];
   $('entry-row').hidden = true;
@@ -93,16 +122,23 @@ $('form').addEventListener('submit', async (event) => {
   verdict.dataset.state = 'running';
   const input = harText ?? $('response-input').value;
   const entry = harText && !$('entry-row').hidden ? Number($('entry-select').value) : undefined;
-  const origin = $('origin-input').value.trim();
+  const config = $('config-input').value.trim() || undefined;
+  const url = $('request-url').value.trim() || undefined;
   let result;
   try {
-    result = diagnose_input(input, entry);
+    // A config is read by the larger module; without one the first verdict needs only this one.
+    result = config ? (await loadDnsEngine()).diagnose_input(input, entry, config, url) : diagnose_input(input, entry);
   } catch (e) {
     verdict.dataset.state = 'error';
     $('result').hidden = true;
     showError(String(e.message ?? e));
     return;
   }
+  if (result.config_error) configStatus(`Config not used: ${result.config_error}`, true);
+  else if (config) await readConfigBox();
+  // The config names the origin the request went to: the DNS check needs no typing.
+  if (!$('origin-input').value.trim() && result.config_origin) $('origin-input').value = result.config_origin;
+  const origin = $('origin-input').value.trim();
   last = result;
   $('result').hidden = false;
   renderReport(verdict, $('report'), result.report);
@@ -114,7 +150,7 @@ $('form').addEventListener('submit', async (event) => {
       const list = resolvers();
       const { check_dns, diagnose_input_with_dns } = await loadDnsEngine();
       const dns = await check_dns(origin, list, (partial) => renderDns($('dns'), partial));
-      last = diagnose_input_with_dns(input, entry, dns);
+      last = diagnose_input_with_dns(input, entry, dns, config, url);
       renderReport(verdict, $('report'), last.report);
       updatePermalink(last);
     } catch (e) {

@@ -60,6 +60,7 @@ export function renderReport(verdict, container, report) {
     facts.append(el('dt', {}, f.label), dd);
   }
   container.append(facts);
+  if (view.distribution) container.append(distributionSection(view.distribution));
 
   if (view.evidence.length) {
     container.append(el('h3', {}, 'Evidence'), list('ul', 'evidence', view.evidence, (e) => {
@@ -96,6 +97,28 @@ export function renderReport(verdict, container, report) {
   const dns = el('section', { id: 'dns', class: 'dns' });
   container.append(dns);
   if (report.dns) renderDns(dns, report.dns);
+}
+
+/** The distribution's config as it bears on the request: the route's facts and the config's
+ * risk findings, as the core listed them. */
+function distributionSection(dist) {
+  const section = el('section', { class: 'distribution' });
+  section.append(el('h3', {}, 'Your distribution'), el('p', { class: 'hint' }, `From ${dist.source}`));
+  const dl = el('dl', { class: 'distribution-facts' });
+  for (const f of dist.facts.filter((f) => f.label !== 'Config')) {
+    const dd = el('dd', { 'data-kind': f.kind });
+    if (f.kind === 'text') dd.textContent = f.value; else dd.append(el('code', {}, f.value));
+    dl.append(el('dt', {}, f.label), dd);
+  }
+  section.append(dl);
+  if (dist.risks.length) {
+    section.append(el('h4', {}, 'Risks in the config'), list('ul', 'risks', dist.risks, (r) => {
+      const li = el('li', { 'data-risk': r.id, class: r.severity });
+      li.append(el('span', { class: 'severity' }, r.severity), ' ', el('code', {}, r.id), ` (${r.subject}): ${r.text}`);
+      return li;
+    }));
+  }
+  return section;
 }
 
 /** Renders a `cf503.dns_report` (complete or partial) into `section`. */

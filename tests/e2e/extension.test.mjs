@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { startCloudFront } from './support/cloudfront.mjs';
@@ -208,6 +209,57 @@ test('DNS checks through DoH: the origin typed once per site, and the site on Cl
     popup = await clickIcon(ext, page);
     assert.equal(await popup.evaluate("document.querySelectorAll('[data-dns=\"dnssec_bogus\"]').length"), 1);
     assert.equal(await popup.evaluate("document.getElementById('origin-input').value"), 'www.bogus.example.test');
+  } finally {
+    await ext.close();
+  }
+});
+
+test('a config pasted in the popup: the report names the function, it is remembered for the site without secrets', async () => {
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    const config = (await readFile(path.join(root, 'tests/fixtures/config/lambda-auth.distribution.json'), 'utf8'))
+      .replace('"www.example.com"', `"${VIEWER_HOST}"`);
+    const page = await ext.context.newPage();
+    const port = new URL(site.base).port;
+    const name = 'lambda_edge_execution--serverless-next.http';
+    await page.goto(`http://${VIEWER_HOST}:${port}/fail/${name}`);
+    let popup = await clickIcon(ext, page);
+    assert.equal(await popup.evaluate("document.querySelectorAll('#report .distribution').length"), 0);
+    await popup.evaluate(`(async () => {
+      document.getElementById('config-box').open = true;
+      document.getElementById('config-input').value = ${JSON.stringify(config)};
+      document.getElementById('verdict').dataset.state = 'running';
+      document.getElementById('config-form').requestSubmit();
+      while (document.getElementById('verdict').dataset.state !== 'done') await new Promise((r) => setTimeout(r, 10));
+    })()`);
+    const url = `http://${VIEWER_HOST}:${port}/fail/${name}`;
+    const shown = await popup.evaluate(DOM_VIEW);
+    assert.ok(shown.distribution.some(([l, v]) => l === 'Lambda@Edge' && v === 'viewer-request: auth, version 7'), JSON.stringify(shown.distribution));
+    // What is stored is the engine's redacted form: the header's name, never its value.
+    const { configs } = await inWorker(ext, () => chrome.storage.local.get('configs'));
+    const stored = configs[VIEWER_HOST];
+    assert.ok(stored.includes('X-Origin-Verify') && !stored.includes('s3cr3t'), stored);
+    assert.equal(await popup.evaluate("document.getElementById('config-input').value"), '');
+    assert.equal(await popup.evaluate("document.getElementById('origin-input').value"), 'app.example.com');
+    await popup.close();
+    // The next click uses it from the start, and draws what the CLI draws for the same config.
+    popup = await clickIcon(ext, page);
+    const again = await popup.evaluate(DOM_VIEW);
+    assert.deepEqual(again.distribution, shown.distribution);
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'cf503-')), 'dist.json');
+    await writeFile(file, stored);
+    const text = await readFile(path.join(root, 'tests/fixtures/responses', name), 'utf8');
+    const cli = jsonView((await cliReport(['explain', '-', '--config', file, '--url', url], text)).view);
+    assert.deepEqual(again.distribution.filter(([l]) => l !== 'Distribution'), cli.distribution.filter(([l]) => l !== 'Distribution'));
+    assert.deepEqual(again.risks, cli.risks);
+    assert.ok(!(await popup.evaluate('document.body.innerText')).includes('s3cr3t'));
+    // Forgotten on request.
+    await popup.evaluate(`(async () => {
+      document.getElementById('config-forget').click();
+      while (document.querySelectorAll('#report .distribution').length) await new Promise((r) => setTimeout(r, 10));
+    })()`);
+    assert.deepEqual(await inWorker(ext, () => chrome.storage.local.get('configs')), { configs: {} });
   } finally {
     await ext.close();
   }

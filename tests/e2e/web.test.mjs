@@ -131,6 +131,57 @@ test('the page shows the headline, facts and next steps of the CLI\'s report, fo
   await page.close();
 });
 
+test('a pasted distribution config: the page draws the CLI\'s view of it, fills the origin, says why a config is not used', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const configs = path.join(fixtures, 'config');
+  const cases = [
+    ['lambda_edge_execution--serverless-next.http', 'lambda-auth.distribution.json', 'https://www.example.com/api/orders', 'app.example.com'],
+    ['cloudfront_function_error--execution-error.http', 'lambda-auth.config.xml', 'https://example.com/static/index.html', 'assets-example.s3.us-east-1.amazonaws.com'],
+    ['origin_overloaded--alb-no-targets.http', 'alb-failover.tf.json', 'https://shop.example.io/checkout/1', 'my-alb-1234567890.eu-central-1.elb.amazonaws.com'],
+    ['origin_overloaded--served-from-error-cache.http', 'api-gateway.cfn.json', 'https://shop.example.net/', 'abc123def4.execute-api.us-east-1.amazonaws.com'],
+  ];
+  for (const [response, config, url, origin] of cases) {
+    const text = await fixture(response);
+    const configText = await readFile(path.join(configs, config), 'utf8');
+    await page.evaluate(() => { document.getElementById('config-box').open = true; });
+    await page.fill('#config-input', configText);
+    await page.fill('#request-url', url);
+    await diagnose(page, { text });
+    const shown = await page.evaluate(DOM_VIEW);
+    const cli = jsonView((await cliReport(['explain', '-', '--config', path.join(configs, config), '--url', url], text)).view);
+    assert.deepEqual(shown, cli, `${response} with ${config}`);
+    assert.ok(shown.distribution.length >= 4, config);
+    assert.equal(await page.inputValue('#origin-input'), origin, config);
+    assert.match(await page.textContent('#config-status'), /^Read: /);
+    assert.ok(!(await page.textContent('body')).includes('s3cr3t'), config);
+  }
+  // A config for another host: the verdict stands, and the page says why the config was not used.
+  await page.fill('#config-input', await readFile(path.join(configs, 'api-gateway.config.json'), 'utf8'));
+  await page.fill('#request-url', 'https://nobody.example.test/');
+  await diagnose(page, { text: await fixture('lambda_edge_execution--serverless-next.http') });
+  assert.equal(await page.getAttribute('#verdict', 'data-cause'), 'lambda_edge_execution');
+  assert.match(await page.textContent('#config-status'), /Config not used: no distribution in the config serves nobody\.example\.test/);
+  assert.equal(await page.getAttribute('#config-status', 'data-state'), 'error');
+  assert.equal(await page.$$eval('#report .distribution', (n) => n.length), 0);
+  // Not a config at all: said as soon as it is given.
+  await page.fill('#config-input', '{"FunctionName": "auth"}');
+  await page.dispatchEvent('#config-input', 'change');
+  await page.waitForFunction(() => document.getElementById('config-status').textContent.startsWith('Config not read'));
+  // Hostile names in a config stay text.
+  const hostile = (await readFile(path.join(configs, 'lambda-auth.distribution.json'), 'utf8'))
+    .replace('"app.example.com"', JSON.stringify('<img src=x onerror="window.__pwned=1">'))
+    .replace('function:auth:7', 'function:<script>window.__pwned=2</script>:7');
+  await page.fill('#config-input', hostile);
+  await page.fill('#request-url', 'https://www.example.com/');
+  await page.fill('#origin-input', '');
+  await diagnose(page, { text: await fixture('lambda_edge_execution--serverless-next.http') });
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.$$eval('#report img, #report script', (n) => n.length), 0);
+  assert.match(await page.textContent('#report .distribution'), /<img src=x/);
+  await page.close();
+});
+
 test('real pastes: the page text alone, an origin body alone, another CDN; "through CloudFront?" shown beside', async () => {
   const page = await browser.newPage();
   await page.goto(base);

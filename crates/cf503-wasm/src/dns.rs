@@ -9,7 +9,7 @@ use cf503_core::report;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use wasm_bindgen::prelude::*;
 
-use crate::{capture_from, observation, rendered, to_js};
+use crate::{capture_from, observation, to_js};
 
 /// A finished DNS check, kept on the Rust side so it can join a diagnosis.
 #[wasm_bindgen]
@@ -28,21 +28,29 @@ impl DnsResult {
 
 /// As `diagnose_input`, with a DNS check of the origin joined in.
 #[wasm_bindgen]
+#[allow(clippy::needless_pass_by_value)] // wasm-bindgen hands JS strings over as owned values
 pub fn diagnose_input_with_dns(
     input: &str,
     entry: Option<usize>,
     dns: &DnsResult,
+    config: Option<String>,
+    url: Option<String>,
 ) -> Result<JsValue, JsError> {
-    rendered(&cf503_core::diagnose::diagnose_with_dns(
-        &observation(input, entry)?,
-        &dns.report,
-    ))
+    crate::with_config(
+        cf503_core::diagnose::diagnose_with_dns(&observation(input, entry)?, &dns.report),
+        config,
+        url.as_deref(),
+    )
 }
 
 /// As `diagnose_capture`, with a DNS check of the origin joined in.
 #[wasm_bindgen]
-pub fn diagnose_capture_with_dns(capture: JsValue, dns: &DnsResult) -> Result<JsValue, JsError> {
-    crate::rendered_capture(&capture_from(capture)?, Some(&dns.report))
+pub fn diagnose_capture_with_dns(
+    capture: JsValue,
+    dns: &DnsResult,
+    config: Option<String>,
+) -> Result<JsValue, JsError> {
+    crate::rendered_capture(&capture_from(capture)?, Some(&dns.report), config)
 }
 
 /// How often a running DNS check reports progress, at most.

@@ -77,9 +77,91 @@ pub(crate) fn rendered(d: &Diagnosis) -> Result<JsValue, JsError> {
 /// Diagnoses a pasted response or one failing HAR entry (`entry` = its index in `log.entries`;
 /// the first failing one when absent). Returns `{report, markdown, share}`, `share` being the
 /// URL fragment of a link that reproduces the diagnosis from derived facts only.
+///
+/// With `config` (a distribution's config as pasted: API JSON or XML, CloudFormation JSON,
+/// `terraform show -json`) the report names the function, origin and settings behind the error;
+/// `url` routes the request when the input does not carry its URL. The result then has
+/// `config_origin` (the origin the request went to, for the DNS check) or `config_error` (why
+/// the config was not used: the verdict stands without it).
 #[wasm_bindgen]
-pub fn diagnose_input(input: &str, entry: Option<usize>) -> Result<JsValue, JsError> {
-    rendered(&diagnose(&observation(input, entry)?))
+#[allow(clippy::needless_pass_by_value)] // wasm-bindgen hands JS strings over as owned values
+pub fn diagnose_input(
+    input: &str,
+    entry: Option<usize>,
+    config: Option<String>,
+    url: Option<String>,
+) -> Result<JsValue, JsError> {
+    with_config(
+        diagnose(&observation(input, entry)?),
+        config,
+        url.as_deref(),
+    )
+}
+
+/// Joins a pasted config (when given) and renders, saying what became of the config.
+#[cfg(feature = "config")]
+pub(crate) fn with_config(
+    mut d: Diagnosis,
+    config: Option<String>,
+    url: Option<&str>,
+) -> Result<JsValue, JsError> {
+    let config = config.filter(|c| !c.trim().is_empty());
+    let joined = config.map(|c| {
+        cf503_core::config::join(&mut d, c.as_bytes(), url.filter(|u| !u.trim().is_empty()))
+    });
+    let mut v = rendered_value(&d);
+    match joined {
+        Some(Ok(())) => {
+            v["config_origin"] =
+                serde_json::json!(d.config.as_ref().and_then(|c| c.origin_domain.clone()));
+        }
+        Some(Err(e)) => v["config_error"] = serde_json::json!(e.to_string()),
+        None => {}
+    }
+    to_js(&v)
+}
+
+/// Without the config reader (the first-verdict module): a config must go to `cf503_dns`.
+#[cfg(not(feature = "config"))]
+#[allow(clippy::needless_pass_by_value)] // the signature of the config build's
+pub(crate) fn with_config(
+    d: Diagnosis,
+    config: Option<String>,
+    _url: Option<&str>,
+) -> Result<JsValue, JsError> {
+    if config.is_some_and(|c| !c.trim().is_empty()) {
+        return Err(JsError::new(
+            "this module reads no distribution config: use cf503_dns's, which does",
+        ));
+    }
+    rendered(&d)
+}
+
+/// Reads a distribution config as pasted: `{form, distributions: [{label, id, domain_name,
+/// aliases}], stored}`, `stored` being the form the extension keeps (the API's JSON shape, no
+/// origin custom header value: the model never holds one). Throws with what was expected.
+#[cfg(feature = "config")]
+#[wasm_bindgen]
+pub fn read_config(text: &str) -> Result<JsValue, JsError> {
+    let configs =
+        cf503_core::config::read(text.as_bytes()).map_err(|e| JsError::new(&e.to_string()))?;
+    let distributions: Vec<serde_json::Value> = configs
+        .distributions
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "label": d.label,
+                "id": d.id,
+                "domain_name": d.domain_name,
+                "aliases": d.aliases.iter().map(cf503_core::config::model::Val::shown).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    to_js(&serde_json::json!({
+        "form": configs.form.label(),
+        "distributions": distributions,
+        "stored": cf503_core::config::export::to_api_json(&configs),
+    }))
 }
 
 pub(crate) fn capture_from(
@@ -96,14 +178,17 @@ pub(crate) fn capture_from(
 /// not failing or nothing could be read.
 /// The result has one more member, `read`: `"watch_mode"` when the verdict rests on watch
 /// mode's capture of the original response, `"click"` when on what was read at the click.
+/// With `config` (the stored config for this host), as `diagnose_input`'s: `config_origin` or
+/// `config_error` in the result.
 #[wasm_bindgen]
-pub fn diagnose_capture(capture: JsValue) -> Result<JsValue, JsError> {
-    rendered_capture(&capture_from(capture)?, None)
+pub fn diagnose_capture(capture: JsValue, config: Option<String>) -> Result<JsValue, JsError> {
+    rendered_capture(&capture_from(capture)?, None, config)
 }
 
 pub(crate) fn rendered_capture(
     capture: &cf503_core::capture::BrowserCapture,
     dns: Option<&cf503_core::dns::DnsReport>,
+    config: Option<String>,
 ) -> Result<JsValue, JsError> {
     let d = cf503_core::capture::diagnose_capture(capture, dns)
         .map_err(|e| JsError::new(&e.to_string()))?;
@@ -112,9 +197,10 @@ pub(crate) fn rendered_capture(
     } else {
         "click"
     };
-    let mut v = rendered_value(&d);
-    v["read"] = serde_json::json!(read);
-    to_js(&v)
+    let v = with_config(d, config, None)?;
+    js_sys::Reflect::set(&v, &JsValue::from_str("read"), &JsValue::from_str(read))
+        .map_err(|_| JsError::new("cannot set `read` on the result"))?;
+    Ok(v)
 }
 
 /// What watch mode may store of this navigation: `{url, status, headers}`, URL and headers

@@ -23,6 +23,8 @@ export const DOM_VIEW = `(() => {
     steps: [...document.querySelectorAll('#report ol.steps > li')].map(text),
     links: [...document.querySelectorAll('#report ol.steps a')].map((a) => a.getAttribute('href')),
     others: [...document.querySelectorAll('#report ul.others > li')].map((li) => [li.dataset.cause, li.querySelector('.question')?.textContent ?? null]),
+    distribution: [...document.querySelectorAll('#report .distribution-facts dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent]),
+    risks: [...document.querySelectorAll('#report ul.risks > li')].map((li) => li.dataset.risk),
   };
 })()`;
 
@@ -35,6 +37,8 @@ export function jsonView(view) {
     steps: view.steps.map((parts) => parts.map((p) => p.text).join('')),
     links: view.steps.flatMap((parts) => parts.filter((p) => p.kind === 'link').map((p) => p.text)),
     others: view.others.map((o) => [o.cause, ` — to tell it apart: ${o.question}`]),
+    distribution: (view.distribution?.facts ?? []).filter((f) => f.label !== 'Config').map((f) => [f.label, f.value]),
+    risks: (view.distribution?.risks ?? []).map((r) => r.id),
   };
 }
 

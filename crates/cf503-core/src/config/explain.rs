@@ -462,7 +462,20 @@ fn steps(route: &Route<'_>, summary: &Summary, origin: Option<&str>) -> Vec<(Cau
         out.push((OriginDns, with(dns.clone())));
         out.push((OriginConnect, with(dns)));
         out.push((OriginTls, with(tls.clone())));
-        out.push((OriginMtls, with(tls)));
+        let mtls = match o.custom().and_then(|c| c.mtls_certificate.as_ref()) {
+            Some(cert) => {
+                let mut p = Prose::text("CloudFront presents the client certificate ");
+                p.push(Part::Code(cert.shown()));
+                p.push(Part::Text(" to this origin (OriginMtlsConfig): check it against the origin's trust store and its validity dates.".into()));
+                p
+            }
+            None => Prose::text(
+                "This origin has no OriginMtlsConfig in the config: CloudFront presents no client certificate to it, so mutual TLS is not the cause, unless the config is not the deployed one.",
+            ),
+        };
+        let mut mtls_steps = with(tls);
+        mtls_steps.insert(1, mtls);
+        out.push((OriginMtls, mtls_steps));
         out.push((OriginTimeout, with(timing)));
         out.push((OriginOverloaded, with(None)));
         out.push((OriginInvalidResponse, with(None)));

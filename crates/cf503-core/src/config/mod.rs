@@ -22,7 +22,7 @@ mod terraform;
 mod xml;
 
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -385,4 +385,40 @@ fn short(s: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Why a pasted config could not be joined to a diagnosis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JoinError {
+    /// The config could not be read.
+    Read(ConfigError),
+    /// No distribution of the config serves the request.
+    Route(routing::NotPicked),
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Read(e) => write!(f, "{e}"),
+            JoinError::Route(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl core::error::Error for JoinError {}
+
+/// Reads a config (as pasted or dropped) and joins it to a diagnosis: the request is routed by
+/// `url`, else by the URL the diagnosis carries. What the page and the popup call; the CLI does
+/// the same through [`crate::Analysis::join_config`].
+pub fn join(d: &mut crate::Diagnosis, config: &[u8], url: Option<&str>) -> Result<(), JoinError> {
+    let configs = read(config).map_err(JoinError::Read)?;
+    let url = url
+        .map(ToString::to_string)
+        .or_else(|| d.summary.url.clone());
+    let (route, form) = routing::route_any(core::slice::from_ref(&configs), url.as_deref())
+        .map_err(JoinError::Route)?;
+    let explained = explain::explain(&route, form, &d.summary);
+    d.join_config(explained);
+    Ok(())
 }
