@@ -19,6 +19,12 @@ need_wasm_target setup
 need_commands setup knotd:knot keymgr:knot nsd:nsd unbound:unbound dnsdist:dnsdist \
     dig:bind9-dnsutils curl:curl python3:python3
 
+# botocore: its own CloudFront serializer and parser write the distribution-config fixtures
+# (tests/fixtures/config/gen.py), which the tests regenerate and compare.
+if ! python3 -c 'import botocore; assert botocore.__version__ == "1.43.11"' 2>/dev/null; then
+    echo "setup: pip install botocore"
+    python3 -m pip install -q --disable-pip-version-check botocore==1.43.11
+fi
 # The real SQL engines the logs tests run cf503's generated SQL on (tests/logs/sql_check.py):
 # DuckDB, and sqlglot for the Athena/Trino dialects. From PyPI, pinned.
 if ! python3 -c 'import duckdb, sqlglot' 2>/dev/null; then

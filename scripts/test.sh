@@ -17,6 +17,14 @@ scripts/build-extension.sh --test
 scripts/lint-extension.sh
 # The core's own tests compiled to wasm, in Node and in headless Chromium.
 scripts/test-wasm.sh
+# The distribution-config fixtures are what botocore's own serializer writes today: regenerate
+# them and compare (a change in gen.py or in botocore's model shows up here).
+config_fixtures=$(mktemp -d)
+python3 tests/fixtures/config/gen.py "$config_fixtures"
+for f in "$config_fixtures"/*; do
+    cmp -s "$f" "tests/fixtures/config/$(basename "$f")" || { echo "test: tests/fixtures/config/$(basename "$f") differs from what gen.py writes now: run python3 tests/fixtures/config/gen.py and review" >&2; exit 1; }
+done
+rm -rf "$config_fixtures"
 # The core with every feature (serde): no servers needed.
 cargo test -p cf503-core --all-features
 trap 'tests/dns/harness.sh stop >/dev/null 2>&1 || true' EXIT

@@ -711,3 +711,29 @@ fn hostile_names_never_reach_a_command() {
     }
     assert_eq!(d.config.as_ref().unwrap().origin_domain, None);
 }
+
+/// README's list of risk ids is the table's, in order: a new finding cannot go undocumented;
+/// and each cites a source `docs/sources.md` defines.
+#[test]
+fn readme_lists_every_risk_id_and_sources_define_theirs() {
+    let readme = include_str!("../../../README.md");
+    let line = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("Risk ids: "))
+        .expect("README lists the risk ids");
+    let listed: Vec<&str> = line.split('|').map(str::trim).collect();
+    let ids: Vec<&str> = cf503_core::config::risks::RISKS
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(listed, ids);
+    let sources = include_str!("../../../docs/sources.md");
+    for r in cf503_core::config::risks::RISKS {
+        assert!(
+            sources.contains(&format!("| {} |", r.source)),
+            "{}: source {} is not in docs/sources.md",
+            r.name,
+            r.source
+        );
+    }
+}
