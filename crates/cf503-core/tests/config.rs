@@ -626,38 +626,111 @@ fn function_verdicts_name_the_function() {
     }
 }
 
+/// Every origin-cause fixture (a test requires one per cause).
+const ORIGIN_FIXTURES: &[(&str, &[u8])] = &[
+    (
+        "origin_connect--502-attempted-connection.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_connect--502-attempted-connection.http"
+        ),
+    ),
+    (
+        "origin_dns--pasted-log-fields.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_dns--pasted-log-fields.http"),
+    ),
+    (
+        "origin_dns--server-timing-slow-dns.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_dns--server-timing-slow-dns.http"),
+    ),
+    (
+        "origin_invalid_response--log-header-too-big.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_invalid_response--log-header-too-big.http"
+        ),
+    ),
+    (
+        "origin_mtls--connected-then-503.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_mtls--connected-then-503.http"),
+    ),
+    (
+        "origin_overloaded--alb-no-targets.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_overloaded--alb-no-targets.http"),
+    ),
+    (
+        "origin_overloaded--api-gateway.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_overloaded--api-gateway.http"),
+    ),
+    (
+        "origin_overloaded--curl-redirect-chain.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_overloaded--curl-redirect-chain.http"
+        ),
+    ),
+    (
+        "origin_overloaded--envoy-no-healthy-upstream.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_overloaded--envoy-no-healthy-upstream.http"
+        ),
+    ),
+    (
+        "origin_overloaded--nginx-fetched-past-cloudfront.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_overloaded--nginx-fetched-past-cloudfront.http"
+        ),
+    ),
+    (
+        "origin_overloaded--nginx-limit-req.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_overloaded--nginx-limit-req.http"),
+    ),
+    (
+        "origin_overloaded--s3-slowdown.http",
+        include_bytes!("../../../tests/fixtures/responses/origin_overloaded--s3-slowdown.http"),
+    ),
+    (
+        "origin_overloaded--served-from-error-cache.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_overloaded--served-from-error-cache.http"
+        ),
+    ),
+    (
+        "origin_timeout--504-gateway-timeout.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_timeout--504-gateway-timeout.http"
+        ),
+    ),
+    (
+        "origin_tls--connected-no-first-byte.http",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_tls--connected-no-first-byte.http"
+        ),
+    ),
+];
+
 #[test]
 fn origin_verdicts_name_the_origin_and_its_domain() {
     let config = read(fixture!("alb-failover.tf.json")).unwrap();
-    for bytes in [
-        include_bytes!("../../../tests/fixtures/responses/origin_overloaded--alb-no-targets.http")
-            .as_slice(),
-        include_bytes!(
-            "../../../tests/fixtures/responses/origin_timeout--504-gateway-timeout.http"
-        )
-        .as_slice(),
-        include_bytes!("../../../tests/fixtures/responses/origin_dns--pasted-log-fields.http")
-            .as_slice(),
-        include_bytes!(
-            "../../../tests/fixtures/responses/origin_connect--502-attempted-connection.http"
-        )
-        .as_slice(),
-    ] {
+    for (name, bytes) in ORIGIN_FIXTURES {
         let d = diagnosis_with(bytes, &config, Some("https://shop.example.io/checkout/1"));
+        assert!(
+            d.top().cause.as_str().starts_with("origin_"),
+            "{name}: {:?}",
+            d.top().cause
+        );
         let e = d.config.as_ref().unwrap();
         assert_eq!(
             e.origin_domain.as_deref(),
-            Some("my-alb-1234567890.eu-central-1.elb.amazonaws.com")
+            Some("my-alb-1234567890.eu-central-1.elb.amazonaws.com"),
+            "{name}"
         );
         let text = cf503_core::report::text(&d);
         assert!(
             text.contains("primary-with-backup: alb → backup (fails over on 500, 502, 504"),
-            "{text}"
+            "{name}: {text}"
         );
-        assert!(text.contains("first byte 60 s"), "{text}");
+        assert!(text.contains("first byte 60 s"), "{name}: {text}");
         assert!(
             text.contains("The request went to origin `alb` at `my-alb-1234567890"),
-            "{text}"
+            "{name}: {text}"
         );
     }
     let d = diagnosis_with(
@@ -736,4 +809,64 @@ fn readme_lists_every_risk_id_and_sources_define_theirs() {
             r.source
         );
     }
+}
+
+/// What people copy out of a template or a post: one resource without its `Resources`, a
+/// member cut out with its name (and trailing comma), a bare `DistributionConfig` member.
+#[test]
+fn fragments_of_a_template_are_read() {
+    let template: serde_json::Value =
+        serde_json::from_slice(fixture!("lambda-auth.cfn.json")).unwrap();
+    let resource = &template["Resources"]["LambdaAuthDistribution"];
+    let want = config_only(one(fixture!("lambda-auth.cfn.json")));
+    let member = format!("  \"LambdaAuthDistribution\": {resource},\n");
+    let bare = resource.to_string();
+    let unwrapped = serde_json::json!({"LambdaAuthDistribution": resource, "Bucket": {"Type": "AWS::S3::Bucket"}}).to_string();
+    let config_member = format!(
+        "\"DistributionConfig\": {}",
+        resource["Properties"]["DistributionConfig"]
+    );
+    for text in [member, bare, unwrapped, config_member] {
+        let got = read(text.as_bytes()).unwrap_or_else(|e| panic!("{e}: {text:.80}"));
+        assert_eq!(
+            config_only(got.distributions[0].clone()),
+            want,
+            "{text:.80}"
+        );
+    }
+    // A member of something else is still not a distribution.
+    assert!(read(b"\"Bucket\": {\"Type\": \"AWS::S3::Bucket\"}").is_err());
+}
+
+/// The lists above hold every Lambda@Edge and origin fixture (natively: wasm has no files).
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_fixture_lists_are_complete() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/responses"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let listed = |prefix: &str| {
+        names
+            .iter()
+            .filter(|n| n.starts_with(prefix))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let mut lambda: Vec<String> = LAMBDA_FIXTURES
+        .iter()
+        .map(|(n, _)| (*n).to_string())
+        .collect();
+    lambda.sort();
+    assert_eq!(lambda, listed("lambda_edge_"));
+    let origin: Vec<String> = ORIGIN_FIXTURES
+        .iter()
+        .map(|(n, _)| (*n).to_string())
+        .collect();
+    assert_eq!(origin, listed("origin_"));
 }

@@ -79,7 +79,8 @@ fn lower(v: Val<String>) -> Val<String> {
 }
 
 fn origin(o: &Value) -> Result<Origin, ConfigError> {
-    let id = plain_text(o, &["Id"]).ok_or_else(|| field("Origins[].Id", "text"))?;
+    let id = plain_text(o, &["Id"])
+        .ok_or_else(|| field("Origins[].Id", "given (every origin has one)"))?;
     let at = |name: &str| format!("origin {id}: {name}");
     let domain_name = text(
         get(o, &["DomainName"]).unwrap_or(&Value::Null),

@@ -166,6 +166,19 @@ pub fn read(bytes: &[u8]) -> Result<Configs, ConfigError> {
         if looks_like_yaml(text) {
             return Err(ConfigError::Yaml);
         }
+        // A member cut out of a larger document, as people copy one from a template or a blog
+        // (`"CloudFrontDistribution": { "Type": … }` or `"DistributionConfig": { … }`): read it
+        // as the object it came from.
+        if text.starts_with('"') {
+            let member = text.trim_end_matches(',');
+            let mut wrapped = String::with_capacity(member.len() + 2);
+            wrapped.push('{');
+            wrapped.push_str(member);
+            wrapped.push('}');
+            if let Ok(value) = serde_json::from_str::<Value>(&wrapped) {
+                return read_json(&value);
+            }
+        }
         return Err(ConfigError::NoDistribution {
             found: "text that is neither JSON nor XML".into(),
         });
@@ -176,6 +189,11 @@ pub fn read(bytes: &[u8]) -> Result<Configs, ConfigError> {
         message: json_error_words(&e),
     })?;
     read_json(&value)
+}
+
+/// Whether a JSON value is a CloudFormation resource of type `AWS::CloudFront::Distribution`.
+fn is_distribution_resource(v: &Value) -> bool {
+    v.get("Type").and_then(Value::as_str) == Some("AWS::CloudFront::Distribution")
 }
 
 fn json_error_words(e: &serde_json::Error) -> String {
@@ -301,6 +319,15 @@ fn read_json(v: &Value) -> Result<Configs, ConfigError> {
     if let Some(Value::Object(resources)) = obj.get("Resources") {
         return cloudformation(resources);
     }
+    // One resource on its own, or resources without their `Resources` wrapper.
+    if is_distribution_resource(v) {
+        let mut one = serde_json::Map::new();
+        one.insert("Distribution".into(), v.clone());
+        return cloudformation(&one);
+    }
+    if obj.values().any(is_distribution_resource) {
+        return cloudformation(obj);
+    }
     if terraform::is_terraform(v) {
         let distributions = terraform::distributions(v)?;
         if distributions.is_empty() {
@@ -321,7 +348,7 @@ fn read_json(v: &Value) -> Result<Configs, ConfigError> {
 fn cloudformation(resources: &serde_json::Map<String, Value>) -> Result<Configs, ConfigError> {
     let mut distributions = Vec::new();
     for (logical_id, r) in resources {
-        if r.get("Type").and_then(Value::as_str) != Some("AWS::CloudFront::Distribution") {
+        if !is_distribution_resource(r) {
             continue;
         }
         let config = r
