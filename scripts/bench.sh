@@ -181,6 +181,21 @@ for f in pops-long paths-long minutes-1m pops-5m fields-1m; do
     done
 done
 
+echo
+echo "== 2d. the distribution config: a 1,000-distribution list-distributions, the request's distribution found by Host"
+dists=bench-data/list-distributions-1000.json
+[ -f "$dists" ] || python3 scripts/lib/gen_dist_list.py 1000 "$dists"
+dmb=$(echo "$(stat -c %s "$dists") / 1000000" | bc -l)
+resp=tests/fixtures/responses/lambda_edge_execution--serverless-next.http
+cfc=$(best 5 ./target/release/cf503 explain --json "$resp" --config "$dists" --url https://site-999.example.com/api/orders)
+jqc=$(best 3 jq -r '.DistributionList.Items[] | select((.Aliases.Items // []) | index("site-999.example.com")) | .Id' "$dists")
+printf 'input: %.1f MB; the same distribution in both: cf503 %s, jq %s\n' "$dmb" \
+    "$(./target/release/cf503 explain --json "$resp" --config "$dists" --url https://site-999.example.com/api/orders | python3 -c 'import json,sys; print(json.load(sys.stdin)["view"]["distribution"]["facts"][1]["value"].split()[0])')" \
+    "$(jq -r '.DistributionList.Items[] | select((.Aliases.Items // []) | index("site-999.example.com")) | .Id' "$dists")"
+printf 'cf503 explain --config (read, route, behaviour, explain, risks, the whole report): %.3f s; jq finding the id alone: %.3f s (%.1fx)\n' \
+    "$cfc" "$jqc" "$(echo "$jqc / $cfc" | bc -l)"
+/usr/bin/time -f 'peak memory, cf503 with that config: %M KB' ./target/release/cf503 explain --json "$resp" --config "$dists" --url https://site-999.example.com/api/orders >/dev/null
+
 echo "== 3. DNS check wall time vs the manual dig procedure"
 scripts/bench-dns.sh 50
 

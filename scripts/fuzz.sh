@@ -4,7 +4,7 @@
 # target. Needs the nightly toolchain and cargo-fuzz (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
-TARGETS=(raw har html input redact dns-answer doh-body logs)
+TARGETS=(raw har html input redact dns-answer doh-body logs config)
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
@@ -13,6 +13,7 @@ run_one() {
     mkdir -p "$corpus"
     case $target in
         dns-answer|doh-body|logs) ;;  # binary inputs: libFuzzer grows its own corpus
+        config) cp ../tests/fixtures/config/*.json ../tests/fixtures/config/*.xml "$corpus/" ;;
         *) cp ../tests/fixtures/responses/* ../tests/fixtures/har/* ../tests/fixtures/real/* "$corpus/" 2>/dev/null || true ;;
     esac
     local log

@@ -652,3 +652,51 @@ mod config_secrets {
         assert!(n >= 38, "{n}");
     }
 }
+
+/// Any bytes, and every cut and every one-byte change of the test configs, read to a model or a
+/// clear error, never a panic; what reads is stored and read back.
+mod config_hostile {
+    use super::*;
+    use cf503_core::config;
+
+    const JSON: &[u8] =
+        include_bytes!("../../../tests/fixtures/config/lambda-auth.distribution.json");
+    const XML: &[u8] =
+        include_bytes!("../../../tests/fixtures/config/alb-failover.distribution.xml");
+    const TF: &[u8] = include_bytes!("../../../tests/fixtures/config/vpc-mtls.tf.json");
+
+    fn check(bytes: &[u8]) {
+        if let Ok(c) = config::read(bytes) {
+            let stored = config::export::to_api_json(&c);
+            assert!(config::read(stored.as_bytes()).is_ok());
+            for d in &c.distributions {
+                let _ = config::risks::risks(d);
+            }
+        }
+    }
+
+    #[test]
+    fn every_cut_of_a_config_is_read_or_refused() {
+        for doc in [JSON, XML, TF] {
+            for end in (0..doc.len()).step_by(7) {
+                check(&doc[..end]);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn mutated_configs_never_panic(which in 0usize..3, at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let mut doc = [JSON, XML, TF][which].to_vec();
+            let i = at.index(doc.len());
+            doc[i] = byte;
+            check(&doc);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            check(&bytes);
+        }
+    }
+}

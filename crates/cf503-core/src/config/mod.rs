@@ -30,10 +30,14 @@ use serde_json::Value;
 
 pub use model::{Distribution, Form};
 
-/// The most bytes a config may have. A distribution's config is tens of kilobytes; CloudFormation
-/// accepts templates up to 1 MB; a whole `terraform show -json` of a large project can be more,
-/// and the error says how to give only the distribution.
-pub const MAX_CONFIG_BYTES: usize = 8 * 1024 * 1024;
+/// The most bytes a config may have: a large account's whole `list-distributions` answer (1,000
+/// distributions as the AWS CLI prints them: 8.4 MB) or a project's `terraform show -json` fits;
+/// memory stays about ten times the input at most.
+pub const MAX_CONFIG_BYTES: usize = 64 * 1024 * 1024;
+
+/// CloudFormation's own limit on a template's size (1 MB, in S3): a larger "template" cannot be
+/// deployed, so it is not a distribution's config.
+pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
 
 /// The XML namespace of the CloudFront API version cf503 reads.
 pub const API_NAMESPACE: &str = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
@@ -44,10 +48,13 @@ pub const API_NAMESPACE: &str = "http://cloudfront.amazonaws.com/doc/2020-05-31/
 pub enum ConfigError {
     /// Nothing but white space.
     Empty,
-    /// More than [`MAX_CONFIG_BYTES`].
+    /// More than [`MAX_CONFIG_BYTES`], or a CloudFormation template over
+    /// [`MAX_TEMPLATE_BYTES`].
     TooLarge {
         /// Its size.
         bytes: usize,
+        /// The limit it is over.
+        limit: usize,
     },
     /// Not UTF-8.
     NotText,
@@ -96,11 +103,17 @@ impl fmt::Display for ConfigError {
         const GIVE: &str = "give `aws cloudfront get-distribution-config --id E…` output (JSON or XML), a CloudFormation template in JSON, or `terraform show -json`";
         match self {
             ConfigError::Empty => write!(f, "the config is empty: {GIVE}"),
-            ConfigError::TooLarge { bytes } => write!(
+            ConfigError::TooLarge { bytes, limit } if *limit == MAX_TEMPLATE_BYTES => write!(
                 f,
-                "the config is {} MB, more than the {} MB cf503 reads: give only the distribution (`aws cloudfront get-distribution-config --id E…`, or `terraform show -json | jq '[.. | objects | select(.type? == \"aws_cloudfront_distribution\")]'`)",
-                bytes / (1024 * 1024),
-                MAX_CONFIG_BYTES / (1024 * 1024)
+                "this CloudFormation template is {}, more than the {} CloudFormation accepts: it cannot be a deployed distribution's; {GIVE}",
+                megabytes(*bytes),
+                megabytes(*limit)
+            ),
+            ConfigError::TooLarge { bytes, limit } => write!(
+                f,
+                "the config is {}, more than the {} cf503 reads: give only the distribution (`aws cloudfront get-distribution-config --id E…`, or `terraform show -json | jq '[.. | objects | select(.type? == \"aws_cloudfront_distribution\")]'`)",
+                megabytes(*bytes),
+                megabytes(*limit)
             ),
             ConfigError::NotText => write!(f, "the config is not text (UTF-8): {GIVE}"),
             ConfigError::Json {
@@ -152,7 +165,10 @@ pub struct Configs {
 /// Reads a distribution config in any supported form.
 pub fn read(bytes: &[u8]) -> Result<Configs, ConfigError> {
     if bytes.len() > MAX_CONFIG_BYTES {
-        return Err(ConfigError::TooLarge { bytes: bytes.len() });
+        return Err(ConfigError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_CONFIG_BYTES,
+        });
     }
     let text = core::str::from_utf8(bytes).map_err(|_| ConfigError::NotText)?;
     let text = text.trim_start_matches('\u{feff}').trim();
@@ -176,7 +192,7 @@ pub fn read(bytes: &[u8]) -> Result<Configs, ConfigError> {
             wrapped.push_str(member);
             wrapped.push('}');
             if let Ok(value) = serde_json::from_str::<Value>(&wrapped) {
-                return read_json(&value);
+                return read_json(&value, text.len());
             }
         }
         return Err(ConfigError::NoDistribution {
@@ -188,7 +204,13 @@ pub fn read(bytes: &[u8]) -> Result<Configs, ConfigError> {
         column: e.column(),
         message: json_error_words(&e),
     })?;
-    read_json(&value)
+    read_json(&value, text.len())
+}
+
+/// A size in words: `8.4 MB`.
+fn megabytes(bytes: usize) -> String {
+    let tenths = bytes.saturating_mul(10) / 1_000_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
 }
 
 /// Whether a JSON value is a CloudFormation resource of type `AWS::CloudFront::Distribution`.
@@ -273,7 +295,7 @@ fn list_items(v: &Value) -> Result<Vec<Distribution>, ConfigError> {
         .collect()
 }
 
-fn read_json(v: &Value) -> Result<Configs, ConfigError> {
+fn read_json(v: &Value, size: usize) -> Result<Configs, ConfigError> {
     let Some(obj) = v.as_object() else {
         return Err(ConfigError::NoDistribution {
             found: "JSON that is not an object".into(),
@@ -317,6 +339,12 @@ fn read_json(v: &Value) -> Result<Configs, ConfigError> {
         return one(Form::ApiConfigJson, api::distribution_config(v)?);
     }
     if let Some(Value::Object(resources)) = obj.get("Resources") {
+        if size > MAX_TEMPLATE_BYTES {
+            return Err(ConfigError::TooLarge {
+                bytes: size,
+                limit: MAX_TEMPLATE_BYTES,
+            });
+        }
         return cloudformation(resources);
     }
     // One resource on its own, or resources without their `Resources` wrapper.
