@@ -502,3 +502,44 @@ fn explain_with_a_distribution_config() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// A HAR file with a config: each failing entry is routed by its own URL, so each names its own
+/// cache behaviour (issue 19); the signed URL's secret stays out.
+#[test]
+fn har_entries_each_take_their_own_behaviour() {
+    let har = fixtures().join("har/mixed.har");
+    let config = fixtures().join("config/lambda-auth.tf.json");
+    let v = json(&cf503(
+        &[
+            "explain",
+            "--json",
+            har.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+        None,
+    ));
+    let mut behaviours = Vec::new();
+    for e in v["entries"].as_array().unwrap() {
+        let facts = e["view"]["distribution"]["facts"].as_array().unwrap();
+        let b = facts
+            .iter()
+            .find(|f| f["label"] == "Cache behavior")
+            .unwrap()["value"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        behaviours.push((e["url"].as_str().unwrap().to_string(), b));
+    }
+    assert!(
+        behaviours
+            .iter()
+            .any(|(u, b)| u.ends_with("/images/a.jpg") && b.starts_with("/images/*.jpg")),
+        "{behaviours:?}"
+    );
+    assert!(
+        behaviours.iter().any(|(_, b)| b.starts_with("Default (*)")),
+        "{behaviours:?}"
+    );
+    assert!(!v.to_string().contains("har-secret-signature"));
+}
