@@ -18,6 +18,13 @@ need_wasm_target setup
 # The DNS test harness (tests/dns/harness.sh): real servers from Debian's packages.
 need_commands setup knotd:knot keymgr:knot nsd:nsd unbound:unbound dnsdist:dnsdist \
     dig:bind9-dnsutils curl:curl python3:python3
+# knot's geoip module answers per EDNS Client Subnet (the edges tests, issue 20).
+if ! ls /usr/lib/*/knot/modules-*/geoip.so >/dev/null 2>&1; then
+    echo "setup: apt-get install knot-module-geoip"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends knot-module-geoip >/dev/null
+fi
 
 # botocore: its own CloudFront serializer and parser write the distribution-config fixtures
 # (tests/fixtures/config/gen.py), which the tests regenerate and compare.

@@ -2,7 +2,12 @@
 # The DNS test harness: real servers from Debian's packages, on loopback only.
 #
 #   127.0.0.2, .5, .7 :53  knotd   authoritative: test., example.test. (DNSSEC-signed at load),
-#                                  and the scenario sub-zones (see zones/knot)
+#                                  and the scenario sub-zones (see zones/knot); cloudfront.net.
+#                                  answers d111edges per EDNS Client Subnet (mod-geoip, subnet
+#                                  mode: 198.51.100.0/24 → .11 .12, 203.0.113.0/24 → .21 .22,
+#                                  else .31) and 0.0.127.in-addr.arpa. names those edges
+#                                  (`cf503 edges`, issue 20: ask 127.0.0.7 directly, unbound
+#                                  does not pass client subnets on)
 #   127.0.0.3 :53          nsd     the misbehaving one: another serial for drift.example.test,
 #                                  the child side of split.example.test, REFUSED for the rest
 #   127.0.0.4 :53          blackhole.py  never answers
@@ -54,15 +59,28 @@ start() {
     cp "$here"/zones/knot/*.zone "$run/zones/"
     cp "$here"/zones/nsd/*.zone "$run/nsd/"
 
+    cat >"$run/edges-geo.conf" <<CONF
+d111edges.cloudfront.net:
+  - net: 198.51.100.0/24
+    A: [ 127.0.0.11, 127.0.0.12 ]
+  - net: 203.0.113.0/24
+    A: [ 127.0.0.21, 127.0.0.22 ]
+CONF
     cat >"$run/knot.conf" <<CONF
 server:
     rundir: "$run/knot"
     listen: [ 127.0.0.2@53, 127.0.0.5@53, 127.0.0.7@53 ]
+    edns-client-subnet: on
 log:
   - target: "$run/knot.log"
     any: info
 database:
     storage: "$run/knot/db"
+mod-geoip:
+  - id: edges
+    config-file: "$run/edges-geo.conf"
+    ttl: 20
+    mode: subnet
 policy:
   - id: harness
     algorithm: ecdsap256sha256
@@ -80,6 +98,8 @@ zone:
     dnssec-policy: harness
   - domain: other.test.
   - domain: cloudfront.net.
+    module: mod-geoip/edges
+  - domain: 0.0.127.in-addr.arpa.
   - domain: lame.example.test.
   - domain: slow.example.test.
   - domain: drift.example.test.

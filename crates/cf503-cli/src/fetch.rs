@@ -20,10 +20,6 @@ pub struct FetchError {
 
 /// Fetches `url`.
 pub fn fetch(url: &str, timeout: Duration) -> Result<Observation, FetchError> {
-    let fail = |reason: String| FetchError {
-        url: cf503_core::redact::url(url).into_owned(),
-        reason,
-    };
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(timeout))
@@ -31,6 +27,65 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Observation, FetchError> {
         .user_agent(concat!("cf503/", env!("CARGO_PKG_VERSION")))
         .build()
         .new_agent();
+    fetch_with(&agent, url, timeout)
+}
+
+/// A resolver that answers every name with one address: the request goes to that edge, with
+/// the URL's Host and SNI, and certificates are still checked against the URL's host (what
+/// `curl --resolve host:port:address` does).
+#[derive(Debug)]
+struct Pinned(std::net::IpAddr);
+
+impl ureq::unversioned::resolver::Resolver for Pinned {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("http") {
+                80
+            } else {
+                443
+            });
+        let mut out = self.empty();
+        out.push(std::net::SocketAddr::new(self.0, port));
+        Ok(out)
+    }
+}
+
+/// Fetches `url` from one edge address (`cf503 edges`): no redirect followed, so the answer is
+/// that edge's.
+pub fn fetch_pinned(
+    url: &str,
+    address: std::net::IpAddr,
+    timeout: Duration,
+) -> Result<Observation, FetchError> {
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .max_redirects(0)
+        .user_agent(concat!("cf503/", env!("CARGO_PKG_VERSION")))
+        .build();
+    let agent = ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        Pinned(address),
+    );
+    fetch_with(&agent, url, timeout)
+}
+
+fn fetch_with(
+    agent: &ureq::Agent,
+    url: &str,
+    timeout: Duration,
+) -> Result<Observation, FetchError> {
+    let fail = |reason: String| FetchError {
+        url: cf503_core::redact::url(url).into_owned(),
+        reason,
+    };
     let mut resp = agent
         .get(url)
         .call()

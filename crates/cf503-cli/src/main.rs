@@ -1,6 +1,7 @@
 //! `cf503`: the command-line front end. It reads files and prints; every decision is made by
 //! `cf503-core`.
 
+mod edges;
 mod fetch;
 mod logs;
 mod transport;
@@ -31,9 +32,10 @@ mod exit {
         Dns,
         Check,
         Logs,
+        Edges,
     }
 
-    const ALL: &[Cmd] = &[Cmd::Explain, Cmd::Dns, Cmd::Check, Cmd::Logs];
+    const ALL: &[Cmd] = &[Cmd::Explain, Cmd::Dns, Cmd::Check, Cmd::Logs, Cmd::Edges];
 
     /// Each status, the commands it applies to, and what it means for them.
     pub const TABLE: &[(u8, &[Cmd], &str)] = &[
@@ -46,7 +48,7 @@ mod exit {
         (
             BAD_INPUT,
             &[Cmd::Explain],
-            "the input could not be read as an HTTP response or HAR file, the --config could not be read or serves another host, or bad usage",
+            "the input or the --config could not be read (or serves another host), or bad usage",
         ),
         (
             BAD_INPUT,
@@ -56,12 +58,17 @@ mod exit {
         (
             BAD_INPUT,
             &[Cmd::Check],
-            "bad usage (not an http:// or https:// URL, a bad --resolver, --doh or --origin), or the --config could not be read or serves another host",
+            "bad usage: not an http(s) URL, a bad --resolver, --doh, --origin or --config",
         ),
         (
             BAD_INPUT,
             &[Cmd::Logs],
             "no file could be read, none held a record of a known log format, or bad usage",
+        ),
+        (
+            BAD_INPUT,
+            &[Cmd::Edges],
+            "bad usage: not an http(s) URL with a host name, a bad --subnet or --resolver",
         ),
         (
             FETCH,
@@ -94,6 +101,7 @@ mod exit {
                 Cmd::Dns => "dns",
                 Cmd::Check => "check",
                 Cmd::Logs => "logs",
+                Cmd::Edges => "edges",
             }
         }
     }
@@ -147,6 +155,44 @@ enum Command {
     /// edge location and path
     #[command(after_help = format!("{LOGS_ABOUT}\n\n{}", after_help(Some(Cmd::Logs), LOGS_EXAMPLES)))]
     Logs(LogsArgs),
+    /// Ask several CloudFront edge locations for a URL: one edge location failing, one Region's,
+    /// or all of them
+    #[command(after_help = format!("{EDGES_ABOUT}\n\n{}", after_help(Some(Cmd::Edges), EDGES_EXAMPLES)))]
+    Edges(EdgesArgs),
+}
+
+const EDGES_ABOUT: &str = "\
+What it sends, and to whom: the URL's host name to the resolver (default 8.8.8.8, which passes
+a client subnet on), once per client subnet (default: eight places on five continents; each is
+an address block, never yours); the edges' reverse names to the same resolver; then two GET
+requests of the URL to each edge address found (at most 16), with the URL's Host and TLS name,
+certificates checked. All within --timeout. Where it fails says what fails: one edge location
+(its capacity, or an error cached there), every edge location of one Region (a Lambda@Edge
+function throttled or failing there), or all of them (not the edge: the origin or the
+configuration). Limits: a distribution on Anycast static IPs, or a resolver that drops client
+subnets, gives the same edges everywhere; the report says so.";
+
+const EDGES_EXAMPLES: &str = "  cf503 edges https://www.example.com/
+  cf503 edges https://www.example.com/app --subnet Frankfurt=80.128.0.0/24 --subnet Tokyo=153.128.0.0/24
+  cf503 edges https://www.example.com/ --resolver 127.0.0.1:5353 --json";
+
+#[derive(Args, Debug)]
+struct EdgesArgs {
+    /// The failing page's URL
+    #[arg(value_name = "URL")]
+    url: String,
+    /// A client subnet to ask for, LABEL=ADDR/PREFIX or ADDR/PREFIX; repeat for several
+    /// (default: eight places on five continents)
+    #[arg(long, value_name = "[LABEL=]CIDR")]
+    subnet: Vec<String>,
+    /// Recursive resolver that passes client subnets on, ADDR or ADDR:PORT (default 8.8.8.8)
+    #[arg(long, value_name = "ADDR[:PORT]")]
+    resolver: Option<String>,
+    /// Seconds the whole check may take
+    #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+    timeout: u64,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 const LOGS_ABOUT: &str = "\
@@ -504,6 +550,7 @@ fn main() -> ExitCode {
         Command::Dns(args) => dns(&args),
         Command::Check(args) => check(&args),
         Command::Logs(args) => logs::run(&args),
+        Command::Edges(args) => edges::run(&args),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
@@ -668,7 +715,7 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
 }
 
 /// Seed for DNS message IDs: OS randomness via the std hasher's random keys, mixed with time.
-fn random_seed() -> u64 {
+pub(crate) fn random_seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(
@@ -679,7 +726,7 @@ fn random_seed() -> u64 {
     h.finish()
 }
 
-fn write_out(out: &str) -> Result<(), CliError> {
+pub(crate) fn write_out(out: &str) -> Result<(), CliError> {
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     lock.write_all(out.as_bytes()).map_err(CliError::Write)?;
@@ -806,7 +853,7 @@ mod tests {
     fn each_command_help_lists_its_statuses_from_the_table() {
         let mut root = Cli::command();
         let top = root.render_long_help().to_string();
-        for cmd in ["explain", "dns", "check", "logs"] {
+        for cmd in ["explain", "dns", "check", "logs", "edges"] {
             let help = root
                 .find_subcommand_mut(cmd)
                 .unwrap()
@@ -817,6 +864,7 @@ mod tests {
                     "explain" => Cmd::Explain,
                     "dns" => Cmd::Dns,
                     "check" => Cmd::Check,
+                    "edges" => Cmd::Edges,
                     _ => Cmd::Logs,
                 }))),
                 "{cmd}: {help}"

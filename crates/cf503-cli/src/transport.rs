@@ -93,6 +93,18 @@ pub fn run_udp(check: &mut OriginCheck, resolver: SocketAddr, server_port: u16) 
 /// datagrams dropped by the core's check; TCP when the answer is truncated. Gives up after
 /// `cap` (the core decides the real time-out; this only bounds the thread).
 fn exchange(addr: SocketAddr, t: &Transmit, cap: Duration) -> Result<Vec<u8>, Failure> {
+    exchange_query(addr, t.id, &t.question, &t.bytes, cap)
+}
+
+/// One query's attempt (UDP, TCP on truncation), for callers that plan their own queries
+/// (`cf503 edges`): the same checks as the DNS check's.
+pub fn exchange_query(
+    addr: SocketAddr,
+    id: u16,
+    question: &wire::Question,
+    bytes: &[u8],
+    cap: Duration,
+) -> Result<Vec<u8>, Failure> {
     let deadline = Instant::now() + cap;
     let bind: SocketAddr = match addr.ip() {
         IpAddr::V4(_) => "0.0.0.0:0".parse().expect("literal"),
@@ -101,7 +113,7 @@ fn exchange(addr: SocketAddr, t: &Transmit, cap: Duration) -> Result<Vec<u8>, Fa
     let net = |e: std::io::Error| Failure::Network(format!("{addr}: {e}"));
     let sock = UdpSocket::bind(bind).map_err(net)?;
     sock.connect(addr).map_err(net)?;
-    sock.send(&t.bytes).map_err(net)?;
+    sock.send(bytes).map_err(net)?;
     let mut buf = vec![0u8; 65_535];
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -121,15 +133,21 @@ fn exchange(addr: SocketAddr, t: &Transmit, cap: Duration) -> Result<Vec<u8>, Fa
             }
             Err(e) => return Err(net(e)),
         };
-        match wire::check_response(t.id, &t.question, &buf[..n]) {
+        match wire::check_response(id, question, &buf[..n]) {
             Verdict::Accept(_) => return Ok(buf[..n].to_vec()),
-            Verdict::Truncated(_) => return tcp(addr, t, deadline),
+            Verdict::Truncated(_) => return tcp(addr, id, question, bytes, deadline),
             Verdict::Reject(_) => continue,
         }
     }
 }
 
-fn tcp(addr: SocketAddr, t: &Transmit, deadline: Instant) -> Result<Vec<u8>, Failure> {
+fn tcp(
+    addr: SocketAddr,
+    id: u16,
+    question: &wire::Question,
+    bytes: &[u8],
+    deadline: Instant,
+) -> Result<Vec<u8>, Failure> {
     let net = |e: std::io::Error| Failure::Network(format!("{addr} (TCP): {e}"));
     let left = deadline
         .saturating_duration_since(Instant::now())
@@ -137,16 +155,15 @@ fn tcp(addr: SocketAddr, t: &Transmit, deadline: Instant) -> Result<Vec<u8>, Fai
     let mut s = TcpStream::connect_timeout(&addr, left).map_err(net)?;
     s.set_read_timeout(Some(left)).map_err(net)?;
     s.set_write_timeout(Some(left)).map_err(net)?;
-    let len =
-        u16::try_from(t.bytes.len()).map_err(|_| Failure::NotDns("query too large".into()))?;
+    let len = u16::try_from(bytes.len()).map_err(|_| Failure::NotDns("query too large".into()))?;
     let mut msg = len.to_be_bytes().to_vec();
-    msg.extend_from_slice(&t.bytes);
+    msg.extend_from_slice(bytes);
     s.write_all(&msg).map_err(net)?;
     let mut len = [0u8; 2];
     s.read_exact(&mut len).map_err(net)?;
     let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
     s.read_exact(&mut buf).map_err(net)?;
-    match wire::check_response(t.id, &t.question, &buf) {
+    match wire::check_response(id, question, &buf) {
         Verdict::Accept(_) | Verdict::Truncated(_) => Ok(buf),
         Verdict::Reject(e) => Err(Failure::NotDns(e.to_string())),
     }

@@ -35,6 +35,7 @@ pub mod causes;
 pub mod config;
 pub mod diagnose;
 pub mod dns;
+pub mod edges;
 pub mod logs;
 pub mod observation;
 pub mod parse;

@@ -24,6 +24,8 @@ fn record_type(t: RType) -> RecordType {
         RType::Ns => RecordType::NS,
         RType::Soa => RecordType::SOA,
         RType::Cname => RecordType::CNAME,
+        RType::Ptr => RecordType::PTR,
+        _ => unreachable!("the check asks no other type"),
     }
 }
 

@@ -25,12 +25,14 @@ pub const MAX_MESSAGE: usize = 65_535;
 /// Record types the checks ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum RType {
     A,
     Aaaa,
     Ns,
     Soa,
     Cname,
+    Ptr,
 }
 
 impl RType {
@@ -41,6 +43,7 @@ impl RType {
             RType::Ns => RecordType::NS,
             RType::Soa => RecordType::SOA,
             RType::Cname => RecordType::CNAME,
+            RType::Ptr => RecordType::PTR,
         }
     }
 
@@ -52,6 +55,7 @@ impl RType {
             RType::Ns => "NS",
             RType::Soa => "SOA",
             RType::Cname => "CNAME",
+            RType::Ptr => "PTR",
         }
     }
 }
@@ -123,6 +127,59 @@ fn parse_name(name: &str) -> Result<Name, WireError> {
 
 /// Encodes a query with EDNS (payload [`EDNS_PAYLOAD`]).
 pub fn encode_query(id: u16, q: &Question, flags: Flags) -> Result<Vec<u8>, WireError> {
+    encode_query_for_subnet(id, q, flags, None)
+}
+
+/// A client subnet for EDNS Client Subnet (RFC 7871): the address with its host bits cleared,
+/// and the prefix length the resolver may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientSubnet {
+    /// The network address.
+    pub address: IpAddr,
+    /// Source prefix length (at most 24 for IPv4 and 56 for IPv6, as RFC 7871 advises).
+    pub prefix: u8,
+}
+
+impl ClientSubnet {
+    /// From `ADDR/PREFIX` (`198.51.100.0/24`); host bits are cleared, the prefix capped at 24
+    /// (IPv4) or 56 (IPv6) so no more of a viewer's address is sent than RFC 7871 advises.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (addr, prefix) = s.trim().split_once('/')?;
+        let address: IpAddr = addr.parse().ok()?;
+        let prefix: u8 = prefix.parse().ok()?;
+        let cap = if address.is_ipv4() { 24 } else { 56 };
+        if prefix == 0 || prefix > if address.is_ipv4() { 32 } else { 128 } {
+            return None;
+        }
+        let prefix = prefix.min(cap);
+        let address = match address {
+            IpAddr::V4(a) => {
+                let mask = u32::MAX << (32 - u32::from(prefix));
+                IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask))
+            }
+            IpAddr::V6(a) => {
+                let mask = u128::MAX << (128 - u32::from(prefix));
+                IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask))
+            }
+        };
+        Some(ClientSubnet { address, prefix })
+    }
+}
+
+impl fmt::Display for ClientSubnet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.address, self.prefix)
+    }
+}
+
+/// Encodes a query with EDNS, and with an EDNS Client Subnet option when `subnet` is given
+/// (what a resolver serving viewers there would send to CloudFront's name servers).
+pub fn encode_query_for_subnet(
+    id: u16,
+    q: &Question,
+    flags: Flags,
+    subnet: Option<ClientSubnet>,
+) -> Result<Vec<u8>, WireError> {
     let mut msg = Message::new(id, MessageType::Query, OpCode::Query);
     msg.metadata.recursion_desired = flags.rd;
     msg.metadata.checking_disabled = flags.cd;
@@ -130,6 +187,11 @@ pub fn encode_query(id: u16, q: &Question, flags: Flags) -> Result<Vec<u8>, Wire
     let mut edns = Edns::new();
     edns.set_max_payload(EDNS_PAYLOAD);
     edns.set_dnssec_ok(flags.dnssec_ok);
+    if let Some(sub) = subnet {
+        edns.options_mut().insert(EdnsOption::Subnet(
+            hickory_proto::rr::rdata::opt::ClientSubnet::new(sub.address, sub.prefix, 0),
+        ));
+    }
     msg.set_edns(edns);
     msg.to_vec()
         .map_err(|e| WireError::Malformed(malformed_reason(&e)))
@@ -157,6 +219,27 @@ fn decode_reason(e: &DecodeError) -> &'static str {
         | DecodeError::DomainNameTooLong(_)
         | DecodeError::UnrecognizedLabelCode(_) => "a name in it is not valid",
         _ => "a record in it cannot be decoded",
+    }
+}
+
+/// The reverse-mapping name of an address (`127.0.0.11` → `11.0.0.127.in-addr.arpa.`).
+pub fn reverse_name(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(a) => {
+            let o = a.octets();
+            format!("{}.{}.{}.{}.in-addr.arpa.", o[3], o[2], o[1], o[0])
+        }
+        IpAddr::V6(a) => {
+            let mut out = String::with_capacity(73);
+            for byte in a.octets().iter().rev() {
+                for nibble in [byte & 0xf, byte >> 4] {
+                    out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+                    out.push('.');
+                }
+            }
+            out.push_str("ip6.arpa.");
+            out
+        }
     }
 }
 
@@ -190,6 +273,8 @@ pub enum RrData {
     Ns(String),
     /// Alias target.
     Cname(String),
+    /// Reverse-mapping target (an address's name).
+    Ptr(String),
     /// Start of authority.
     Soa {
         /// Primary name server.
@@ -220,6 +305,7 @@ impl fmt::Display for Rr {
             RrData::Aaaa(_) => "AAAA",
             RrData::Ns(_) => "NS",
             RrData::Cname(_) => "CNAME",
+            RrData::Ptr(_) => "PTR",
             RrData::Soa { .. } => "SOA",
             RrData::Other(t) => return write!(f, "{} TYPE{t}", self.name),
         };
@@ -233,7 +319,7 @@ impl fmt::Display for RrData {
         match self {
             RrData::A(a) => write!(f, "{a}"),
             RrData::Aaaa(a) => write!(f, "{a}"),
-            RrData::Ns(n) | RrData::Cname(n) => f.write_str(n),
+            RrData::Ns(n) | RrData::Cname(n) | RrData::Ptr(n) => f.write_str(n),
             RrData::Soa { mname, serial } => write!(f, "{mname} serial {serial}"),
             RrData::Other(t) => write!(f, "TYPE{t}"),
         }
@@ -401,6 +487,7 @@ fn convert(r: &Record) -> Rr {
         RData::AAAA(a) => RrData::Aaaa(a.0),
         RData::NS(n) => RrData::Ns(lower(&n.0)),
         RData::CNAME(n) => RrData::Cname(lower(&n.0)),
+        RData::PTR(n) => RrData::Ptr(lower(&n.0)),
         RData::SOA(soa) => RrData::Soa {
             mname: lower(&soa.mname),
             serial: soa.serial,

@@ -604,10 +604,12 @@ pub fn har_markdown(har: &Har, items: &[HarItem<'_>]) -> String {
 }
 
 mod dns;
+mod edges;
 mod logs;
 mod view;
 pub mod wire;
 pub use dns::{dns_json, dns_json_value, dns_markdown, dns_text};
+pub use edges::{edges_json, edges_markdown, edges_text};
 pub use logs::{
     LOGS_SCHEMA_VERSION, file_name, gzip_cut_warning, logs_json, logs_json_value, logs_markdown,
     logs_text, next_steps,

@@ -1,0 +1,339 @@
+//! `cf503 edges` on loopback (issue 20): knot answers the test distribution's name per EDNS
+//! Client Subnet and names the edges in reverse DNS (tests/dns/harness.sh, started by `just
+//! test`); five loopback "edges" (127.0.0.11, .12, .21, .22, .31) answer like CloudFront edge
+//! locations with scripted statuses. Nothing leaves 127.0.0.0/8.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+mod common;
+
+/// knot itself: it honours client subnets (unbound would not pass them on).
+const RESOLVER: &str = "127.0.0.7:53";
+const EUROPE: &str = "Europe=198.51.100.0/24";
+const ASIA: &str = "Asia=203.0.113.0/24";
+
+fn harness_up() {
+    let out = Command::new("dig")
+        .args([
+            "+time=1",
+            "+tries=2",
+            "@127.0.0.7",
+            "d111edges.cloudfront.net",
+            "A",
+            "+subnet=198.51.100.7/24",
+        ])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("127.0.0.11"))
+        .unwrap_or(false);
+    assert!(
+        out,
+        "the DNS harness's edges zone does not answer on 127.0.0.7: start it with `just dns-harness` \
+         (as root, with knot-module-geoip; `just test` does both)"
+    );
+}
+
+/// The edge location of each loopback edge (as the reverse zone names them).
+fn pop_of(last: u8) -> &'static str {
+    match last {
+        11 => "FRA56-P1",
+        12 => "FRA60-P2",
+        21 | 22 => "NRT57-P3",
+        _ => "IAD89-C1",
+    }
+}
+
+/// What an edge answers: (status, X-Cache, Age), or None: accept and never answer.
+type Script = fn(u8) -> Option<(u16, &'static str, Option<u32>)>;
+
+/// Starts the five edges on one port; returns it.
+fn start_edges(script: Script) -> u16 {
+    let first = TcpListener::bind("127.0.0.11:0").unwrap();
+    let port = first.local_addr().unwrap().port();
+    let mut listeners = vec![(11u8, first)];
+    for last in [12u8, 21, 22, 31] {
+        listeners.push((
+            last,
+            TcpListener::bind(("127.0.0.".to_string() + &last.to_string(), port)).unwrap(),
+        ));
+    }
+    for (last, l) in listeners {
+        std::thread::spawn(move || {
+            for conn in l.incoming() {
+                let Ok(mut s) = conn else { continue };
+                std::thread::spawn(move || {
+                    let mut req = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match s.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(k) => req.extend_from_slice(&buf[..k]),
+                        }
+                    }
+                    // Pinned with the URL's Host: the edge sees the distribution's name.
+                    assert!(
+                        String::from_utf8_lossy(&req)
+                            .to_ascii_lowercase()
+                            .contains("host: d111edges.cloudfront.net")
+                    );
+                    let Some((status, x_cache, age)) = script(last) else {
+                        std::thread::sleep(Duration::from_secs(60));
+                        return;
+                    };
+                    let pop = pop_of(last);
+                    let mut head = format!(
+                        "HTTP/1.1 {status} X\r\nServer: CloudFront\r\nX-Cache: {x_cache}\r\nX-Amz-Cf-Pop: {pop}\r\nX-Amz-Cf-Id: id-{last}==\r\nVia: 1.1 e{last}.cloudfront.net (CloudFront)\r\nContent-Length: 0\r\nConnection: close\r\n"
+                    );
+                    if let Some(a) = age {
+                        head.push_str(&format!("Age: {a}\r\n"));
+                    }
+                    head.push_str("\r\n");
+                    let _ = s.write_all(head.as_bytes());
+                });
+            }
+        });
+    }
+    port
+}
+
+fn edges(script: Script, extra: &[&str]) -> (Value, Duration) {
+    harness_up();
+    let port = start_edges(script);
+    let url = format!("http://d111edges.cloudfront.net:{port}/app");
+    let mut args = vec![
+        "edges",
+        &url,
+        "--resolver",
+        RESOLVER,
+        "--subnet",
+        EUROPE,
+        "--subnet",
+        ASIA,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let started = Instant::now();
+    let v = common::json(&common::run(&args, None));
+    (v, started.elapsed())
+}
+
+fn assert_loopback_only(v: &Value) {
+    for e in v["edges"].as_array().unwrap() {
+        assert!(
+            e["address"].as_str().unwrap().starts_with("127.0.0."),
+            "{e}"
+        );
+    }
+}
+
+const OK: (u16, &str, Option<u32>) = (200, "Miss from cloudfront", None);
+
+#[test]
+fn three_pops_in_two_regions_all_fine() {
+    let (v, _) = edges(|_| Some(OK), &[]);
+    assert_eq!(v["schema"], "cf503.edges_report");
+    assert_eq!(v["verdict"]["kind"], "nothing_fails");
+    let pops: Vec<(String, String)> = v["pops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["pop"].as_str().unwrap().into(),
+                p["region"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pops,
+        [
+            ("FRA56".into(), "eu-central-1".into()),
+            ("FRA60".into(), "eu-central-1".into()),
+            ("NRT57".into(), "ap-northeast-1".into())
+        ]
+    );
+    // Reverse names came back for every edge, and each was asked twice.
+    for e in v["edges"].as_array().unwrap() {
+        assert!(
+            e["reverse_name"]
+                .as_str()
+                .unwrap()
+                .ends_with(".r.cloudfront.net."),
+            "{e}"
+        );
+        assert_eq!(e["attempts"].as_array().unwrap().len(), 2, "{e}");
+    }
+    assert_loopback_only(&v);
+}
+
+#[test]
+fn one_edge_location_out_of_capacity() {
+    let (v, _) = edges(
+        |last| {
+            Some(if last >= 21 {
+                (503, "CapacityExceeded from cloudfront", None)
+            } else {
+                OK
+            })
+        },
+        &[],
+    );
+    assert_eq!(
+        v["verdict"],
+        serde_json::json!({"kind": "one_pop", "pop": "NRT57", "cached": false})
+    );
+    assert_eq!(v["cause"], "edge_capacity");
+    assert_loopback_only(&v);
+}
+
+#[test]
+fn one_regions_edge_locations_throttled() {
+    let (v, _) = edges(
+        |last| {
+            Some(if last < 20 {
+                (503, "LambdaLimitExceeded from cloudfront", None)
+            } else {
+                OK
+            })
+        },
+        &[],
+    );
+    assert_eq!(
+        v["verdict"],
+        serde_json::json!({"kind": "one_region", "region": "eu-central-1"})
+    );
+    assert_eq!(v["cause"], "lambda_edge_throttled");
+    assert!(
+        v["steps"]
+            .to_string()
+            .contains("--region eu-central-1 --log-group-name-prefix /aws/lambda/us-east-1.")
+    );
+}
+
+#[test]
+fn every_edge_failing_is_not_the_edge() {
+    let (v, _) = edges(|_| Some((502, "Error from cloudfront", None)), &[]);
+    assert_eq!(v["verdict"]["kind"], "every_edge");
+    assert!(
+        v["summary"].as_str().unwrap().contains("not the edge"),
+        "{}",
+        v["summary"]
+    );
+}
+
+#[test]
+fn an_error_cached_at_one_edge_location() {
+    let (v, _) = edges(
+        |last| {
+            Some(if last == 12 {
+                (503, "Error from cloudfront", Some(7))
+            } else {
+                OK
+            })
+        },
+        &[],
+    );
+    assert_eq!(
+        v["verdict"],
+        serde_json::json!({"kind": "one_pop", "pop": "FRA60", "cached": true})
+    );
+}
+
+#[test]
+fn a_silent_edge_is_bounded_by_the_timeout_and_not_weighed() {
+    let (v, took) = edges(
+        |last| if last == 21 { None } else { Some(OK) },
+        &["--timeout", "3"],
+    );
+    // 3 s, plus process start and a little slack.
+    assert!(took < Duration::from_millis(4_500), "{took:?}");
+    assert_eq!(v["verdict"]["kind"], "nothing_fails");
+    let silent = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["address"] == "127.0.0.21")
+        .unwrap();
+    assert!(silent["attempts"][0]["error"].is_string(), "{silent}");
+}
+
+#[test]
+fn text_and_markdown_say_where() {
+    harness_up();
+    let port = start_edges(|last| {
+        Some(if last >= 21 {
+            (503, "CapacityExceeded from cloudfront", None)
+        } else {
+            OK
+        })
+    });
+    let url = format!("http://d111edges.cloudfront.net:{port}/app");
+    let out = common::run(
+        &[
+            "edges",
+            &url,
+            "--resolver",
+            RESOLVER,
+            "--subnet",
+            EUROPE,
+            "--subnet",
+            ASIA,
+        ],
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Verdict: Only edge location NRT57"), "{text}");
+    assert!(
+        text.contains(
+            "127.0.0.21       NRT57   ap-northeast-1   503 CapacityExceeded from cloudfront"
+        ),
+        "{text}"
+    );
+    let out = common::run(
+        &[
+            "edges",
+            &url,
+            "--resolver",
+            RESOLVER,
+            "--subnet",
+            EUROPE,
+            "--subnet",
+            ASIA,
+            "--markdown",
+        ],
+        None,
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("| `127.0.0.21` | `NRT57` | ap-northeast-1 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn bad_usage_is_exit_2() {
+    for args in [
+        vec!["edges", "ftp://x/"],
+        vec!["edges", "https://127.0.0.1/"],
+        vec!["edges", "https://www.example.test/", "--subnet", "nonsense"],
+        vec![
+            "edges",
+            "https://www.example.test/",
+            "--resolver",
+            "not-an-address",
+        ],
+    ] {
+        let out = common::run(&args, None);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
