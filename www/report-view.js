@@ -2,7 +2,7 @@
 // browser extension's popup. Every value goes in through textContent or attributes set from
 // our own ids, never as HTML: header values and page texts are hostile input.
 
-const el = (tag, attrs = {}, text) => {
+export const el = (tag, attrs = {}, text) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (text !== undefined && text !== null) node.textContent = String(text);

@@ -18,6 +18,8 @@
 #                                  forwarding to unbound: what browsers and `--doh` talk to
 #   127.0.0.1 :8054        doh-post-only.py  DoH that refuses GET (405) and forwards POSTs to
 #                                  unbound; /silent never answers
+#   127.0.0.1 :8055        dnsdist DoH in front of knot (127.0.0.7): passes EDNS Client Subnet
+#                                  through, for the page's edges view (issue 20)
 #
 # Usage: harness.sh start | stop | status.  Needs root (port 53) and the packages that
 # scripts/setup.sh installs. State and logs live in target/dns-harness.
@@ -213,6 +215,15 @@ CONF
     done
     curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:8053/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlBHRlc3QAAAEAAQ' | grep -q 200 \
         || die "dnsdist DoH did not come up on 127.0.0.1:8053 (see $run/dnsdist.out)"
+    # A second DoH front, straight to knot: the client's subnet reaches the geoip module.
+    cat >"$run/dnsdist-edges.conf" <<CONF
+setSecurityPollSuffix('')
+setLocal('127.0.0.1:5302')
+addDOHLocal('127.0.0.1:8055', nil, nil, '/dns-query', { customResponseHeaders = { ["access-control-allow-origin"] = "*" } })
+newServer({ address = '127.0.0.7:53', checkName = 'd111edges.cloudfront.net.' })
+CONF
+    dnsdist --supervised --disable-syslog -C "$run/dnsdist-edges.conf" >"$run/dnsdist-edges.out" 2>&1 &
+    echo $! >"$run/dnsdist-edges.pid"
     python3 "$here/doh-post-only.py" 127.0.0.1 8054 5353 >"$run/doh-post-only.out" 2>&1 &
     echo $! >"$run/doh-post-only.pid"
     for _ in $(seq 100); do
@@ -221,6 +232,12 @@ CONF
     done
     curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8054/dns-query | grep -q 405 \
         || die "the POST-only DoH did not come up on 127.0.0.1:8054 (see $run/doh-post-only.out)"
+    for _ in $(seq 100); do
+        dig +https-get=/dns-query -p 8055 +http-plain @127.0.0.1 d111edges.cloudfront.net A +subnet=198.51.100.7/24 2>/dev/null | grep -q 127.0.0.11 && break
+        sleep 0.1
+    done
+    dig +https-get=/dns-query -p 8055 +http-plain @127.0.0.1 d111edges.cloudfront.net A +subnet=198.51.100.7/24 2>/dev/null | grep -q 127.0.0.11 \
+        || die "the edges DoH (dnsdist to knot, client subnets through) did not come up on 127.0.0.1:8055 (see $run/dnsdist-edges.out)"
     echo "dns harness: up (resolver $resolver; logs in $run)"
 }
 

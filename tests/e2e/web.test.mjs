@@ -182,6 +182,41 @@ test('a pasted distribution config: the page draws the CLI\'s view of it, fills 
   await page.close();
 });
 
+test('edge locations per place (DNS over DoH with client subnets): the same edges and POPs as cf503 edges', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const url = 'http://d111edges.cloudfront.net/app';
+  await page.click('#edges-options summary');
+  await page.waitForFunction(() => document.getElementById('edges-subnets').value.includes('='));
+  // The defaults come from the engine: eight places, Google's resolver.
+  assert.equal((await page.inputValue('#edges-subnets')).split('\n').length, 8);
+  assert.equal(await page.inputValue('#edges-resolver'), 'https://dns.google/dns-query');
+  await page.fill('#edges-resolver', 'http://127.0.0.1:8055/dns-query');
+  await page.fill('#edges-subnets', 'Europe=198.51.100.0/24\nAsia=203.0.113.0/24');
+  await page.fill('#edges-url', url);
+  await page.click('#edges-run');
+  await page.waitForSelector('#edges-report[data-state="done"], #edges-report[data-state="error"]', { state: 'attached', timeout: 20000 });
+  assert.equal(await page.getAttribute('#edges-report', 'data-state'), 'done', await page.textContent('#edges-error'));
+  const shown = await page.$$eval('#edges-report table tr[data-subnet]', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  // The CLI asks knot itself (the DoH front passes the subnets through to it).
+  const cli = await cliReport(['edges', url, '--resolver', '127.0.0.7:53', '--subnet', 'Europe=198.51.100.0/24', '--subnet', 'Asia=203.0.113.0/24', '--timeout', '3']);
+  const byAddress = new Map(cli.edges.map((e) => [e.address, e]));
+  const expected = cli.subnets.flatMap((s) => s.addresses.map((a) => [s.label, s.subnet, a, byAddress.get(a).pop ?? '', byAddress.get(a).region ?? '']));
+  assert.deepEqual(shown, expected);
+  assert.deepEqual([...new Set(shown.map((r) => r[3]))].sort(), ['FRA56', 'FRA60', 'NRT57']);
+  assert.match(await page.textContent('#edges-report'), /cf503 edges 'http:\/\/d111edges\.cloudfront\.net\/app'/);
+  // A resolver that is not one: said, no table.
+  await page.fill('#edges-resolver', 'http://127.0.0.1:1/dns-query');
+  await page.click('#edges-run');
+  await page.waitForSelector('#edges-report[data-state="done"], #edges-report[data-state="error"]', { state: 'attached', timeout: 20000 });
+  assert.match(await page.textContent('#edges-report'), /no answer \(the resolver/);
+  await page.fill('#edges-url', 'not a url');
+  await page.click('#edges-run');
+  await page.waitForSelector('#edges-report[data-state="error"]', { state: 'attached', timeout: 20000 });
+  assert.match(await page.textContent('#edges-error'), /http:\/\/ or https:\/\//);
+  await page.close();
+});
+
 test('real pastes: the page text alone, an origin body alone, another CDN; "through CloudFront?" shown beside', async () => {
   const page = await browser.newPage();
   await page.goto(base);

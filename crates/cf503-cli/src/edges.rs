@@ -23,10 +23,7 @@ pub fn run(args: &EdgesArgs) -> Result<(), CliError> {
     let subnets: Vec<(String, String)> = args
         .subnet
         .iter()
-        .map(|s| match s.split_once('=') {
-            Some((label, cidr)) => (label.trim().to_string(), cidr.trim().to_string()),
-            None => (s.trim().to_string(), s.trim().to_string()),
-        })
+        .map(|s| cf503_core::edges::subnet_arg(s))
         .collect();
     let resolver_text = args.resolver.as_deref().unwrap_or(DEFAULT_RESOLVER);
     let resolver: SocketAddr = transport::parse_resolver(resolver_text).ok_or_else(|| {

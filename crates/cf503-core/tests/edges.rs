@@ -324,3 +324,35 @@ fn at_most_sixteen_edges() {
     assert_eq!(e.ptr_queries().len(), MAX_EDGES);
     assert_eq!(e.requests().len(), MAX_EDGES * REQUESTS_PER_EDGE);
 }
+
+/// README lists every verdict kind the JSON can carry.
+#[test]
+fn readme_lists_every_verdict_kind() {
+    let readme = include_str!("../../../README.md");
+    let line = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("Edge verdicts: "))
+        .expect("README lists the edge verdicts");
+    let listed: Vec<&str> = line.split('|').map(str::trim).collect();
+    let kinds: Vec<String> = [
+        EdgesVerdict::NothingFails,
+        EdgesVerdict::EveryEdge,
+        EdgesVerdict::OneRegion { region: "x" },
+        EdgesVerdict::OnePop {
+            pop: "x".into(),
+            cached: false,
+        },
+        EdgesVerdict::Several,
+        EdgesVerdict::NoEdgeAnswered,
+        EdgesVerdict::DnsOnly,
+    ]
+    .iter()
+    .map(|v| {
+        serde_json::to_value(v).unwrap()["kind"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    })
+    .collect();
+    assert_eq!(listed, kinds);
+}

@@ -203,3 +203,66 @@ async fn exchange(r: &HttpRequest) -> Result<HttpReply, Failure> {
         }
     }
 }
+
+/// Which edges viewers in each place reach (issue 20, the DNS half): the URL's name asked of
+/// one DoH resolver once per client subnet (`subnets`: `LABEL=ADDR/PREFIX` lines; none: the
+/// core's defaults), then each edge address's reverse name. Returns the `cf503.edges_report`
+/// JSON with the verdict `dns_only` (a browser cannot pin a request to an edge address: the
+/// report points to `cf503 edges`). A resolver that drops client subnets gives every place the
+/// same edges; the report says so.
+#[wasm_bindgen]
+#[allow(clippy::needless_pass_by_value)] // wasm-bindgen hands JS strings and arrays over owned
+pub async fn edges_dns(
+    url: String,
+    resolver: String,
+    subnets: Vec<String>,
+) -> Result<JsValue, JsError> {
+    use cf503_core::edges::{Edges, doh_answer, doh_request, subnet_arg};
+    let resolver = cf503_core::dns::doh::check_resolver_urls(core::slice::from_ref(&resolver))
+        .map_err(|e| JsError::new(&e.to_string()))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| JsError::new("give one DNS-over-HTTPS resolver URL"))?;
+    let pairs: Vec<(String, String)> = subnets
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| subnet_arg(s))
+        .collect();
+    let mut check = Edges::new(&url, &pairs, seed()).map_err(|e| JsError::new(&e.to_string()))?;
+    for phase in 0..2 {
+        let queries = if phase == 0 {
+            check.subnet_queries()
+        } else {
+            check.ptr_queries()
+        };
+        let mut inflight: FuturesUnordered<_> = queries
+            .iter()
+            .map(|q| {
+                let request = doh_request(q, &resolver);
+                async move { (q, doh_answer(exchange(&request).await)) }
+            })
+            .collect();
+        while let Some((q, got)) = inflight.next().await {
+            if phase == 0 {
+                check.on_subnet_answer(q, got.as_deref().map_err(Clone::clone));
+            } else {
+                check.on_ptr_answer(q, got.as_deref().map_err(String::as_str));
+            }
+        }
+    }
+    to_js(&serde_json::to_value(check.dns_report()).map_err(|e| JsError::new(&e.to_string()))?)
+}
+
+/// The core's defaults for the page's edges form: `{subnets: ["LABEL=ADDR/PREFIX", …],
+/// resolver}`.
+#[wasm_bindgen]
+pub fn edges_defaults() -> Result<JsValue, JsError> {
+    let subnets: Vec<String> = cf503_core::edges::DEFAULT_SUBNETS
+        .iter()
+        .map(|(label, cidr)| format!("{label}={cidr}"))
+        .collect();
+    to_js(&serde_json::json!({
+        "subnets": subnets,
+        "resolver": cf503_core::edges::DEFAULT_DOH_RESOLVER,
+    }))
+}

@@ -136,8 +136,13 @@ pub fn check_resolver_urls<S: AsRef<str>>(urls: &[S]) -> Result<Vec<String>, Res
 
 /// The URL of an RFC 8484 GET for `t` at the DoH endpoint `url` (`?dns=` base64url).
 pub fn doh_get_url(url: &str, t: &Transmit) -> String {
+    doh_get_url_for(url, &t.bytes)
+}
+
+/// The URL of an RFC 8484 GET of a DNS message at the DoH endpoint `url`.
+pub fn doh_get_url_for(url: &str, message: &[u8]) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}dns={}", wire::base64url(&t.bytes))
+    format!("{url}{sep}dns={}", wire::base64url(message))
 }
 
 /// Judges what the DoH server (RFC 8484) at `url` sent back for `t`: HTTP status, content type

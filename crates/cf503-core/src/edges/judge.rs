@@ -89,6 +89,9 @@ pub enum EdgesVerdict {
     },
     /// Several edge locations in several Regions fail, others answer.
     Several,
+    /// Only DNS was asked (the browser cannot pin a request to an edge): which edges viewers
+    /// in each place reach, no verdict.
+    DnsOnly,
 }
 
 /// One edge location, in brief.
@@ -180,6 +183,7 @@ pub(super) fn judge(
     name: &str,
     subnets: &[SubnetAnswer],
     edges: &[Edge],
+    edges_asked: bool,
 ) -> EdgesReport {
     let mut rows: Vec<EdgeRow> = edges.iter().map(|e| row(e, subnets)).collect();
     // By edge location, then address: the table reads place by place.
@@ -193,7 +197,12 @@ pub(super) fn judge(
     // Edge locations, by what the edges say (their header, else their reverse name); an edge
     // whose location is unknown stands for itself.
     let mut pops: BTreeMap<String, PopLine> = BTreeMap::new();
-    for r in &answered {
+    let listed: Vec<&EdgeRow> = if edges_asked {
+        answered.clone()
+    } else {
+        rows.iter().collect()
+    };
+    for r in &listed {
         let key = r.pop.clone().unwrap_or_else(|| r.address.clone());
         let line = pops.entry(key.clone()).or_insert_with(|| PopLine {
             pop: key,
@@ -224,7 +233,9 @@ pub(super) fn judge(
         v.dedup();
         v
     };
-    let verdict = if answered.is_empty() {
+    let verdict = if !edges_asked {
+        EdgesVerdict::DnsOnly
+    } else if answered.is_empty() {
         EdgesVerdict::NoEdgeAnswered
     } else if failing_pops.is_empty() {
         EdgesVerdict::NothingFails
@@ -253,10 +264,10 @@ pub(super) fn judge(
         EdgesVerdict::OnePop { cached: false, .. } if !lambda => {
             Some(CauseId::EdgeCapacity.as_str())
         }
-        EdgesVerdict::NoEdgeAnswered | EdgesVerdict::NothingFails => None,
+        EdgesVerdict::NoEdgeAnswered | EdgesVerdict::NothingFails | EdgesVerdict::DnsOnly => None,
         _ => common_cause,
     };
-    let (summary, steps) = words(&verdict, cause, &pops, &failing_attempts);
+    let (summary, steps) = words(&verdict, cause, &pops, &failing_attempts, url);
     let subnet_lines: Vec<SubnetLine> = subnets
         .iter()
         .map(|s| SubnetLine {
@@ -375,6 +386,7 @@ fn words(
     cause: Option<&'static str>,
     pops: &[PopLine],
     failing: &[&Attempt],
+    url: &str,
 ) -> (String, Vec<Prose>) {
     let failing_pops: Vec<&PopLine> = pops.iter().filter(|p| p.failing > 0).collect();
     let fine_pops: Vec<&PopLine> = pops.iter().filter(|p| p.failing == 0).collect();
@@ -464,6 +476,22 @@ fn words(
                 } else {
                     format!("that edge location ({})", cause.unwrap_or("unknown"))
                 }
+            )
+        }
+        EdgesVerdict::DnsOnly => {
+            let mut p = Prose::text(
+                "A browser cannot send a request to one chosen edge; to ask each of them and see where it fails, run:",
+            );
+            let url = crate::redact::url(url);
+            if url.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'\'' | b'"' | b'`' | b'$' | b'\\')) {
+                p.push(Part::Command(format!("cf503 edges '{url}'")));
+            } else {
+                p.push(Part::Command("cf503 edges <URL>".into()));
+            }
+            steps.push(p);
+            format!(
+                "Viewers in these places are sent to {} edge locations (DNS only)",
+                pops.len()
             )
         }
         EdgesVerdict::Several => format!(

@@ -28,6 +28,62 @@ use crate::dns::wire::{
 };
 use crate::observation::Observation;
 
+/// The DNS-over-HTTPS resolver the web page asks by default: Google Public DNS, which passes
+/// client subnets on to authoritative servers (source `EDGE-ECS`; Cloudflare's does not). Its
+/// RFC 8484 endpoint honouring a client's own subnet option is an inference: when it does not,
+/// every place gets the same edges and the report says so.
+pub const DEFAULT_DOH_RESOLVER: &str = "https://dns.google/dns-query";
+
+/// One DNS-over-HTTPS question's time-out.
+pub const DOH_TIMEOUT_MS: u64 = 3_000;
+
+/// A question as a DNS-over-HTTPS GET (RFC 8484, `?dns=`: no CORS preflight in a browser) to
+/// `resolver`; its token is the query's index.
+pub fn doh_request(query: &DnsQuery, resolver: &str) -> crate::dns::HttpRequest {
+    crate::dns::HttpRequest {
+        token: u32::try_from(query.index).unwrap_or(u32::MAX),
+        method: crate::dns::Method::Get,
+        url: crate::dns::doh::doh_get_url_for(resolver, &query.bytes),
+        body: Vec::new(),
+        timeout_ms: DOH_TIMEOUT_MS,
+    }
+}
+
+/// A DNS-over-HTTPS reply as the answer's bytes, or why it is none (the resolver's side, said
+/// as such: an HTTP error, a web page, a time-out).
+pub fn doh_answer(
+    reply: Result<crate::dns::HttpReply, crate::dns::Failure>,
+) -> Result<Vec<u8>, String> {
+    match reply {
+        Ok(r)
+            if r.status == 200
+                && r.content_type
+                    .to_ascii_lowercase()
+                    .starts_with("application/dns-message") =>
+        {
+            Ok(r.body)
+        }
+        Ok(r) => Err(format!(
+            "the resolver answered HTTP {} ({}), not a DNS message",
+            r.status,
+            if r.content_type.is_empty() {
+                "no content type"
+            } else {
+                r.content_type.as_str()
+            }
+        )),
+        Err(f) => Err(format!("the resolver: {f}")),
+    }
+}
+
+/// A `--subnet` value: `LABEL=ADDR/PREFIX`, or `ADDR/PREFIX` (its own label).
+pub fn subnet_arg(s: &str) -> (String, String) {
+    match s.split_once('=') {
+        Some((label, cidr)) => (label.trim().to_string(), cidr.trim().to_string()),
+        None => (s.trim().to_string(), s.trim().to_string()),
+    }
+}
+
 /// At most this many edge addresses are asked (the first of each subnet's answer first).
 pub const MAX_EDGES: usize = 16;
 /// Requests per edge: the second says whether an error persists (and whether it was cached).
@@ -394,6 +450,12 @@ impl Edges {
 
     /// The judgement: per edge, per POP and Region, and the verdict.
     pub fn report(&self) -> EdgesReport {
-        judge::judge(&self.url, &self.name, &self.subnets, &self.edges)
+        judge::judge(&self.url, &self.name, &self.subnets, &self.edges, true)
+    }
+
+    /// What DNS alone says (the web page: a browser cannot pin requests): which edges, edge
+    /// locations and Regions viewers in each place reach; no verdict.
+    pub fn dns_report(&self) -> EdgesReport {
+        judge::judge(&self.url, &self.name, &self.subnets, &self.edges, false)
     }
 }
