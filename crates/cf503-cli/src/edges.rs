@@ -18,21 +18,54 @@ const DEFAULT_RESOLVER: &str = "8.8.8.8:53";
 const DNS_ATTEMPT: Duration = Duration::from_secs(3);
 
 pub fn run(args: &EdgesArgs) -> Result<(), CliError> {
+    let plan = Plan::new(&args.url, &args.subnet, args.resolver.as_deref())?;
+    let report = plan.gather(args.timeout);
+    let out = match args.output.format() {
+        cf503_core::report::Format::Json => cf503_core::report::edges_json(&report) + "\n",
+        cf503_core::report::Format::Markdown => cf503_core::report::edges_markdown(&report),
+        cf503_core::report::Format::Text => format!(
+            "resolver: {}\n{}",
+            plan.resolver,
+            cf503_core::report::edges_text(&report)
+        ),
+    };
+    write_out(&out)
+}
+
+/// A checked edges request: usage errors are found before anything is sent.
+pub struct Plan {
+    check: Edges,
+    resolver: SocketAddr,
+}
+
+impl Plan {
+    pub fn new(url: &str, subnets: &[String], resolver: Option<&str>) -> Result<Self, CliError> {
+        let subnets: Vec<(String, String)> = subnets
+            .iter()
+            .map(|s| cf503_core::edges::subnet_arg(s))
+            .collect();
+        let resolver_text = resolver.unwrap_or(DEFAULT_RESOLVER);
+        let resolver: SocketAddr = transport::parse_resolver(resolver_text).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--resolver {resolver_text:?}: give an IP address, optionally with :PORT (e.g. 8.8.8.8 or 127.0.0.1:5353)"
+            ))
+        })?;
+        let check = Edges::new(url, &subnets, crate::random_seed())
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        Ok(Plan { check, resolver })
+    }
+
+    /// Asks, within `timeout` seconds, and judges.
+    pub fn gather(&self, timeout: u64) -> cf503_core::edges::EdgesReport {
+        let mut check = self.check.clone();
+        gather(&mut check, self.resolver, timeout);
+        check.report()
+    }
+}
+
+fn gather(check: &mut Edges, resolver: SocketAddr, timeout: u64) {
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(args.timeout.max(1));
-    let subnets: Vec<(String, String)> = args
-        .subnet
-        .iter()
-        .map(|s| cf503_core::edges::subnet_arg(s))
-        .collect();
-    let resolver_text = args.resolver.as_deref().unwrap_or(DEFAULT_RESOLVER);
-    let resolver: SocketAddr = transport::parse_resolver(resolver_text).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--resolver {resolver_text:?}: give an IP address, optionally with :PORT (e.g. 8.8.8.8 or 127.0.0.1:5353)"
-        ))
-    })?;
-    let mut check = Edges::new(&args.url, &subnets, crate::random_seed())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let deadline = started + Duration::from_secs(timeout.max(1));
 
     let left = |cap: Duration| deadline.saturating_duration_since(Instant::now()).min(cap);
     // 1. The URL's name once per client subnet; 2. each edge's reverse name.
@@ -79,7 +112,7 @@ pub fn run(args: &EdgesArgs) -> Result<(), CliError> {
                 .iter()
                 .map(|r| {
                     let tx = tx.clone();
-                    let timeout = left(Duration::from_secs(args.timeout.max(1)));
+                    let timeout = left(Duration::from_secs(timeout.max(1)));
                     s.spawn(move || {
                         let got = if timeout.is_zero() {
                             Err("no time left (--timeout)".to_string())
@@ -100,14 +133,4 @@ pub fn run(args: &EdgesArgs) -> Result<(), CliError> {
     for (edge, got) in rx {
         check.on_response(edge, got);
     }
-    let report = check.report();
-    let out = match args.output.format() {
-        cf503_core::report::Format::Json => cf503_core::report::edges_json(&report) + "\n",
-        cf503_core::report::Format::Markdown => cf503_core::report::edges_markdown(&report),
-        cf503_core::report::Format::Text => format!(
-            "resolver: {resolver}\n{}",
-            cf503_core::report::edges_text(&report)
-        ),
-    };
-    write_out(&out)
 }

@@ -264,6 +264,16 @@ struct CheckArgs {
     origin: OriginArgs,
     #[command(flatten)]
     config: ConfigArgs,
+    /// Also ask several edge locations for the URL (as `cf503 edges` does, within --timeout):
+    /// where it fails weighs in the verdict
+    #[arg(long)]
+    edges: bool,
+    /// With --edges: a client subnet to ask for, [LABEL=]CIDR; repeat for several
+    #[arg(long, value_name = "[LABEL=]CIDR", requires = "edges")]
+    subnet: Vec<String>,
+    /// With --edges: the resolver that passes client subnets on (default 8.8.8.8)
+    #[arg(long, value_name = "ADDR[:PORT]", requires = "edges")]
+    edges_resolver: Option<String>,
     /// Seconds the fetch may take
     #[arg(long, default_value_t = 20, value_name = "SECONDS")]
     timeout: u64,
@@ -690,21 +700,31 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
     // The config says where the URL goes before anything is fetched: its origin's DNS is
     // checked without --origin.
     let from_config = config_origin(&configs, &args.url);
+    let edges_plan = if args.edges {
+        Some(edges::Plan::new(
+            &args.url,
+            &args.subnet,
+            args.edges_resolver.as_deref(),
+        )?)
+    } else {
+        None
+    };
     let timeout = args.timeout.max(1);
-    // The fetch and the origin's DNS check run side by side, each bounded by --timeout, so the
-    // whole command is.
-    let (obs, dns) = std::thread::scope(|s| {
+    // The fetch, the origin's DNS check and the edges run side by side, each bounded by
+    // --timeout, so the whole command is.
+    let (obs, dns, edges_report) = std::thread::scope(|s| {
         let from_config = from_config.as_deref();
         let dns = s.spawn(move || args.origin.check(from_config, timeout));
+        let edges = edges_plan
+            .as_ref()
+            .map(|plan| s.spawn(move || plan.gather(timeout)));
         let obs = fetch::fetch(&args.url, std::time::Duration::from_secs(timeout));
         let dns = dns.join().expect("the DNS check does not panic");
-        (obs, dns)
+        let edges = edges.map(|h| h.join().expect("the edges check does not panic"));
+        (obs, dns, edges)
     });
     let obs = obs?;
-    let d = match dns? {
-        Some(dns) => cf503_core::diagnose::diagnose_with_dns(&obs, &dns),
-        None => cf503_core::diagnose(&obs),
-    };
+    let d = cf503_core::diagnose::diagnose_with(&obs, dns?.as_ref(), edges_report.as_ref());
     let mut analysis = Analysis::Response(Box::new((obs, d)));
     join_config(&mut analysis, &configs, Some(&args.url))?;
     let mut out = analysis.render(args.output.format());

@@ -337,3 +337,80 @@ fn bad_usage_is_exit_2() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// The published schema accepts what `cf503 edges --json` prints, and a report with `--edges`.
+fn validate(report: &Value, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let url = format!("file:///cf503/{name}.schema.json");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.schema.json"))).unwrap();
+    compiler
+        .add_resource(&url, serde_json::from_str(&text).unwrap())
+        .unwrap();
+    let index = compiler.compile(&url, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(report, index) {
+        panic!("{name}: {e:#}");
+    }
+}
+
+#[test]
+fn the_edges_report_validates_against_its_schema() {
+    let (v, _) = edges(
+        |last| {
+            Some(if last >= 21 {
+                (503, "CapacityExceeded from cloudfront", None)
+            } else {
+                OK
+            })
+        },
+        &[],
+    );
+    validate(&v, "cf503.edges_report");
+}
+
+/// `check --edges`: the fetch, the edges and the verdict in one report, all within --timeout.
+/// Here the name has no edges (knot serves no `localhost`): the report says no edge answered and
+/// the verdict rests on the response alone.
+#[test]
+fn check_with_edges_joins_the_edges_report() {
+    harness_up();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.1 503 Service Unavailable\r\nServer: CloudFront\r\nX-Cache: LambdaLimitExceeded from cloudfront\r\nX-Amz-Cf-Pop: FRA56-P1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    let started = Instant::now();
+    let out = common::run(
+        &[
+            "check",
+            &format!("http://localhost:{port}/"),
+            "--edges",
+            "--edges-resolver",
+            RESOLVER,
+            "--subnet",
+            EUROPE,
+            "--timeout",
+            "4",
+            "--json",
+        ],
+        None,
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(6_000),
+        "{:?}",
+        started.elapsed()
+    );
+    let v = common::json(&out);
+    assert_eq!(v["view"]["verdict"]["cause"], "lambda_edge_throttled");
+    assert_eq!(v["edges"]["schema"], "cf503.edges_report");
+    assert_eq!(v["edges"]["verdict"]["kind"], "no_edge_answered");
+    validate(&v, "cf503.report");
+    // --subnet without --edges is bad usage.
+    let out = common::run(&["check", "http://localhost:1/", "--subnet", EUROPE], None);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -200,6 +200,7 @@ fn schemas() -> (
         "cf503.har_report",
         "cf503.dns_report",
         "cf503.logs_report",
+        "cf503.edges_report",
     ] {
         let file = dir.join(format!("{name}.schema.json"));
         let text = std::fs::read_to_string(&file).expect("docs/schemas/ holds every schema");

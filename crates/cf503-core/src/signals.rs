@@ -1678,6 +1678,8 @@ pub mod names {
     pub const LOG_RESPONSE_RESULT: &str = "x-edge-response-result-type";
     pub const LOG_DETAILED: &str = "x-edge-detailed-result-type";
     pub const DNS_CHECK: &str = "dns-check";
+    /// Several edge locations asked (`cf503 edges`).
+    pub const EDGES: &str = "edges";
     pub const ORIGIN_HEADERS: &str = "origin-headers";
     pub const MARKERS: &str = "cloudfront-markers";
 }

@@ -6,7 +6,7 @@
 fn published_schemas_are_the_wire_types() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schemas");
     let schemas = cf503_core::report::wire::schemas();
-    assert_eq!(schemas.len(), 4);
+    assert_eq!(schemas.len(), 5);
     for (name, text) in schemas {
         let published = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
         assert!(

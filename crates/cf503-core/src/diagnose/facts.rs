@@ -28,7 +28,11 @@ impl Observed {
 }
 
 /// Every fact of one response (and of the DNS check of its origin, when one ran).
-pub(crate) fn collect(sig: &Signals<'_>, dns: Option<&DnsReport>) -> Vec<Observed> {
+pub(crate) fn collect(
+    sig: &Signals<'_>,
+    dns: Option<&DnsReport>,
+    edges: Option<&crate::edges::EdgesReport>,
+) -> Vec<Observed> {
     let status = sig.status;
     let mut out = Vec::new();
     let mut push = |fact: Fact, signal: &'static str, value: String| {
@@ -190,6 +194,22 @@ pub(crate) fn collect(sig: &Signals<'_>, dns: Option<&DnsReport>) -> Vec<Observe
                 _ => continue,
             };
             push(fact, names::DNS_CHECK, value);
+        }
+    }
+
+    // Several edge locations asked: where the failure is.
+    if let Some(e) = edges {
+        use crate::edges::EdgesVerdict;
+        let fact = match &e.verdict {
+            EdgesVerdict::OnePop { cached: true, .. } => Some(Fact::EdgeCachedAtOnePop),
+            EdgesVerdict::OnePop { cached: false, .. } => Some(Fact::EdgeOnePop),
+            EdgesVerdict::OneRegion { .. } => Some(Fact::EdgeOneRegion),
+            EdgesVerdict::EveryEdge => Some(Fact::EdgeEvery),
+            // Nothing failing now, nothing answering, DNS only: no evidence either way.
+            _ => None,
+        };
+        if let Some(fact) = fact {
+            push(fact, names::EDGES, e.summary.clone());
         }
     }
 

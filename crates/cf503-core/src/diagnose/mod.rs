@@ -353,6 +353,8 @@ pub struct Diagnosis {
     /// What the distribution's config says about this request, when one was given
     /// ([`Diagnosis::join_config`]).
     pub config: Option<alloc::boxed::Box<crate::config::explain::Explained>>,
+    /// Several edge locations asked for the same URL, when they were ([`diagnose_with`]).
+    pub edges: Option<alloc::boxed::Box<crate::edges::EdgesReport>>,
 }
 
 impl Diagnosis {
@@ -402,14 +404,35 @@ pub fn diagnose_with_dns(obs: &Observation, dns: &DnsReport) -> Diagnosis {
     diagnose_signals(obs, &sig, Some(dns))
 }
 
+/// Diagnoses one observation with what else was checked: the origin's DNS, and several edge
+/// locations asked for the same URL (`cf503 check --edges`), whose verdict weighs through the
+/// rule table like any fact.
+pub fn diagnose_with(
+    obs: &Observation,
+    dns: Option<&DnsReport>,
+    edges: Option<&crate::edges::EdgesReport>,
+) -> Diagnosis {
+    let sig = Signals::extract(obs);
+    diagnose_signals_with(obs, &sig, dns, edges)
+}
+
 pub(crate) fn diagnose_signals(
     obs: &Observation,
     sig: &Signals<'_>,
     dns: Option<&DnsReport>,
 ) -> Diagnosis {
+    diagnose_signals_with(obs, sig, dns, None)
+}
+
+fn diagnose_signals_with(
+    obs: &Observation,
+    sig: &Signals<'_>,
+    dns: Option<&DnsReport>,
+    edges: Option<&crate::edges::EdgesReport>,
+) -> Diagnosis {
     use CauseId::*;
     let status = sig.status;
-    let observed = facts::collect(sig, dns);
+    let observed = facts::collect(sig, dns, edges);
     let quality = quality(sig, &observed);
     let mut evidence = score::evidence(&observed, status);
     let notes = notes::notes(obs, sig, &observed, &evidence);
@@ -483,6 +506,7 @@ pub(crate) fn diagnose_signals(
         notes,
         dns: dns.map(|d| alloc::boxed::Box::new(d.clone())),
         config: None,
+        edges: edges.map(|e| alloc::boxed::Box::new(e.clone())),
     }
 }
 

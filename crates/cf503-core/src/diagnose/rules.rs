@@ -77,6 +77,16 @@ pub enum Fact {
     /// server). No row weighs it: the user's side is never evidence about CloudFront or the
     /// origin; a note says so.
     DnsCheckFailed,
+    /// Asking several edges (`cf503 edges`): one edge location fails, the others answer.
+    EdgeOnePop,
+    /// Asking several edges: one edge location serves the error from its cache, the others
+    /// answer.
+    EdgeCachedAtOnePop,
+    /// Asking several edges: every edge location of one Region fails with Lambda@Edge result
+    /// types, the others answer.
+    EdgeOneRegion,
+    /// Asking several edges: every edge location asked fails alike.
+    EdgeEvery,
     /// The response positively came from elsewhere, and nothing says why it failed.
     ElsewhereUnexplained,
     /// A status code and nothing else.
@@ -334,6 +344,15 @@ pub static RULES: &[Rule] = &[
     r(DnsPrivateAddress, Any, OriginDns, Against, MODERATE, "the name resolves (to an unusable address)", "D504"),
     r(DnsBroken, Any, OriginDns, For, DECISIVE, "the DNS check found the origin's name unresolvable for CloudFront", "D502"),
     r(DnsFlaky, Any, OriginDns, For, MODERATE, "a name server fails: some of CloudFront's lookups fail, intermittently", "D502"),
+    // --- Asking several edge locations (`cf503 edges`, `check --edges`): EDGE-ECS, DQUOTA.
+    r(EdgeOnePop, Any, EdgeCapacity, For, STRONG, "only one edge location fails while the others answer: that edge location, not the origin", "EDGE-ECS"),
+    r(EdgeOnePop, Any, OriginOverloaded, Against, MODERATE, "the origin answers through the other edge locations", "EDGE-ECS"),
+    r(EdgeOnePop, Any, OriginDns, Against, MODERATE, "the other edge locations reach the origin", "EDGE-ECS"),
+    r(EdgeCachedAtOnePop, Any, EdgeCapacity, Against, MODERATE, "the one failing edge location serves the error from its cache: an error cached there, not its capacity", "DHSC"),
+    r(EdgeOneRegion, Any, LambdaEdgeThrottled, For, MODERATE, "every edge location of one Region fails with Lambda@Edge result types while others answer: Lambda@Edge quotas are per Region", "DQUOTA"),
+    r(EdgeOneRegion, Any, EdgeCapacity, Against, MODERATE, "several edge locations of a Region fail alike: not one edge location's capacity", "EDGE-ECS"),
+    r(EdgeOneRegion, Any, OriginOverloaded, Against, MODERATE, "the origin answers through the other Regions' edge locations", "EDGE-ECS"),
+    r(EdgeEvery, Any, EdgeCapacity, Against, STRONG, "every edge location asked fails alike: not one edge location's capacity", "EDGE-ECS"),
     // --- Not CloudFront, and nothing says why it failed.
     r(ElsewhereUnexplained, Any, NotCloudFront, For, DECISIVE, "the response carries none of CloudFront's marks (Via …cloudfront.net, X-Amz-Cf-Id, X-Amz-Cf-Pop, X-Cache …from cloudfront) and nothing in it says why it failed", "D502"),
     // --- A status code alone: the causes that give it (capped low by the scorer).
@@ -377,23 +396,18 @@ mod tests {
 
     #[test]
     fn every_row_cites_a_source_of_docs_sources_md() {
-        const SOURCES: &[&str] = &[
-            "D503",
-            "D502",
-            "D504",
-            "DLOG",
-            "DLE19",
-            "OBS-PAGE",
-            "OBS-XCACHE",
-            "ORIGINS",
-            "API",
-            "DRHP",
-            "HIST",
-            "LOGS",
-            "LRT",
-        ];
+        // The ids docs/sources.md defines: its table's first column.
+        let sources = include_str!("../../../../docs/sources.md");
+        let defined: alloc::vec::Vec<&str> = sources
+            .lines()
+            .filter_map(|l| l.strip_prefix("| "))
+            .filter_map(|l| l.split(" |").next())
+            .collect();
         for rule in RULES {
-            assert!(SOURCES.contains(&rule.source), "{rule:?}");
+            assert!(
+                defined.contains(&rule.source),
+                "{rule:?}: not in docs/sources.md"
+            );
             assert!((0.0..=1.0).contains(&rule.weight), "{rule:?}");
         }
     }

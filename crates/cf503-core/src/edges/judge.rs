@@ -26,6 +26,7 @@ use crate::signals::ResultType;
 
 /// One request to one edge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Attempt {
     /// The status, when a response came.
     pub status: Option<u16>,
@@ -45,6 +46,7 @@ pub struct Attempt {
 
 /// One edge address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EdgeRow {
     /// The address.
     pub address: String,
@@ -66,6 +68,7 @@ pub struct EdgeRow {
 
 /// Where the failure is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EdgesVerdict {
@@ -96,6 +99,7 @@ pub enum EdgesVerdict {
 
 /// One edge location, in brief.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PopLine {
     /// `FRA56`.
     pub pop: String,
@@ -111,6 +115,7 @@ pub struct PopLine {
 
 /// One client subnet's answer, in brief.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubnetLine {
     /// Where.
     pub label: String,
@@ -124,6 +129,7 @@ pub struct SubnetLine {
 
 /// The whole judgement (`cf503 edges --json`: schema `cf503.edges_report`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EdgesReport {
     /// `cf503.edges_report`.
     pub schema: &'static str,
@@ -293,7 +299,7 @@ pub(super) fn judge(
     let same_everywhere = answered_sets.len() > 1 && answered_sets.windows(2).all(|w| w[0] == w[1]);
     EdgesReport {
         schema: "cf503.edges_report",
-        schema_version: 1,
+        schema_version: super::EDGES_SCHEMA_VERSION,
         url: crate::redact::url(url).into_owned(),
         name: name.trim_end_matches('.').to_string(),
         subnets: subnet_lines,

@@ -84,6 +84,9 @@ pub fn subnet_arg(s: &str) -> (String, String) {
     }
 }
 
+/// The version of the `cf503.edges_report` JSON.
+pub const EDGES_SCHEMA_VERSION: u32 = 1;
+
 /// At most this many edge addresses are asked (the first of each subnet's answer first).
 pub const MAX_EDGES: usize = 16;
 /// Requests per edge: the second says whether an error persists (and whether it was cached).

@@ -155,6 +155,10 @@ pub fn text(d: &Diagnosis) -> String {
             section.origin.trim_end_matches('.')
         );
     }
+    if let Some(e) = &d.edges {
+        let _ = writeln!(o);
+        o.push_str(&edges_text(e));
+    }
     o
 }
 
@@ -347,6 +351,10 @@ pub fn markdown(d: &Diagnosis) -> String {
         }
         o.push('\n');
     }
+    if let Some(e) = &d.edges {
+        o.push_str(&edges_markdown(e).replacen("## ", "### ", 1));
+        o.push('\n');
+    }
     let _ = writeln!(
         o,
         "_Secrets (cookies, authorization headers, signed-URL parameters{}) were redacted by cf503._",
@@ -428,6 +436,7 @@ fn diagnosis_wire(d: &Diagnosis) -> wire::Diagnosis {
         collect: d.collect.iter().map(|c| c.text()).collect(),
         findings: d.findings.iter().map(|f| finding_wire(f, d)).collect(),
         dns: d.dns.as_deref().map(dns::dns_report),
+        edges: d.edges.as_deref().cloned(),
         notes: d
             .notes
             .iter()

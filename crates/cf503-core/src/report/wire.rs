@@ -62,6 +62,9 @@ pub struct Diagnosis {
     /// The origin's DNS check, when one ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dns: Option<DnsReport>,
+    /// Several edge locations asked for the same URL (`check --edges`), when they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edges: Option<crate::edges::EdgesReport>,
     /// Remarks true whatever the cause.
     pub notes: Vec<Note>,
 }
@@ -579,6 +582,13 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         (
             "cf503.logs_report.schema.json",
             one::<LogsReport>("cf503.logs_report", logs)
+        ),
+        (
+            "cf503.edges_report.schema.json",
+            one::<crate::edges::EdgesReport>(
+                "cf503.edges_report",
+                crate::edges::EDGES_SCHEMA_VERSION
+            )
         ),
     ]
 }
