@@ -200,5 +200,9 @@ echo "== 3. DNS check wall time vs the manual dig procedure"
 scripts/bench-dns.sh 50
 
 echo
+echo "== 3b. cf503 edges vs the manual dig and curl --resolve procedure"
+scripts/bench-edges.sh 50
+
+echo
 echo "== 4. the web page: wasm size, time to verdict, DNS checks over a DoH resolver 50 ms away"
 scripts/bench-web.sh 50
