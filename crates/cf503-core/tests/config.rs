@@ -393,6 +393,12 @@ fn bad_configs_say_what_was_expected() {
     assert_eq!(err(b"  \n"), ConfigError::Empty);
     assert_eq!(err(&[0xff, 0xfe, 0x00]), ConfigError::NotText);
     assert!(matches!(err(b"[1,2]"), ConfigError::NoDistribution { .. }));
+    // Only key names are quoted, and a key shaped like a secret is hidden too.
+    let e = err(br#"{"AKIAIOSFODNN7EXAMPLE": "wJalrXUtnFEMI", "Region": "x"}"#).to_string();
+    assert!(
+        !e.contains("AKIAIOSFODNN7EXAMPLE") && !e.contains("wJalrXUtnFEMI") && e.contains("Region"),
+        "{e}"
+    );
     // A wrong value where a number belongs names the field.
     let bad = String::from_utf8(fixture!("lambda-auth.config.json").to_vec())
         .unwrap()

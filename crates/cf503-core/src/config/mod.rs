@@ -427,7 +427,8 @@ fn keys_in_words(obj: &serde_json::Map<String, Value>) -> String {
     if keys.is_empty() {
         return "none".into();
     }
-    keys.join(", ")
+    // Names, not values; still, a key shaped like a secret (an access key id, a token) is hidden.
+    crate::redact::text(&keys.join(", ")).into_owned()
 }
 
 fn short(s: &str, max: usize) -> String {

@@ -175,8 +175,8 @@ pub struct SubnetAnswer {
     pub subnet: ClientSubnet,
     /// The edge addresses answered, or why none came (the resolver's side: never evidence).
     pub outcome: Result<Vec<IpAddr>, String>,
-    /// Whether the answer echoed the subnet (RFC 7871 scope): resolvers that drop ECS answer
-    /// for their own location whatever was sent.
+    /// The last CNAME target the name led to, when it is an alias (a viewer host that aliases
+    /// a `*.cloudfront.net` name).
     pub cname: Option<String>,
 }
 
