@@ -18,7 +18,7 @@
 #                                  forwarding to unbound: what browsers and `--doh` talk to
 #   127.0.0.1 :8054        doh-post-only.py  DoH that refuses GET (405) and forwards POSTs to
 #                                  unbound; /silent never answers
-#   127.0.0.1 :8055        dnsdist DoH in front of knot (127.0.0.7): passes EDNS Client Subnet
+#   127.0.0.1 :8056        dnsdist DoH in front of knot (127.0.0.7): passes EDNS Client Subnet
 #                                  through, for the page's edges view (issue 20)
 #
 # Usage: harness.sh start | stop | status.  Needs root (port 53) and the packages that
@@ -218,8 +218,8 @@ CONF
     # A second DoH front, straight to knot: the client's subnet reaches the geoip module.
     cat >"$run/dnsdist-edges.conf" <<CONF
 setSecurityPollSuffix('')
-setLocal('127.0.0.1:5302')
-addDOHLocal('127.0.0.1:8055', nil, nil, '/dns-query', { customResponseHeaders = { ["access-control-allow-origin"] = "*" } })
+setLocal('127.0.0.1:5304')
+addDOHLocal('127.0.0.1:8056', nil, nil, '/dns-query', { customResponseHeaders = { ["access-control-allow-origin"] = "*" } })
 newServer({ address = '127.0.0.7:53', checkName = 'd111edges.cloudfront.net.' })
 CONF
     dnsdist --supervised --disable-syslog -C "$run/dnsdist-edges.conf" >"$run/dnsdist-edges.out" 2>&1 &
@@ -233,11 +233,11 @@ CONF
     curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8054/dns-query | grep -q 405 \
         || die "the POST-only DoH did not come up on 127.0.0.1:8054 (see $run/doh-post-only.out)"
     for _ in $(seq 100); do
-        dig +https-get=/dns-query -p 8055 +http-plain @127.0.0.1 d111edges.cloudfront.net A +subnet=198.51.100.7/24 2>/dev/null | grep -q 127.0.0.11 && break
+        dig +https-get=/dns-query -p 8056 +http-plain @127.0.0.1 d111edges.cloudfront.net A +subnet=198.51.100.7/24 2>/dev/null | grep -q 127.0.0.11 && break
         sleep 0.1
     done
-    dig +https-get=/dns-query -p 8055 +http-plain @127.0.0.1 d111edges.cloudfront.net A +subnet=198.51.100.7/24 2>/dev/null | grep -q 127.0.0.11 \
-        || die "the edges DoH (dnsdist to knot, client subnets through) did not come up on 127.0.0.1:8055 (see $run/dnsdist-edges.out)"
+    dig +https-get=/dns-query -p 8056 +http-plain @127.0.0.1 d111edges.cloudfront.net A +subnet=198.51.100.7/24 2>/dev/null | grep -q 127.0.0.11 \
+        || die "the edges DoH (dnsdist to knot, client subnets through) did not come up on 127.0.0.1:8056 (see $run/dnsdist-edges.out)"
     echo "dns harness: up (resolver $resolver; logs in $run)"
 }
 

@@ -191,7 +191,7 @@ test('edge locations per place (DNS over DoH with client subnets): the same edge
   // The defaults come from the engine: eight places, Google's resolver.
   assert.equal((await page.inputValue('#edges-subnets')).split('\n').length, 8);
   assert.equal(await page.inputValue('#edges-resolver'), 'https://dns.google/dns-query');
-  await page.fill('#edges-resolver', 'http://127.0.0.1:8055/dns-query');
+  await page.fill('#edges-resolver', 'http://127.0.0.1:8056/dns-query');
   await page.fill('#edges-subnets', 'Europe=198.51.100.0/24\nAsia=203.0.113.0/24');
   await page.fill('#edges-url', url);
   await page.click('#edges-run');
