@@ -99,7 +99,15 @@ function startDns(origin) {
 /** The verdict on the capture: with the remembered config (read by cf503_dns), or by the
  * first-verdict module alone. */
 async function diagnoseCapture() {
-  return config ? (await loadDnsEngine()).diagnose_capture(capture, config) : diagnose_capture(capture);
+  if (!config) return diagnose_capture(capture);
+  try {
+    return (await loadDnsEngine()).diagnose_capture(capture, config);
+  } catch (e) {
+    // The config reader could not load or run: the verdict stands without it, and says why.
+    const result = diagnose_capture(capture);
+    result.config_error = `the config reader failed (${e.message ?? e})`;
+    return result;
+  }
 }
 
 function showConfigResult() {
