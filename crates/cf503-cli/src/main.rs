@@ -422,14 +422,7 @@ fn join_config(
 /// The origin the config routes a URL to, for a DNS check nobody typed.
 fn config_origin(configs: &[cf503_core::config::Configs], url: &str) -> Option<String> {
     let (route, _) = cf503_core::config::routing::route_any(configs, Some(url)).ok()?;
-    let origin = route.target.first_origin()?;
-    if matches!(
-        origin.kind,
-        cf503_core::config::model::OriginType::Vpc { .. }
-    ) {
-        return None;
-    }
-    origin.domain_name.known().cloned()
+    cf503_core::config::explain::origin_to_check(&route)
 }
 
 /// How a report is printed: defined once, for every command.

@@ -132,6 +132,15 @@ fn assert_loopback_only(v: &Value) {
 
 const OK: (u16, &str, Option<u32>) = (200, "Miss from cloudfront", None);
 
+/// The Tokyo edges (.21, .22: NRT57) out of capacity, the others fine.
+fn capacity_at_nrt57(last: u8) -> Option<(u16, &'static str, Option<u32>)> {
+    Some(if last >= 21 {
+        (503, "CapacityExceeded from cloudfront", None)
+    } else {
+        OK
+    })
+}
+
 #[test]
 fn three_pops_in_two_regions_all_fine() {
     let (v, _) = edges(|_| Some(OK), &[]);
@@ -172,16 +181,7 @@ fn three_pops_in_two_regions_all_fine() {
 
 #[test]
 fn one_edge_location_out_of_capacity() {
-    let (v, _) = edges(
-        |last| {
-            Some(if last >= 21 {
-                (503, "CapacityExceeded from cloudfront", None)
-            } else {
-                OK
-            })
-        },
-        &[],
-    );
+    let (v, _) = edges(capacity_at_nrt57, &[]);
     assert_eq!(
         v["verdict"],
         serde_json::json!({"kind": "one_pop", "pop": "NRT57", "cached": false})
@@ -264,13 +264,7 @@ fn a_silent_edge_is_bounded_by_the_timeout_and_not_weighed() {
 #[test]
 fn text_and_markdown_say_where() {
     harness_up();
-    let port = start_edges(|last| {
-        Some(if last >= 21 {
-            (503, "CapacityExceeded from cloudfront", None)
-        } else {
-            OK
-        })
-    });
+    let port = start_edges(capacity_at_nrt57);
     let url = format!("http://d111edges.cloudfront.net:{port}/app");
     let out = common::run(
         &[
@@ -356,16 +350,7 @@ fn validate(report: &Value, name: &str) {
 
 #[test]
 fn the_edges_report_validates_against_its_schema() {
-    let (v, _) = edges(
-        |last| {
-            Some(if last >= 21 {
-                (503, "CapacityExceeded from cloudfront", None)
-            } else {
-                OK
-            })
-        },
-        &[],
-    );
+    let (v, _) = edges(capacity_at_nrt57, &[]);
     validate(&v, "cf503.edges_report");
 }
 

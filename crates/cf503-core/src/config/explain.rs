@@ -215,13 +215,7 @@ pub fn explain(route: &Route<'_>, form: Form, summary: &Summary) -> Explained {
         fact("Error caching", value, false);
     }
 
-    let origin_domain = route
-        .target
-        .first_origin()
-        .filter(|o| !matches!(o.kind, OriginType::Vpc { .. }))
-        .and_then(|o| o.domain_name.known())
-        .filter(|n| shell_safe(n))
-        .cloned();
+    let origin_domain = origin_to_check(route).filter(|n| shell_safe(n));
 
     Explained {
         source: form.label().to_string(),
@@ -230,6 +224,17 @@ pub fn explain(route: &Route<'_>, form: Form, summary: &Summary) -> Explained {
         facts,
         origin_domain,
     }
+}
+
+/// The origin a route sends the request to first, when its name can be checked in DNS from
+/// outside: known (not a template expression), and not a VPC origin (private to its VPC).
+pub fn origin_to_check(route: &Route<'_>) -> Option<String> {
+    route
+        .target
+        .first_origin()
+        .filter(|o| !matches!(o.kind, OriginType::Vpc { .. }))
+        .and_then(|o| o.domain_name.known())
+        .cloned()
 }
 
 fn origin_line(o: &Origin) -> String {

@@ -268,7 +268,29 @@ impl Edges {
         id.max(1)
     }
 
-    /// Phase 1: the URL's name, once per client subnet, with recursion desired.
+    /// One question of a phase, with recursion desired (and a client subnet in phase 1).
+    fn query(
+        &self,
+        phase: u64,
+        index: usize,
+        question: Question,
+        subnet: Option<ClientSubnet>,
+    ) -> Option<DnsQuery> {
+        let id = self.id(phase, index);
+        let flags = Flags {
+            rd: true,
+            ..Flags::default()
+        };
+        let bytes = wire::encode_query_for_subnet(id, &question, flags, subnet).ok()?;
+        Some(DnsQuery {
+            index,
+            question,
+            id,
+            bytes,
+        })
+    }
+
+    /// Phase 1: the URL's name, once per client subnet.
     pub fn subnet_queries(&self) -> Vec<DnsQuery> {
         self.subnets
             .iter()
@@ -278,19 +300,7 @@ impl Edges {
                     name: self.name.clone(),
                     rtype: RType::A,
                 };
-                let id = self.id(1, i);
-                let flags = Flags {
-                    rd: true,
-                    ..Flags::default()
-                };
-                let bytes =
-                    wire::encode_query_for_subnet(id, &question, flags, Some(s.subnet)).ok()?;
-                Some(DnsQuery {
-                    index: i,
-                    question,
-                    id,
-                    bytes,
-                })
+                self.query(1, i, question, Some(s.subnet))
             })
             .collect()
     }
@@ -382,22 +392,7 @@ impl Edges {
                     name: wire::reverse_name(e.address),
                     rtype: RType::Ptr,
                 };
-                let id = self.id(2, i);
-                let bytes = wire::encode_query(
-                    id,
-                    &question,
-                    Flags {
-                        rd: true,
-                        ..Flags::default()
-                    },
-                )
-                .ok()?;
-                Some(DnsQuery {
-                    index: i,
-                    question,
-                    id,
-                    bytes,
-                })
+                self.query(2, i, question, None)
             })
             .collect()
     }
