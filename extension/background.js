@@ -2,13 +2,16 @@
 // the optional webRequest and host permissions), the original response of every failing
 // main-frame navigation is checked by the engine and, if it is a failing CloudFront response,
 // kept — headers redacted — as the last one of its tab in storage.session, with a badge on the
-// tab. Without those permissions this script registers nothing and sees nothing.
+// tab. Every CloudFront navigation, failing or not, also adds its edge location's answer to the
+// site's record (`seen`: edge location, status, X-Cache, Age, request id, time; no URL), so the
+// popup can say whether this edge location is the only one failing. Without those permissions
+// this script registers nothing and sees nothing.
 //
 // A service worker in Chromium and an event page in Firefox: it may stop at any time, so it
 // keeps no state of its own (storage.session survives restarts) and registers its listeners
 // synchronously at start (MV3 wakes it only for listeners registered then). The wasm glue is
 // imported statically: import() is not allowed in a service worker.
-import init, { keepable_capture } from './pkg/cf503_wasm.js';
+import init, { keepable_capture, remember_sighting } from './pkg/cf503_wasm.js';
 import { api, loadSettings } from './settings.js';
 
 let engine = null;
@@ -25,19 +28,34 @@ function listen() {
 
 function onHeaders(details) {
   if (details.tabId < 0) return;
+  // Every answer, failing or not, says which edge location served the site.
+  const sighted = sight(details).catch((e) => console.warn('cf503: edge location not recorded:', e));
   // Kept from before, for another URL or a success now: forget it, clear the badge.
   if (details.statusCode < 400) {
     forget(details.tabId);
     return;
   }
-  record(details).catch((e) => console.warn('cf503: not recorded:', e));
+  sighted.then(() => record(details)).catch((e) => console.warn('cf503: not recorded:', e));
+}
+
+const headerPairs = (details) => (details.responseHeaders ?? []).map((h) => [h.name, h.value ?? '']);
+
+// The site's record of edge locations: the engine decides what is kept of the answer, drops
+// stale sites and bounds the rest (edges::remember_for_site).
+async function sight(details) {
+  const settings = await loadSettings();
+  if (!settings.watch) return;
+  await loadEngine();
+  const { seen } = await api.storage.session.get('seen');
+  const next = remember_sighting(details.url, details.statusCode, headerPairs(details), seen, Date.now());
+  if (next) await api.storage.session.set({ seen: next });
 }
 
 async function record(details) {
   const settings = await loadSettings();
   if (!settings.watch) return;
   await loadEngine();
-  const headers = (details.responseHeaders ?? []).map((h) => [h.name, h.value ?? '']);
+  const headers = headerPairs(details);
   // The engine decides what may be kept, and redacts URL and headers: a signed URL's signature
   // never reaches storage.
   const kept = keepable_capture(details.url, details.statusCode, headers);

@@ -44,10 +44,14 @@
 
   async function readCapture(tab) {
     const key = `tab:${tab.id}`;
-    const stored = await api.storage.session.get(key).catch(() => ({}));
-    const c = { url: tab.url };
+    const stored = await api.storage.session.get([key, 'seen']).catch(() => ({}));
+    const c = { url: tab.url, now_ms: Date.now() };
     // The engine uses it only if it is this page's (it compares the redacted URLs).
     if (stored[key]) c.stored = stored[key];
+    // Watch mode's record of the edge locations that answered for this site (keyed by host
+    // name, as the engine's edges::site_of gives it: the browser's own normalised host).
+    const site = stored.seen?.[new URL(tab.url).hostname];
+    if (Array.isArray(site)) c.seen = site;
     try {
       const [injection] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] });
       Object.assign(c, injection?.result ?? {});

@@ -61,6 +61,7 @@ export function renderReport(verdict, container, report) {
   }
   container.append(facts);
   if (view.distribution) container.append(distributionSection(view.distribution));
+  if (view.edges) container.append(edgesSection(view.edges));
 
   if (view.evidence.length) {
     container.append(el('h3', {}, 'Evidence'), list('ul', 'evidence', view.evidence, (e) => {
@@ -115,6 +116,23 @@ function distributionSection(dist) {
     section.append(el('h4', {}, 'Risks in the config'), list('ul', 'risks', dist.risks, (r) => {
       const li = el('li', { 'data-risk': r.id, class: r.severity });
       li.append(el('span', { class: 'severity' }, r.severity), ' ', el('code', {}, r.id), ` (${r.subject}): ${r.text}`);
+      return li;
+    }));
+  }
+  return section;
+}
+
+/** Where it fails, when several edge locations were compared: the core's sentence, each edge
+ * location and whether it failed, and its steps. */
+function edgesSection(edges) {
+  const section = el('section', { class: 'edges', 'data-verdict': edges.verdict.kind, 'data-basis': edges.basis });
+  section.append(el('h3', {}, 'Where it fails'), el('p', { class: 'summary' }, edges.summary));
+  section.append(list('ul', 'edge-pops', edges.pops, (p) => el('li', { 'data-pop': p.pop, 'data-failing': String(p.failing > 0) },
+    `${p.pop}${p.location ? ` (${p.location})` : ''}${p.region ? `, ${p.region}` : ''}: ${p.failing > 0 ? 'failing' : 'answering'}`)));
+  if (edges.steps.length) {
+    section.append(list('ol', 'steps', edges.steps, (s) => {
+      const li = el('li');
+      li.append(...prose(s));
       return li;
     }));
   }

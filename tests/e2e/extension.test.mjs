@@ -166,6 +166,59 @@ test('watch mode: the original failure is kept, survives a service-worker restar
   }
 });
 
+test('watch mode: this edge location is the only one failing, among those the browser reached', async () => {
+  const ext = await launchWithExtension('chromium-watch');
+  try {
+    await setStorage(ext, 'local', { settings: { ...NO_DNS, watch: true } });
+    const page = await ext.context.newPage();
+    // The same site answered from two edge locations a moment ago; now from a third it fails.
+    await page.goto(`${site.base}edge/AMS1-P2/200?session=s3cr3t`);
+    await page.goto(`${site.base}edge/LHR62-C1/200`);
+    const url = `${site.base}edge/FRA56-P1/503`;
+    await page.goto(url);
+    const tabId = await tabIdOf(ext, url);
+    let seen;
+    let kept;
+    for (let i = 0; i < 100 && !(seen?.length === 3 && kept); i++) {
+      const got = await inWorker(ext, (k) => chrome.storage.session.get(['seen', k]), `tab:${tabId}`);
+      seen = got.seen?.['127.0.0.1'];
+      kept = got[`tab:${tabId}`];
+      if (!(seen?.length === 3 && kept)) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(seen?.length, 3, `the site's record: ${JSON.stringify(seen)}`);
+    // The record holds edge locations, statuses and times: no URL, no query string.
+    const stored = JSON.stringify(seen);
+    assert.ok(!stored.includes('s3cr3t') && !stored.includes('/edge/'), stored);
+    assert.deepEqual(seen.map((s) => s.pop).sort(), ['AMS1-P2', 'FRA56-P1', 'LHR62-C1']);
+
+    const popup = await clickIcon(ext, page);
+    const edges = await popup.evaluate(`(() => {
+      const s = document.querySelector('#report section.edges');
+      return s && {
+        verdict: s.dataset.verdict,
+        basis: s.dataset.basis,
+        summary: s.querySelector('.summary').textContent,
+        failing: [...s.querySelectorAll('li[data-failing="true"]')].map((li) => li.dataset.pop),
+        answering: [...s.querySelectorAll('li[data-failing="false"]')].map((li) => li.dataset.pop).sort(),
+        command: s.querySelector('.command code')?.textContent,
+      };
+    })()`);
+    assert.ok(edges, 'the popup shows where it fails');
+    assert.equal(edges.verdict, 'one_pop');
+    assert.equal(edges.basis, 'watch_mode');
+    assert.deepEqual(edges.failing, ['FRA56']);
+    assert.deepEqual(edges.answering, ['AMS1', 'LHR62']);
+    assert.match(edges.summary, /Only edge location FRA56 fails/);
+    assert.equal(edges.command, `cf503 edges '${url}'`);
+    // The verdict weighs it: the evidence names the comparison.
+    const evidence = await popup.evaluate("[...document.querySelectorAll('.evidence li')].map((li) => li.textContent).join(' | ')");
+    assert.match(evidence, /edge location/i);
+    await popup.close();
+  } finally {
+    await ext.close();
+  }
+});
+
 test('hostile header values and page text render as text', async () => {
   const ext = await launchWithExtension('chromium');
   try {

@@ -100,24 +100,30 @@ fn start_edges(script: Script) -> u16 {
     port
 }
 
-fn edges(script: Script, extra: &[&str]) -> (Value, Duration) {
-    harness_up();
-    let port = start_edges(script);
-    let url = format!("http://d111edges.cloudfront.net:{port}/app");
+/// `cf503 edges URL` asking the harness's knot for the two places, with `extra` arguments.
+fn run_edges(url: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "edges",
-        &url,
+        url,
         "--resolver",
         RESOLVER,
         "--subnet",
         EUROPE,
         "--subnet",
         ASIA,
-        "--json",
     ];
     args.extend_from_slice(extra);
+    common::run(&args, None)
+}
+
+fn edges(script: Script, extra: &[&str]) -> (Value, Duration) {
+    harness_up();
+    let port = start_edges(script);
+    let url = format!("http://d111edges.cloudfront.net:{port}/app");
+    let mut extra = extra.to_vec();
+    extra.push("--json");
     let started = Instant::now();
-    let v = common::json(&common::run(&args, None));
+    let v = common::json(&run_edges(&url, &extra));
     (v, started.elapsed())
 }
 
@@ -266,19 +272,7 @@ fn text_and_markdown_say_where() {
     harness_up();
     let port = start_edges(capacity_at_nrt57);
     let url = format!("http://d111edges.cloudfront.net:{port}/app");
-    let out = common::run(
-        &[
-            "edges",
-            &url,
-            "--resolver",
-            RESOLVER,
-            "--subnet",
-            EUROPE,
-            "--subnet",
-            ASIA,
-        ],
-        None,
-    );
+    let out = run_edges(&url, &[]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Verdict: Only edge location NRT57"), "{text}");
     assert!(
@@ -287,20 +281,7 @@ fn text_and_markdown_say_where() {
         ),
         "{text}"
     );
-    let out = common::run(
-        &[
-            "edges",
-            &url,
-            "--resolver",
-            RESOLVER,
-            "--subnet",
-            EUROPE,
-            "--subnet",
-            ASIA,
-            "--markdown",
-        ],
-        None,
-    );
+    let out = run_edges(&url, &["--markdown"]);
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(
         md.contains("| `127.0.0.21` | `NRT57` | ap-northeast-1 |"),
@@ -398,4 +379,104 @@ fn check_with_edges_joins_the_edges_report() {
     // --subnet without --edges is bad usage.
     let out = common::run(&["check", "http://localhost:1/", "--subnet", EUROPE], None);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Pinned requests keep certificate checks: five HTTPS edges with a certificate for the right
+/// name but from no trusted authority would all answer a 503 if the check were skipped. None may
+/// be believed: every attempt fails on the certificate, no edge counts as failing, and the
+/// verdict is that no edge answered (this side's trust, not evidence about CloudFront).
+#[test]
+fn pinned_https_requests_check_the_edges_certificate() {
+    harness_up();
+    let dir = std::env::temp_dir().join(format!("cf503-edges-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args([
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=d111edges.cloudfront.net",
+        ])
+        .args(["-addext", "subjectAltName=DNS:d111edges.cloudfront.net"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian's openssl package) makes the test certificate");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let port = TcpListener::bind("127.0.0.11:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // Each edge: TLS with that certificate, then CloudFront's capacity 503 to whoever trusts it.
+    let server = r#"
+import socket, ssl, sys, threading
+cert, key, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+def serve(sock):
+    while True:
+        conn, _ = sock.accept()
+        try:
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(4096)
+                tls.sendall(b"HTTP/1.1 503 X\r\nServer: CloudFront\r\nX-Cache: CapacityExceeded from cloudfront\r\nX-Amz-Cf-Pop: FRA56-P1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except Exception:
+            pass
+socks = []
+for last in (11, 12, 21, 22, 31):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((f"127.0.0.{last}", port)); s.listen(16); socks.append(s)
+for s in socks:
+    threading.Thread(target=serve, args=(s,), daemon=True).start()
+print("ready", flush=True)
+threading.Event().wait()
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", server])
+        .arg(&cert)
+        .arg(&key)
+        .arg(port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs the TLS edges");
+    let mut ready = [0u8; 6];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut ready)
+        .unwrap();
+    assert_eq!(&ready, b"ready\n");
+    let url = format!("https://d111edges.cloudfront.net:{port}/app");
+    let out = run_edges(&url, &["--json"]);
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let v = common::json(&out);
+    assert_eq!(v["verdict"]["kind"], "no_edge_answered", "{v}");
+    let edges = v["edges"].as_array().unwrap();
+    assert!(edges.len() >= 4, "{v}");
+    for e in edges {
+        assert_eq!(e["failing"], false, "{e}");
+        let error = e["attempts"][0]["error"].as_str().unwrap_or_default();
+        assert!(error.to_ascii_lowercase().contains("certificate"), "{e}");
+    }
+    assert_loopback_only(&v);
 }

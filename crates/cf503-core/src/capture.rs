@@ -11,7 +11,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::diagnose::{Diagnosis, Note, diagnose_signals};
+use crate::diagnose::{Diagnosis, Note, diagnose_signals_with};
 use crate::dns::DnsReport;
 use crate::observation::{Observation, Source};
 use crate::signals::{self, Signals};
@@ -51,6 +51,11 @@ pub struct BrowserCapture {
     /// What watch mode stored for the tab ([`keep`]): it stands for `passive` when it is this
     /// page's (its redacted URL is the tab URL redacted), and is ignored otherwise.
     pub stored: Option<StoredCapture>,
+    /// Watch mode's record of the edge locations that answered this browser for the site
+    /// ([`crate::edges::remember`]), judged at `now_ms`.
+    pub seen: Vec<crate::edges::Sighting>,
+    /// The caller's clock, in milliseconds (the record's times are on it).
+    pub now_ms: Option<u64>,
 }
 
 /// What watch mode stores for a tab: a failing CloudFront response, URL and headers redacted.
@@ -226,7 +231,12 @@ pub fn diagnose_capture(
 ) -> Result<Diagnosis, CaptureError> {
     let (obs, notes) = resolve(c)?;
     let sig = Signals::extract(&obs);
-    let mut d = diagnose_signals(&obs, &sig, dns);
+    // Where it fails, from watch mode's record of the site's edge locations, when there is one.
+    let edges = match (c.url.as_deref(), c.now_ms) {
+        (Some(url), Some(now)) if !c.seen.is_empty() => crate::edges::judge_seen(url, &c.seen, now),
+        _ => None,
+    };
+    let mut d = diagnose_signals_with(&obs, &sig, dns, edges.as_ref());
     d.notes.extend(notes);
     Ok(d)
 }

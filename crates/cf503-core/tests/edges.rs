@@ -325,7 +325,8 @@ fn at_most_sixteen_edges() {
     assert_eq!(e.requests().len(), MAX_EDGES * REQUESTS_PER_EDGE);
 }
 
-/// README lists every verdict kind the JSON can carry.
+/// README lists every verdict kind the JSON can carry: the kinds are read from the published
+/// schema (itself checked against the types), so a new verdict cannot be left out.
 #[test]
 fn readme_lists_every_verdict_kind() {
     let readme = include_str!("../../../README.md");
@@ -333,27 +334,20 @@ fn readme_lists_every_verdict_kind() {
         .lines()
         .find_map(|l| l.strip_prefix("Edge verdicts: "))
         .expect("README lists the edge verdicts");
-    let listed: Vec<&str> = line.split('|').map(str::trim).collect();
-    let kinds: Vec<String> = [
-        EdgesVerdict::NothingFails,
-        EdgesVerdict::EveryEdge,
-        EdgesVerdict::OneRegion { region: "x" },
-        EdgesVerdict::OnePop {
-            pop: "x".into(),
-            cached: false,
-        },
-        EdgesVerdict::Several,
-        EdgesVerdict::NoEdgeAnswered,
-        EdgesVerdict::DnsOnly,
-    ]
-    .iter()
-    .map(|v| {
-        serde_json::to_value(v).unwrap()["kind"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    })
-    .collect();
+    let mut listed: Vec<&str> = line.split('|').map(str::trim).collect();
+    let schema: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../docs/schemas/cf503.edges_report.schema.json"
+    ))
+    .unwrap();
+    let mut kinds: Vec<&str> = schema["$defs"]["EdgesVerdict"]["oneOf"]
+        .as_array()
+        .expect("the verdict is a tagged union")
+        .iter()
+        .map(|v| v["properties"]["kind"]["const"].as_str().unwrap())
+        .collect();
+    assert!(kinds.len() >= 8, "{kinds:?}");
+    listed.sort_unstable();
+    kinds.sort_unstable();
     assert_eq!(listed, kinds);
 }
 

@@ -700,3 +700,74 @@ mod config_hostile {
         }
     }
 }
+
+/// Watch mode's record comes back from browser storage: whatever it holds (any edge location
+/// strings, statuses, times, duplicates, any length), remembering stays bounded and judging
+/// never panics, compares at most the bounded number of edge locations and only recent answers.
+mod seen_record {
+    use super::*;
+    use cf503_core::edges::{
+        MAX_SIGHTINGS, SEEN_WINDOW_MS, Sighting, judge_seen, remember, sighting,
+    };
+
+    fn any_sighting() -> impl Strategy<Value = Sighting> {
+        (
+            "[A-Za-z0-9<>\\-]{0,12}",
+            any::<u16>(),
+            proptest::option::of("[ -~]{0,40}"),
+            proptest::option::of(any::<u64>()),
+            0u64..2_000_000,
+        )
+            .prop_map(|(pop, status, x_cache, age, at_ms)| Sighting {
+                pop,
+                status,
+                x_cache,
+                age,
+                request_id: None,
+                at_ms,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+        #[test]
+        fn any_record_is_judged_without_panic_and_within_bounds(
+            record in prop::collection::vec(any_sighting(), 0..60),
+            now in 0u64..2_500_000,
+        ) {
+            if let Some(r) = judge_seen("https://www.example.com/", &record, now) {
+                prop_assert!(r.pops.len() <= MAX_SIGHTINGS);
+                prop_assert!(!r.pops.is_empty());
+                // Every edge location judged had an answer in the window.
+                for p in &r.pops {
+                    prop_assert!(record.iter().any(|s| s.at_ms + SEEN_WINDOW_MS >= now
+                        && s.pop.to_ascii_uppercase().starts_with(p.pop.as_str())));
+                }
+            } else {
+                prop_assert!(record.iter().all(|s| s.at_ms + SEEN_WINDOW_MS < now || s.at_ms > now + 60_000));
+            }
+            let mut kept = Vec::new();
+            for s in record {
+                remember(&mut kept, s);
+                prop_assert!(kept.len() <= MAX_SIGHTINGS);
+            }
+        }
+
+        #[test]
+        fn what_is_kept_of_an_answer_is_bounded(
+            pop in "[A-Z]{3}[0-9]{1,2}-[PC][0-9]",
+            value in "[ -~]{0,300}",
+        ) {
+            let headers = vec![
+                ("server".to_string(), "CloudFront".to_string()),
+                ("x-amz-cf-pop".to_string(), pop),
+                ("x-cache".to_string(), value.clone()),
+                ("set-cookie".to_string(), format!("s={value}")),
+            ];
+            if let Some(s) = sighting(503, &headers, 0) {
+                prop_assert!(s.x_cache.as_deref().is_none_or(|x| x.len() <= 128));
+                prop_assert!(s.pop.len() <= 128);
+            }
+        }
+    }
+}

@@ -173,8 +173,9 @@ pub(crate) fn capture_from(
 
 /// Diagnoses what the extension captured from a tab (`{url, navigation_status, page_text,
 /// refetch: {status, headers}, refetch_error, passive: {status, headers}, stored: {url, status,
-/// headers}}`, headers as `[name, value]` pairs; `stored` is what watch mode kept for the tab,
-/// used only when it is this page's). Returns `{report, markdown, share}`; throws when the tab is
+/// headers}, seen: [sighting], now_ms}`, headers as `[name, value]` pairs; `stored` is what
+/// watch mode kept for the tab, used only when it is this page's; `seen` is watch mode's record
+/// of the site's edge locations ([`remember_sighting`]), judged at `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
 /// not failing or nothing could be read.
 /// The result has one more member, `read`: `"watch_mode"` when the verdict rests on watch
 /// mode's capture of the original response, `"click"` when on what was read at the click.
@@ -214,6 +215,40 @@ pub fn keepable_capture(url: &str, status: u16, headers: JsValue) -> Result<JsVa
         Some(kept) => to_js_value(&kept),
         None => Ok(JsValue::NULL),
     }
+}
+
+/// Watch mode's record of the edge locations that answered this browser, per site: adds this
+/// navigation's answer to `records` (what is stored, or `undefined`) when CloudFront served it
+/// and named its edge location, and returns the records to store (stale sites dropped, bounded);
+/// `null` when there is nothing to add (not CloudFront, no edge location, not a web URL).
+/// `now_ms`: the caller's clock (`Date.now()`). The popup reads `records[tab's host name]`.
+#[wasm_bindgen]
+pub fn remember_sighting(
+    url: &str,
+    status: u16,
+    headers: JsValue,
+    records: JsValue,
+    now_ms: f64,
+) -> Result<JsValue, JsError> {
+    let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers)
+        .map_err(|e| JsError::new(&format!("headers must be [name, value] pairs: {e}")))?;
+    let Some(site) = cf503_core::edges::site_of(url) else {
+        return Ok(JsValue::NULL);
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let now = now_ms.max(0.0) as u64;
+    let Some(new) = cf503_core::edges::sighting(status, &headers, now) else {
+        return Ok(JsValue::NULL);
+    };
+    // Records not in the expected shape (another build's, edited storage) start over.
+    let mut records: cf503_core::edges::SeenRecords = if records.is_undefined() || records.is_null()
+    {
+        cf503_core::edges::SeenRecords::new()
+    } else {
+        serde_wasm_bindgen::from_value(records).unwrap_or_default()
+    };
+    cf503_core::edges::remember_for_site(&mut records, &site, new);
+    to_js_value(&records)
 }
 
 fn to_js_value<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {

@@ -199,11 +199,17 @@ pub(crate) fn collect(
 
     // Several edge locations asked: where the failure is.
     if let Some(e) = edges {
-        use crate::edges::EdgesVerdict;
+        use crate::edges::{Basis, EdgesVerdict};
+        let seen = e.basis == Basis::WatchMode;
         let fact = match &e.verdict {
+            // The cached error is this response's own Age: as sure from watch mode.
             EdgesVerdict::OnePop { cached: true, .. } => Some(Fact::EdgeCachedAtOnePop),
+            EdgesVerdict::OnePop { cached: false, .. } if seen => Some(Fact::SeenOnePop),
             EdgesVerdict::OnePop { cached: false, .. } => Some(Fact::EdgeOnePop),
+            // One Region's edge locations in turn over minutes is too thin to name a Region.
+            EdgesVerdict::OneRegion { .. } if seen => None,
             EdgesVerdict::OneRegion { .. } => Some(Fact::EdgeOneRegion),
+            EdgesVerdict::EveryEdge if seen => Some(Fact::SeenEveryPop),
             EdgesVerdict::EveryEdge => Some(Fact::EdgeEvery),
             // Nothing failing now, nothing answering, DNS only: no evidence either way.
             _ => None,

@@ -424,7 +424,7 @@ pub(crate) fn diagnose_signals(
     diagnose_signals_with(obs, sig, dns, None)
 }
 
-fn diagnose_signals_with(
+pub(crate) fn diagnose_signals_with(
     obs: &Observation,
     sig: &Signals<'_>,
     dns: Option<&DnsReport>,

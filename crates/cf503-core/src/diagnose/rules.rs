@@ -87,6 +87,11 @@ pub enum Fact {
     EdgeOneRegion,
     /// Asking several edges: every edge location asked fails alike.
     EdgeEvery,
+    /// Watch mode: this browser's edge location fails while others answered it for the same
+    /// site minutes before (not at one moment, so it weighs less than [`Fact::EdgeOnePop`]).
+    SeenOnePop,
+    /// Watch mode: every edge location this browser reached for the site failed alike.
+    SeenEveryPop,
     /// The response positively came from elsewhere, and nothing says why it failed.
     ElsewhereUnexplained,
     /// A status code and nothing else.
@@ -353,6 +358,9 @@ pub static RULES: &[Rule] = &[
     r(EdgeOneRegion, Any, EdgeCapacity, Against, MODERATE, "several edge locations of a Region fail alike: not one edge location's capacity", "EDGE-ECS"),
     r(EdgeOneRegion, Any, OriginOverloaded, Against, MODERATE, "the origin answers through the other Regions' edge locations", "EDGE-ECS"),
     r(EdgeEvery, Any, EdgeCapacity, Against, STRONG, "every edge location asked fails alike: not one edge location's capacity", "EDGE-ECS"),
+    r(SeenOnePop, Any, EdgeCapacity, For, MODERATE, "this edge location fails while others answered this browser minutes before: that edge location, more likely than the origin", "EDGE-ECS"),
+    r(SeenOnePop, Any, OriginOverloaded, Against, WEAK, "the origin answered through other edge locations minutes before", "EDGE-ECS"),
+    r(SeenEveryPop, Any, EdgeCapacity, Against, MODERATE, "every edge location this browser reached fails alike: not one edge location's capacity", "EDGE-ECS"),
     // --- Not CloudFront, and nothing says why it failed.
     r(ElsewhereUnexplained, Any, NotCloudFront, For, DECISIVE, "the response carries none of CloudFront's marks (Via …cloudfront.net, X-Amz-Cf-Id, X-Amz-Cf-Pop, X-Cache …from cloudfront) and nothing in it says why it failed", "D502"),
     // --- A status code alone: the causes that give it (capped low by the scorer).

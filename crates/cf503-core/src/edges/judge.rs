@@ -48,7 +48,8 @@ pub struct Attempt {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EdgeRow {
-    /// The address.
+    /// The address (empty when watch mode saw the edge: a browser knows its edge location, not
+    /// its address).
     pub address: String,
     /// The places whose client subnet reached it.
     pub seen_from: Vec<String>,
@@ -95,6 +96,26 @@ pub enum EdgesVerdict {
     /// Only DNS was asked (the browser cannot pin a request to an edge): which edges viewers
     /// in each place reach, no verdict.
     DnsOnly,
+    /// Watch mode saw the site through one edge location only: nothing to compare it with.
+    OnlyOnePopSeen {
+        /// The edge location.
+        pop: String,
+    },
+}
+
+/// How the edges' answers were gathered: it decides how much a verdict weighs and how it reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Basis {
+    /// Each edge was asked now, by requests pinned to its address (`cf503 edges`).
+    Asked,
+    /// DNS only: which edges viewers in each place reach (the web page).
+    Dns,
+    /// Watch mode's record of what one browser was answered by each edge location over the last
+    /// minutes ([`super::SEEN_WINDOW_MS`]): not at the same moment, so it weighs less.
+    WatchMode,
 }
 
 /// One edge location, in brief.
@@ -137,8 +158,10 @@ pub struct EdgesReport {
     pub schema_version: u32,
     /// The URL asked (redacted).
     pub url: String,
-    /// The name asked per subnet.
+    /// The name asked per subnet (watch mode: the site's host).
     pub name: String,
+    /// How the edges' answers were gathered.
+    pub basis: Basis,
     /// Each subnet's answer.
     pub subnets: Vec<SubnetLine>,
     /// Every subnet got the same addresses: DNS does not choose the edge here (Anycast static
@@ -171,7 +194,7 @@ fn pop_from_reverse(name: &str) -> Option<String> {
 }
 
 /// `FRA56-P1` → `FRA56`.
-fn pop_site(raw: &str) -> String {
+pub(super) fn pop_site(raw: &str) -> String {
     raw.split('-')
         .next()
         .unwrap_or(raw)
@@ -191,7 +214,38 @@ pub(super) fn judge(
     edges: &[Edge],
     edges_asked: bool,
 ) -> EdgesReport {
-    let mut rows: Vec<EdgeRow> = edges.iter().map(|e| row(e, subnets)).collect();
+    let rows: Vec<EdgeRow> = edges.iter().map(|e| row(e, subnets)).collect();
+    let subnet_lines: Vec<SubnetLine> = subnets
+        .iter()
+        .map(|s| SubnetLine {
+            label: s.label.clone(),
+            subnet: s.subnet.to_string(),
+            addresses: s
+                .outcome
+                .as_ref()
+                .map(|a| a.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+            error: s.outcome.as_ref().err().cloned(),
+        })
+        .collect();
+    let basis = if edges_asked {
+        Basis::Asked
+    } else {
+        Basis::Dns
+    };
+    judge_rows(url, name, subnet_lines, rows, basis)
+}
+
+/// The judgement of edge rows however they were gathered: asked now ([`Basis::Asked`]), named
+/// by DNS only, or seen by watch mode over the last minutes ([`super::seen`]).
+pub(super) fn judge_rows(
+    url: &str,
+    name: &str,
+    subnet_lines: Vec<SubnetLine>,
+    mut rows: Vec<EdgeRow>,
+    basis: Basis,
+) -> EdgesReport {
+    let edges_asked = basis != Basis::Dns;
     // By edge location, then address: the table reads place by place.
     rows.sort_by(|a, b| {
         (a.pop.is_none(), &a.pop, &a.address).cmp(&(b.pop.is_none(), &b.pop, &b.address))
@@ -243,6 +297,11 @@ pub(super) fn judge(
         EdgesVerdict::DnsOnly
     } else if answered.is_empty() {
         EdgesVerdict::NoEdgeAnswered
+    } else if let ([only], Basis::WatchMode) = (pops.as_slice(), basis) {
+        // One browser saw the site through one edge location only: nothing to compare with.
+        EdgesVerdict::OnlyOnePopSeen {
+            pop: only.pop.clone(),
+        }
     } else if failing_pops.is_empty() {
         EdgesVerdict::NothingFails
     } else if fine_pops.is_empty() {
@@ -270,23 +329,13 @@ pub(super) fn judge(
         EdgesVerdict::OnePop { cached: false, .. } if !lambda => {
             Some(CauseId::EdgeCapacity.as_str())
         }
-        EdgesVerdict::NoEdgeAnswered | EdgesVerdict::NothingFails | EdgesVerdict::DnsOnly => None,
+        EdgesVerdict::NoEdgeAnswered
+        | EdgesVerdict::NothingFails
+        | EdgesVerdict::DnsOnly
+        | EdgesVerdict::OnlyOnePopSeen { .. } => None,
         _ => common_cause,
     };
-    let (summary, steps) = words(&verdict, cause, &pops, &failing_attempts, url);
-    let subnet_lines: Vec<SubnetLine> = subnets
-        .iter()
-        .map(|s| SubnetLine {
-            label: s.label.clone(),
-            subnet: s.subnet.to_string(),
-            addresses: s
-                .outcome
-                .as_ref()
-                .map(|a| a.iter().map(ToString::to_string).collect())
-                .unwrap_or_default(),
-            error: s.outcome.as_ref().err().cloned(),
-        })
-        .collect();
+    let (summary, steps) = words(&verdict, cause, &pops, &failing_attempts, url, basis);
     let answered_sets: Vec<Vec<String>> = subnet_lines
         .iter()
         .filter(|s| s.error.is_none() && !s.addresses.is_empty())
@@ -302,6 +351,7 @@ pub(super) fn judge(
         schema_version: super::EDGES_SCHEMA_VERSION,
         url: crate::redact::url(url).into_owned(),
         name: name.trim_end_matches('.').to_string(),
+        basis,
         subnets: subnet_lines,
         same_everywhere,
         edges: rows,
@@ -393,7 +443,16 @@ fn words(
     pops: &[PopLine],
     failing: &[&Attempt],
     url: &str,
+    basis: Basis,
 ) -> (String, Vec<Prose>) {
+    let seen = basis == Basis::WatchMode;
+    let minutes = super::SEEN_WINDOW_MS / 60_000;
+    // Watch mode's record spans minutes, not one moment: say so, and how to ask them all at once.
+    let window = if seen {
+        format!(" (watch mode, last {minutes} minutes)")
+    } else {
+        String::new()
+    };
     let failing_pops: Vec<&PopLine> = pops.iter().filter(|p| p.failing > 0).collect();
     let fine_pops: Vec<&PopLine> = pops.iter().filter(|p| p.failing == 0).collect();
     let what = failing
@@ -414,6 +473,10 @@ fn words(
         EdgesVerdict::NoEdgeAnswered => {
             "No edge answered: the resolver gave no edge address, or none could be reached from here (this side's network, not evidence about CloudFront)".to_string()
         }
+        EdgesVerdict::NothingFails if seen => format!(
+            "Every edge location this browser was sent to answered without a 5xx{window} ({} edge locations)",
+            pops.len()
+        ),
         EdgesVerdict::NothingFails => format!(
             "Every edge asked answered without a 5xx ({} edge locations): the failure is not seen now from these places",
             pops.len()
@@ -423,7 +486,8 @@ fn words(
                 "Follow the cause's own steps: every edge location gets the same answer, so the cause is behind them (the origin, a function or the distribution's configuration), not an edge location.",
             ));
             format!(
-                "Every edge asked fails alike ({what}) in {} edge locations: not the edge, but the origin or the configuration{}",
+                "Every edge {} fails alike ({what}) in {} edge locations{window}: not the edge, but the origin or the configuration{}",
+                if seen { "location this browser was sent to" } else { "asked" },
                 pops.len(),
                 cause.map(|c| format!(" ({c})")).unwrap_or_default()
             )
@@ -442,7 +506,8 @@ fn words(
                 "If it is throttled (LambdaLimitExceeded), ask for a higher Lambda concurrency quota in {region}, or move the work off the viewer-request trigger."
             )));
             format!(
-                "Every edge location asked in {region} fails ({}: {what}) while the others answer ({}): the Lambda@Edge function fails or is throttled in {region}",
+                "Every edge location {} in {region} fails ({}: {what}) while the others answer ({}){window}: the Lambda@Edge function fails or is throttled in {region}",
+                if seen { "seen" } else { "asked" },
                 list(&failing_pops),
                 list(&fine_pops)
             )
@@ -455,7 +520,7 @@ fn words(
                 "aws cloudfront create-invalidation --distribution-id <DistributionId> --paths '/*'".into()
             )]));
             format!(
-                "Only edge location {pop} fails, and from its cache (Age): an error cached there, while {} answer",
+                "Only edge location {pop} fails, and from its cache (Age): an error cached there, while {} answer{window}",
                 list(&fine_pops)
             )
         }
@@ -475,7 +540,7 @@ fn words(
             p.push(Part::Text(".".into()));
             steps.push(p);
             format!(
-                "Only edge location {pop} fails ({what}) while {} answer: {}",
+                "Only edge location {pop} fails ({what}) while {} answer{window}: {}",
                 list(&fine_pops),
                 if cause == Some("edge_capacity") {
                     "that edge location, not the origin (edge capacity)".to_string()
@@ -484,27 +549,44 @@ fn words(
                 }
             )
         }
+        EdgesVerdict::OnlyOnePopSeen { pop } => format!(
+            "This browser was sent to edge location {pop} only{window}: nothing to compare it with"
+        ),
         EdgesVerdict::DnsOnly => {
-            let mut p = Prose::text(
-                "A browser cannot send a request to one chosen edge; to ask each of them and see where it fails, run:",
-            );
-            let url = crate::redact::url(url);
-            if url.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'\'' | b'"' | b'`' | b'$' | b'\\')) {
-                p.push(Part::Command(format!("cf503 edges '{url}'")));
-            } else {
-                p.push(Part::Command("cf503 edges <URL>".into()));
-            }
-            steps.push(p);
             format!(
                 "Viewers in these places are sent to {} edge locations (DNS only)",
                 pops.len()
             )
         }
         EdgesVerdict::Several => format!(
-            "Some edge locations fail ({}) and others answer ({}), in several Regions",
+            "Some edge locations fail ({}) and others answer ({}), in several Regions{window}",
             list(&failing_pops),
             list(&fine_pops)
         ),
     };
+    // A browser cannot send a request to one chosen edge: the CLI can, at one moment.
+    let ask_them = match verdict {
+        EdgesVerdict::DnsOnly => Some(
+            "A browser cannot send a request to one chosen edge; to ask each of them and see where it fails, run:",
+        ),
+        EdgesVerdict::NoEdgeAnswered | EdgesVerdict::NothingFails => None,
+        _ if seen => Some(
+            "Watch mode compares answers minutes apart; to ask several edge locations at the same moment, run:",
+        ),
+        _ => None,
+    };
+    if let Some(why) = ask_them {
+        let mut p = Prose::text(why);
+        let url = crate::redact::url(url);
+        if url
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'\'' | b'"' | b'`' | b'$' | b'\\'))
+        {
+            p.push(Part::Command(format!("cf503 edges '{url}'")));
+        } else {
+            p.push(Part::Command("cf503 edges <URL>".into()));
+        }
+        steps.push(p);
+    }
     (summary, steps)
 }

@@ -14,6 +14,7 @@
 //! judges. Bounds: at most [`MAX_EDGES`] edge addresses, [`REQUESTS_PER_EDGE`] GET requests each.
 
 mod judge;
+mod seen;
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -21,7 +22,11 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::net::IpAddr;
 
-pub use judge::{Attempt, EdgeRow, EdgesReport, EdgesVerdict};
+pub use judge::{Attempt, Basis, EdgeRow, EdgesReport, EdgesVerdict, PopLine};
+pub use seen::{
+    MAX_SIGHTINGS, MAX_SITES, SEEN_WINDOW_MS, SeenRecords, Sighting, judge_seen, remember,
+    remember_for_site, sighting, site_of,
+};
 
 use crate::dns::wire::{
     self, ClientSubnet, Flags, Question, RType, RrData, Verdict as WireVerdict,

@@ -624,8 +624,8 @@ pub use logs::{
     logs_text, next_steps,
 };
 pub use view::{
-    Confidence, DnsLine, DnsSection, EvidenceLine, Fact, FactKind, NoteLine, Other, Verdict, View,
-    view,
+    Confidence, DnsLine, DnsSection, EdgesSection, EvidenceLine, Fact, FactKind, NoteLine, Other,
+    Verdict, View, view,
 };
 
 #[cfg(test)]

@@ -40,6 +40,26 @@ pub struct View {
     /// What the distribution's config says, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution: Option<DistributionSection>,
+    /// Where it fails, when several edge locations were compared (watch mode's record in the
+    /// extension, `cf503 check --edges`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edges: Option<EdgesSection>,
+}
+
+/// Several edge locations compared, in brief: the full table is the edges report's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EdgesSection {
+    /// How their answers were gathered.
+    pub basis: crate::edges::Basis,
+    /// Where it fails.
+    pub verdict: crate::edges::EdgesVerdict,
+    /// One or two sentences.
+    pub summary: String,
+    /// Each edge location and whether it failed.
+    pub pops: Vec<crate::edges::PopLine>,
+    /// What to do next about it.
+    pub steps: Vec<Prose>,
 }
 
 /// The distribution's config as it bears on this request: the route's facts and the config's
@@ -370,6 +390,13 @@ pub fn view(d: &Diagnosis) -> View {
                     server: f.server.clone(),
                 })
                 .collect(),
+        }),
+        edges: d.edges.as_deref().map(|e| EdgesSection {
+            basis: e.basis,
+            verdict: e.verdict.clone(),
+            summary: e.summary.clone(),
+            pops: e.pops.clone(),
+            steps: e.steps.clone(),
         }),
         distribution: d.config.as_ref().map(|c| DistributionSection {
             source: c.source.clone(),
