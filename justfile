@@ -5,14 +5,12 @@ example := "tests/fixtures/responses/lambda_edge_execution--serverless-next.http
 
 # Diagnose a bundled example (or FILE): what cf503 is for
 demo file=example:
-    cargo run -q --release -p cf503-cli -- explain {{file}}
+    cargo run -q --release -p cf503 -- explain {{file}}
 
-# Build the web page and serve it on http://127.0.0.1:8080 (static; DoH only when DNS checks are on)
-serve:
-    scripts/install-web-tools.sh build
-    scripts/build-web.sh
-    @echo "serving www/ on http://127.0.0.1:8080 (Ctrl-C stops)"
-    python3 -m http.server 8080 --bind 127.0.0.1 --directory www
+# Serve the web page on http://127.0.0.1:PORT (the next free port if taken): the committed
+# prebuilt engine when the sources match it, else built first (static; DoH only with DNS checks on)
+serve port="8080":
+    scripts/serve.sh {{port}}
 
 # Install what building and testing need on a fresh machine (idempotent)
 setup:
@@ -26,6 +24,11 @@ test: setup
 test-wasm: setup
     scripts/install-web-tools.sh
     scripts/test-wasm.sh
+
+# Release artifacts in target/release-artifacts: the CLI archive for this machine's target
+# (binary, completions, man pages), the two extension zips, SHA256SUMS
+release:
+    scripts/release.sh
 
 # Build the browser extension: target/extension/cf503-chromium.zip and cf503-firefox.zip
 package:
@@ -60,7 +63,7 @@ check:
     cargo fmt --all -- --check
     just lint-native
     cargo test -p cf503-core --all-features
-    cargo test -p cf503-cli --test cli --test check --test golden
+    cargo test -p cf503 --test cli --test check --test golden
 
 fmt:
     cargo fmt --all

@@ -3,7 +3,7 @@
 // the page's answers to believe, the cause, the DNS findings.
 import init, { diagnose_capture } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
-import { loadSettings, rememberedOrigin, rememberOrigin, rememberedConfig, rememberConfig } from './settings.js';
+import { api, loadSettings, rememberedOrigin, rememberOrigin, rememberedConfig, rememberConfig } from './settings.js';
 import { resolversOrDefault } from './resolvers.js';
 
 performance.mark('cf503:script');
@@ -17,6 +17,8 @@ const engine = init({ module_or_path: start.engine }).then(() => performance.mar
 let dnsEngine = null;
 const loadDnsEngine = () => (dnsEngine ??= import('./pkg/cf503_dns.js').then(async (m) => { await m.default(); return m; }));
 
+// The popup is at most 600 px tall: the verdict and the first step show, the rest is folded.
+const COMPACT = { compact: true };
 let capture = null;
 let last = null;
 let settings = null;
@@ -64,7 +66,7 @@ async function main() {
   // Which answer the engine believed: watch mode's capture, or what was read at the click.
   $('status').textContent = last.read === 'watch_mode' ? 'Captured by watch mode' : 'Read at the click';
   $('result').hidden = false;
-  renderReport(verdict, $('report'), last.report);
+  renderReport(verdict, $('report'), last.report, COMPACT);
   // The figures of `just bench`: from the popup's start to the first verdict in the DOM.
   performance.mark('cf503:verdict');
   if (!settings.dnsChecks) {
@@ -127,7 +129,7 @@ async function finishDns({ viewer, check }) {
     const dns = await check;
     if (dns) {
       last = (await loadDnsEngine()).diagnose_capture_with_dns(capture, dns, config);
-      renderReport($('verdict'), $('report'), last.report);
+      renderReport($('verdict'), $('report'), last.report, COMPACT);
       performance.mark('cf503:dns-done');
     }
   } catch (e) {
@@ -173,7 +175,7 @@ $('config-form').addEventListener('submit', async (event) => {
   $('config-input').value = '';
   await rememberConfig(viewerHost, config);
   last = await diagnoseCapture();
-  renderReport($('verdict'), $('report'), last.report);
+  renderReport($('verdict'), $('report'), last.report, COMPACT);
   showConfigResult();
   if (!$('origin-input').value.trim() && last.config_origin) {
     $('origin-input').value = last.config_origin;
@@ -187,16 +189,42 @@ $('config-forget').addEventListener('click', async () => {
   await rememberConfig(viewerHost, undefined);
   if (!capture) return;
   last = diagnose_capture(capture);
-  renderReport($('verdict'), $('report'), last.report);
+  renderReport($('verdict'), $('report'), last.report, COMPACT);
   showConfigResult();
 });
 
 $('copy-md').addEventListener('click', () => {
-  if (last) navigator.clipboard.writeText(last.markdown).catch((e) => showError(`Copy failed: ${e}`));
+  if (!last) return;
+  const button = $('copy-md');
+  navigator.clipboard.writeText(last.markdown).then(() => {
+    button.textContent = 'Copied';
+    setTimeout(() => { button.textContent = 'Copy Markdown'; }, 2000);
+  }, (e) => showError(`Copy failed: ${e}`));
 });
+
+// Opens the options page (watch mode, DNS checks) from a link in the popup.
+for (const link of document.querySelectorAll('a.options-link')) {
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    api.runtime.openOptionsPage();
+  });
+}
 
 main().catch((e) => {
   $('status').textContent = '';
   $('verdict').dataset.state = 'error';
-  showError(String(e.message ?? e));
+  // A page that does not fail is not an error of cf503's: say so plainly, and where watch mode
+  // (which keeps the failure as it happens) is turned on.
+  if (e?.name === 'NotFailing') {
+    $('not-failing-text').textContent = sentence(e.message);
+    $('not-failing').hidden = false;
+    $('verdict').dataset.state = 'not-failing';
+    return;
+  }
+  showError(sentence(String(e.message ?? e)));
 });
+
+/** The engine's messages start in lower case (they also follow "cf503: " on a terminal). */
+function sentence(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -37,7 +37,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 
-cargo build -q --release -p cf503-cli
+cargo build -q --release -p cf503
 cf503=./target/release/cf503
 origin=www.quad.example.test
 

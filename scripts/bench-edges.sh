@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 sleep 0.5
-cargo build -q --release -p cf503-cli
+cargo build -q --release -p cf503
 name=d111edges.cloudfront.net
 url=http://$name:$port/app
 subnets=(198.51.100.0/24 203.0.113.0/24 192.0.2.0/24)

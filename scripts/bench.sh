@@ -30,7 +30,7 @@ cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.
 
 echo
 echo "== 2. HAR throughput: cf503 explain --json vs jq, 100 MB HAR"
-cargo build -q --release -p cf503-cli
+cargo build -q --release -p cf503
 cargo build -q --release -p cf503-core --example gen_har
 mkdir -p bench-data
 har=bench-data/har-100mb.har
@@ -73,7 +73,7 @@ printf 'many small 4xx:  cf503 %.3f s, jq %.3f s: %.1fx (goal: at least 10x)\n' 
 echo
 echo "== 2b. cf503 logs: 100 MB of generated standard logs, side by side with DuckDB, zcat and the decoder alone"
 cargo build -q --release -p cf503-core --example gen_log
-cargo build -q --release -p cf503-cli --example gunzip_only
+cargo build -q --release -p cf503 --example gunzip_only
 log=bench-data/log-100mb.log
 many=bench-data/logs-gz
 [ -f "$log" ] || ./target/release/examples/gen_log "$log" 100

@@ -29,3 +29,5 @@ bindgen cf503_dns
 RUSTFLAGS="-C target-feature=+simd128" \
     cargo build -q -p cf503-wasm --features logs --target wasm32-unknown-unknown --profile wasm-speed
 bindgen cf503_logs wasm-speed
+# What `just serve` checks before serving www/pkg without building (scripts/web-inputs.sh).
+scripts/web-inputs.sh --write

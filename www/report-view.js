@@ -39,8 +39,10 @@ const list = (tag, cls, items, fill) => {
 };
 
 /** Renders a `cf503.report` into `verdict` (the top finding) and `container` (the rest), from
- * its `view`: what to show and in what order is the core's; this only lays it out. */
-export function renderReport(verdict, container, report) {
+ * its `view`: what to show and in what order is the core's; this only lays it out.
+ * `compact` (the popup): the first step goes under the verdict, and each other part is a
+ * closed <details> with its count, so the verdict and what to do first fit above the fold. */
+export function renderReport(verdict, container, report, { compact = false } = {}) {
   const view = report.view;
   verdict.replaceChildren();
   container.replaceChildren();
@@ -52,6 +54,21 @@ export function renderReport(verdict, container, report) {
     el('p', { class: 'confidence' }, `${view.verdict.cause} · confidence ${pct(view.verdict.confidence)}`),
     el('p', { class: 'meaning' }, view.verdict.meaning),
   );
+  if (compact && view.steps.length) {
+    const first = el('p', { class: 'first-step' });
+    first.append(el('strong', {}, 'First step: '), ...prose(view.steps[0]));
+    verdict.append(first);
+  }
+  // A part of the report: under its heading on the page, folded under it in the popup.
+  const part = (title, count, ...nodes) => {
+    if (!compact) {
+      container.append(el('h3', {}, title), ...nodes);
+      return;
+    }
+    const details = el('details', { class: 'part' });
+    details.append(el('summary', {}, count === undefined ? title : `${title} (${count})`), ...nodes);
+    container.append(details);
+  };
 
   const facts = el('dl', { class: 'facts' });
   for (const f of view.facts) {
@@ -59,26 +76,29 @@ export function renderReport(verdict, container, report) {
     if (f.kind === 'text') dd.textContent = f.value; else dd.append(el('code', {}, f.value));
     facts.append(el('dt', {}, f.label), dd);
   }
-  container.append(facts);
-  if (view.distribution) container.append(distributionSection(view.distribution));
+  if (compact) part('What the response says', view.facts.length, facts); else container.append(facts);
   if (view.edges) container.append(edgesSection(view.edges));
+  if (view.distribution) {
+    if (compact) part('Your distribution', undefined, distributionSection(view.distribution));
+    else container.append(distributionSection(view.distribution));
+  }
 
   if (view.evidence.length) {
-    container.append(el('h3', {}, 'Evidence'), list('ul', 'evidence', view.evidence, (e) => {
+    part('Evidence', view.evidence.length, list('ul', 'evidence', view.evidence, (e) => {
       const li = el('li', { class: e.supports ? 'for' : 'against' });
       li.append(el('span', { class: 'stance' }, e.supports ? 'for' : 'against'), ' ', el('code', {}, e.signal), ' = ', el('code', {}, e.value), ` — ${e.note}`);
       return li;
     }));
   }
   if (view.steps.length) {
-    container.append(el('h3', {}, 'Next steps'), list('ol', 'steps', view.steps, (s) => {
+    part('Next steps', view.steps.length, list('ol', 'steps', view.steps, (s) => {
       const li = el('li');
       li.append(...prose(s));
       return li;
     }));
   }
   if (view.others.length) {
-    container.append(el('h3', {}, 'Other possibilities'), list('ul', 'others', view.others,
+    part('Other possibilities', view.others.length, list('ul', 'others', view.others,
       (f) => {
         const li = el('li', { 'data-cause': f.cause }, `${f.title} (${f.cause}, ${pct(f.confidence)})`);
         li.append(el('span', { class: 'question' }, ` — to tell it apart: ${f.question}`));
@@ -86,10 +106,10 @@ export function renderReport(verdict, container, report) {
       }));
   }
   if (view.notes.length) {
-    container.append(el('h3', {}, 'Notes'), list('ul', 'notes', view.notes, (n) => el('li', { 'data-note': n.id }, n.text)));
+    part('Notes', view.notes.length, list('ul', 'notes', view.notes, (n) => el('li', { 'data-note': n.id }, n.text)));
   }
   if (view.collect.length) {
-    container.append(el('h3', {}, 'For a surer verdict, add'), list('ul', 'collect', view.collect, (c) => {
+    part('For a surer verdict, add', view.collect.length, list('ul', 'collect', view.collect, (c) => {
       const li = el('li');
       li.append(...prose(c));
       return li;
@@ -130,7 +150,7 @@ function edgesSection(edges) {
   section.append(list('ul', 'edge-pops', edges.pops, (p) => el('li', { 'data-pop': p.pop, 'data-failing': String(p.failing > 0) },
     `${p.pop}${p.location ? ` (${p.location})` : ''}${p.region ? `, ${p.region}` : ''}: ${p.failing > 0 ? 'failing' : 'answering'}`)));
   if (edges.steps.length) {
-    section.append(list('ol', 'steps', edges.steps, (s) => {
+    section.append(list('ol', 'edge-steps', edges.steps, (s) => {
       const li = el('li');
       li.append(...prose(s));
       return li;

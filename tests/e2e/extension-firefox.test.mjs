@@ -37,9 +37,13 @@ async function waitForVerdict(ff, context, timeoutMs = 20000) {
     const url = await ff.url(context);
     if (url.startsWith(`moz-extension://${ADDON_UUID}/popup.html`)) {
       const state = await ff.evaluate(context, "window.__stale ? '' : (document.getElementById('verdict')?.dataset.state ?? '')").catch(() => '');
-      if (state === 'done' || state === 'error') return state;
+      if (state === 'done' || state === 'error' || state === 'not-failing') return state;
     }
-    if (Date.now() > until) throw new Error(`no verdict in ${timeoutMs} ms (at ${url})`);
+    if (Date.now() > until) {
+      // What the popup shows, to say why.
+      const shown = await ff.evaluate(context, "[document.getElementById('status')?.textContent, document.getElementById('error')?.textContent, document.getElementById('verdict')?.dataset.state].join(' | ')").catch((e) => String(e));
+      throw new Error(`no verdict in ${timeoutMs} ms (at ${url}): ${shown}`);
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -59,8 +59,8 @@ test('click path, activeTab only: each cause from a CloudFront-like failure', as
     const page = await ext.context.newPage();
     await page.goto(`${site.base}ok`);
     const popup = await clickIcon(ext, page);
-    assert.equal(popup.state, 'error');
-    assert.match(await popup.evaluate("document.getElementById('error').textContent"), /answers 200 now/);
+    assert.equal(popup.state, 'not-failing');
+    assert.match(await popup.evaluate("document.getElementById('not-failing-text').textContent"), /answers 200 now/);
   } finally {
     await ext.close();
   }
@@ -106,6 +106,50 @@ test('the error is gone by the click: the failure is still diagnosed, and the po
     const popup = await clickIcon(ext, page);
     assert.equal(await popup.evaluate("document.getElementById('verdict').dataset.cause"), 'lambda_edge_throttled');
     assert.equal(await popup.evaluate("document.querySelectorAll('[data-note=\"refetch_recovered\"]').length"), 1);
+  } finally {
+    await ext.close();
+  }
+});
+
+test('the popup fits: at most 600 px tall, the verdict and the first step above the fold, the rest folded', async () => {
+  const ext = await launchWithExtension('chromium');
+  try {
+    await setStorage(ext, 'local', { settings: NO_DNS });
+    const page = await ext.context.newPage();
+    // A rich report: many facts, evidence lines, steps and other possibilities.
+    await page.goto(`${site.base}fail/lambda_edge_execution--serverless-next.http`);
+    const popup = await clickIcon(ext, page);
+    const layout = await popup.evaluate(`(() => {
+      const first = document.querySelector('#verdict .first-step');
+      return {
+        height: document.documentElement.scrollHeight,
+        width: document.documentElement.scrollWidth,
+        firstStepBottom: first ? first.getBoundingClientRect().bottom : null,
+        folded: [...document.querySelectorAll('#report details.part')].map((d) => [d.querySelector('summary').textContent, d.open]),
+        steps: document.querySelectorAll('#report ol.steps > li').length,
+      };
+    })()`);
+    assert.ok(layout.firstStepBottom !== null, 'the first step is under the verdict');
+    assert.ok(layout.firstStepBottom <= 600, `the first step ends at ${layout.firstStepBottom} px`);
+    assert.ok(layout.height <= 600, `the popup is ${layout.height} px tall: ${JSON.stringify(layout.folded)}`);
+    assert.ok(layout.folded.length >= 4 && layout.folded.every(([, open]) => !open), JSON.stringify(layout.folded));
+    assert.ok(layout.folded.some(([s]) => /^Next steps \(\d+\)$/.test(s)), JSON.stringify(layout.folded));
+    assert.ok(layout.steps > 1, 'every step is still there, folded');
+    await popup.close();
+
+    // A page that works: a plain message and the way to watch mode, not an error.
+    await page.goto(`${site.base}ok`);
+    const calm = await clickIcon(ext, page);
+    const shown = await calm.evaluate(`(() => ({
+      state: document.getElementById('verdict').dataset.state,
+      error: document.getElementById('error').hidden,
+      text: document.getElementById('not-failing-text').textContent,
+      visible: !document.getElementById('not-failing').hidden,
+      link: document.querySelector('#not-failing a.options-link')?.getAttribute('href'),
+    }))()`);
+    assert.deepEqual({ ...shown, text: undefined }, { state: 'not-failing', error: true, text: undefined, visible: true, link: 'options.html' });
+    assert.match(shown.text, /^This page answers 200 now/);
+    await calm.close();
   } finally {
     await ext.close();
   }
@@ -229,6 +273,8 @@ test('hostile header values and page text render as text', async () => {
     assert.equal(popup.state, 'done');
     assert.equal(await popup.evaluate("document.querySelectorAll('main img, main script, main svg, main iframe').length"), 0);
     assert.equal(await popup.evaluate('window.__pwned'), undefined);
+    // Unfolded, the hostile values read as text.
+    await popup.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })");
     assert.match(await popup.evaluate('document.body.innerText'), /<img src=x onerror=/);
   } finally {
     await ext.close();

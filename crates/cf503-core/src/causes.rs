@@ -527,6 +527,32 @@ impl CauseId {
         CATALOGUE.iter().find(|c| c.name == name).map(|c| c.id)
     }
 
+    /// The cause's colour (`#RRGGBB`), the same wherever a cause is drawn: the terminal's
+    /// verdict line, the page's timeline and legend. From colour-blind-safe palettes (source
+    /// `PALETTE`: Okabe–Ito, and Paul Tol's muted scheme where eight are not enough), one hue
+    /// family per kind of cause: blues and greens for the origin, oranges and reds for edge
+    /// functions, purples for CloudFront's own limits, greys when nothing is known.
+    pub fn colour(self) -> &'static str {
+        match self {
+            CauseId::OriginOverloaded => "#0072B2",
+            CauseId::OriginDns => "#56B4E9",
+            CauseId::OriginConnect => "#009E73",
+            CauseId::OriginTls => "#44AA99",
+            CauseId::OriginTimeout => "#117733",
+            CauseId::OriginMtls => "#88CCEE",
+            CauseId::OriginInvalidResponse => "#332288",
+            CauseId::EdgeCapacity => "#CC79A7",
+            CauseId::CloudFrontQuota => "#AA4499",
+            CauseId::LambdaEdgeInvalid => "#882255",
+            CauseId::LambdaEdgeExecution => "#D55E00",
+            CauseId::LambdaEdgeThrottled => "#E69F00",
+            CauseId::CloudFrontFunctionError => "#DDCC77",
+            CauseId::CloudFrontApi => "#999933",
+            CauseId::NotCloudFront => "#BBBBBB",
+            CauseId::Unknown => "#777777",
+        }
+    }
+
     /// Position in the catalogue (tie-break order).
     pub fn order(self) -> usize {
         CATALOGUE
@@ -541,6 +567,23 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Every cause has its own colour, written `#RRGGBB`: a legend never shows two alike.
+    #[test]
+    fn each_cause_has_its_own_colour() {
+        let mut seen = alloc::vec::Vec::new();
+        for c in CATALOGUE {
+            let colour = c.id.colour();
+            assert!(
+                colour.len() == 7
+                    && colour.starts_with('#')
+                    && colour[1..].bytes().all(|b| b.is_ascii_hexdigit()),
+                "{colour}"
+            );
+            assert!(!seen.contains(&colour), "{} repeats {colour}", c.name);
+            seen.push(colour);
+        }
+    }
 
     #[test]
     fn ids_are_stable_and_unique() {

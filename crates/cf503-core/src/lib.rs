@@ -61,6 +61,11 @@ pub fn parse_input(bytes: &[u8]) -> Result<Input, ParseError> {
     parse::parse_input_with(bytes, signals::is_failing)
 }
 
+/// The crate README's example is compiled and run as a doctest: it cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Parses any supported input and diagnoses it: one diagnosis for a response, one per failing
 /// entry for a HAR file.
 pub fn analyze(bytes: &[u8]) -> Result<Analysis, ParseError> {

@@ -49,7 +49,7 @@ pub fn diagnose_capture_with_dns(
     capture: JsValue,
     dns: &DnsResult,
     config: Option<String>,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, JsValue> {
     crate::rendered_capture(&capture_from(capture)?, Some(&dns.report), config)
 }
 

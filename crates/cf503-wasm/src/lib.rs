@@ -182,7 +182,7 @@ pub(crate) fn capture_from(
 /// With `config` (the stored config for this host), as `diagnose_input`'s: `config_origin` or
 /// `config_error` in the result.
 #[wasm_bindgen]
-pub fn diagnose_capture(capture: JsValue, config: Option<String>) -> Result<JsValue, JsError> {
+pub fn diagnose_capture(capture: JsValue, config: Option<String>) -> Result<JsValue, JsValue> {
     rendered_capture(&capture_from(capture)?, None, config)
 }
 
@@ -190,9 +190,8 @@ pub(crate) fn rendered_capture(
     capture: &cf503_core::capture::BrowserCapture,
     dns: Option<&cf503_core::dns::DnsReport>,
     config: Option<String>,
-) -> Result<JsValue, JsError> {
-    let d = cf503_core::capture::diagnose_capture(capture, dns)
-        .map_err(|e| JsError::new(&e.to_string()))?;
+) -> Result<JsValue, JsValue> {
+    let d = cf503_core::capture::diagnose_capture(capture, dns).map_err(|e| capture_error(&e))?;
     let read = if capture.uses_watch_mode() {
         "watch_mode"
     } else {
@@ -202,6 +201,20 @@ pub(crate) fn rendered_capture(
     js_sys::Reflect::set(&v, &JsValue::from_str("read"), &JsValue::from_str(read))
         .map_err(|_| JsError::new("cannot set `read` on the result"))?;
     Ok(v)
+}
+
+/// A capture that cannot be diagnosed, as a JS `Error` whose `name` says which case it is
+/// (`NotFailing`, `NothingCaptured`), so the popup can tell a page that works from a failure.
+fn capture_error(e: &cf503_core::capture::CaptureError) -> JsValue {
+    use cf503_core::capture::CaptureError;
+    let name = match *e {
+        CaptureError::NotFailing(_) => "NotFailing",
+        CaptureError::NothingCaptured => "NothingCaptured",
+        _ => "CaptureError",
+    };
+    let error = js_sys::Error::new(&e.to_string());
+    error.set_name(name);
+    error.into()
 }
 
 /// What watch mode may store of this navigation: `{url, status, headers}`, URL and headers

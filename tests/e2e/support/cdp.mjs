@@ -31,6 +31,8 @@ export async function connectCdp(userDataDir) {
           const { sessionId } = await send('Target.attachToTarget', { targetId: t.targetId, flatten: true });
           return {
             targetId: t.targetId,
+            // A CDP command to this page (screenshots, metrics).
+            send: (method, params = {}) => send(method, params, sessionId),
             evaluate: async (expression) => {
               const r = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
               if (r.exceptionDetails) throw new Error(`${expression}: ${r.exceptionDetails.text} ${r.exceptionDetails.exception?.description ?? ''}`);

@@ -80,7 +80,7 @@ export async function clickIcon(ext, page, { timeoutMs = 20000 } = {}) {
   let state;
   for (;;) {
     state = await popup.evaluate("document.getElementById('verdict')?.dataset.state ?? ''").catch(() => '');
-    if (state === 'done' || state === 'error') break;
+    if (state === 'done' || state === 'error' || state === 'not-failing') break;
     if (Date.now() > until) throw new Error(`popup not done in ${timeoutMs} ms (state ${state})`);
     await new Promise((r) => setTimeout(r, 5));
   }

@@ -45,7 +45,7 @@ export function jsonView(view) {
 /** `cf503 ARGS --json`, parsed (the debug build `cargo test --workspace` made). Asynchronous:
  * the site it may fetch can be served by this very process. */
 export function cliReport(args, input) {
-  if (!existsSync(binary)) throw new Error(`${binary} missing: run cargo build -p cf503-cli (just test does)`);
+  if (!existsSync(binary)) throw new Error(`${binary} missing: run cargo build -p cf503 (just test does)`);
   return new Promise((resolve, reject) => {
     const child = execFile(binary, [...args, '--json'], { encoding: 'utf8', timeout: 30000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`cf503 ${args.join(' ')}: ${stderr || error.message}`));

@@ -12,6 +12,7 @@ use core::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::causes::CauseId;
 use crate::diagnose::{Diagnosis, Finding, render_template};
 use crate::parse::{Har, HarEntry};
 use crate::prose::{Part, Prose};
@@ -51,6 +52,39 @@ pub fn render(d: &Diagnosis, format: Format) -> String {
         Format::Markdown => markdown(d),
         Format::Json => json(d),
     }
+}
+
+/// Text for a colour terminal: each verdict line (`Verdict: … [cause, confidence …]`, as
+/// [`text`] and [`har_text`] write it) in bold, in its cause's colour ([`CauseId::colour`], as
+/// a 24-bit ANSI colour). The renderers' text is made printable first, so the only escapes in
+/// the result are these.
+pub fn ansi(text: &str) -> String {
+    let mut o = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let colour = line
+            .strip_prefix("Verdict: ")
+            .and_then(|rest| rest.rsplit_once(" ["))
+            .and_then(|(_, tail)| tail.split_once(','))
+            .and_then(|(name, _)| CauseId::from_name(name))
+            .map(CauseId::colour);
+        let Some(hex) = colour else {
+            o.push_str(line);
+            continue;
+        };
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+        let body = line.trim_end_matches('\n');
+        let _ = write!(
+            o,
+            "\x1b[1;38;2;{};{};{}m{body}\x1b[0m",
+            byte(1),
+            byte(3),
+            byte(5)
+        );
+        if line.ends_with('\n') {
+            o.push('\n');
+        }
+    }
+    o
 }
 
 /// Replaces control characters (ESC, BEL, NUL, …; not newlines where allowed) with `�`.
@@ -634,6 +668,23 @@ mod tests {
     use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn ansi_colours_the_verdict_line_only() {
+        let text = "503 from CloudFront\nX-Cache: Verdict: x [edge_capacity, confidence 1]\n\nVerdict: The Lambda@Edge function failed while running [lambda_edge_execution, confidence 0.98]\n  meaning\n";
+        let out = ansi(text);
+        assert!(
+            out.contains("\x1b[1;38;2;213;94;0mVerdict: The Lambda@Edge"),
+            "{out:?}"
+        );
+        assert_eq!(out.matches('\x1b').count(), 2, "{out:?}");
+        // Without the escapes it is the same text.
+        assert_eq!(
+            out.replace("\x1b[1;38;2;213;94;0m", "")
+                .replace("\x1b[0m", ""),
+            text
+        );
+    }
 
     #[test]
     fn md_code_survives_backticks_and_pipes() {

@@ -159,6 +159,25 @@ enum Command {
     /// or all of them
     #[command(after_help = format!("{EDGES_ABOUT}\n\n{}", after_help(Some(Cmd::Edges), EDGES_EXAMPLES)))]
     Edges(EdgesArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) to standard output
+    #[command(
+        after_help = "Examples:\n  cf503 completions bash > ~/.local/share/bash-completion/completions/cf503\n  cf503 completions zsh > \"${fpath[1]}/_cf503\"\n  cf503 completions fish > ~/.config/fish/completions/cf503.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output, every subcommand in it; or write one page
+    /// per command into a folder
+    #[command(
+        after_help = "Examples:\n  cf503 manpage | man -l -\n  cf503 manpage --out-dir ~/.local/share/man/man1   # cf503.1, cf503-explain.1, …"
+    )]
+    Manpage {
+        /// Write cf503.1 and one cf503-<command>.1 per command into this folder instead
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 const EDGES_ABOUT: &str = "\
@@ -435,9 +454,45 @@ struct OutputArgs {
     /// Print Markdown, for a support ticket or a post-mortem
     #[arg(long)]
     markdown: bool,
+    /// Colour the text's verdict line in its cause's colour: auto (a terminal, unless NO_COLOR
+    /// is set or TERM is dumb), always, never
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    color: ColorWhen,
+}
+
+/// When text is coloured (`--color`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 impl OutputArgs {
+    /// Whether text output is coloured: `--color always`, or `auto` on a terminal without
+    /// NO_COLOR (no-color.org: set and not empty) and with a TERM that is not `dumb`.
+    fn colour(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                    && io::stdout().is_terminal()
+            }
+        }
+    }
+
+    /// A rendered report as printed: text coloured when [`Self::colour`] says so.
+    fn styled(&self, out: String) -> String {
+        if self.format() == Format::Text && self.colour() {
+            cf503_core::report::ansi(&out)
+        } else {
+            out
+        }
+    }
+
     fn format(&self) -> Format {
         if self.json {
             Format::Json
@@ -510,6 +565,8 @@ enum CliError {
     Input { name: String, source: ParseError },
     #[error("cannot write the report: {0}")]
     Write(io::Error),
+    #[error("{name}: cannot write: {source}")]
+    WriteTo { name: String, source: io::Error },
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
@@ -528,7 +585,7 @@ impl CliError {
             | CliError::Input { .. }
             | CliError::Usage(_)
             | CliError::Config { .. } => exit::BAD_INPUT,
-            CliError::Write(_) => exit::IO,
+            CliError::Write(_) | CliError::WriteTo { .. } => exit::IO,
             CliError::Fetch(_) => exit::FETCH,
         }
     }
@@ -554,6 +611,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Logs(args) => logs::run(&args),
         Command::Edges(args) => edges::run(&args),
+        Command::Completions { shell } => completions(shell),
+        Command::Manpage { out_dir } => manpage(out_dir.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::from(exit::OK),
@@ -570,6 +629,54 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Completions from the same definitions as `--help`.
+fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    let mut out = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut <Cli as clap::CommandFactory>::command(),
+        "cf503",
+        &mut out,
+    );
+    io::stdout().write_all(&out).map_err(CliError::Write)
+}
+
+/// The man page (section 1) from the same definitions as `--help`, each subcommand's options
+/// and exit statuses included.
+fn manpage(out_dir: Option<&std::path::Path>) -> Result<(), CliError> {
+    let command = <Cli as clap::CommandFactory>::command();
+    if let Some(dir) = out_dir {
+        return clap_mangen::generate_to(command, dir).map_err(|source| CliError::WriteTo {
+            name: format!("--out-dir {}", dir.display()),
+            source,
+        });
+    }
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command.clone())
+        .render(&mut out)
+        .map_err(CliError::Write)?;
+    for sub in command.get_subcommands() {
+        let sub = sub
+            .clone()
+            .display_name(format!("cf503-{}", sub.get_name()))
+            .bin_name(format!("cf503 {}", sub.get_name()));
+        out.extend_from_slice(b".SH \"\"\n");
+        let mut page = Vec::new();
+        clap_mangen::Man::new(sub)
+            .render(&mut page)
+            .map_err(CliError::Write)?;
+        // One page: each subcommand's sections follow the main ones, without a second title.
+        let page = String::from_utf8_lossy(&page);
+        let body: String = page
+            .lines()
+            .filter(|l| !l.starts_with(".TH ") && !l.starts_with(".ie ") && !l.starts_with(".el "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        out.extend_from_slice(body.as_bytes());
+    }
+    io::stdout().write_all(&out).map_err(CliError::Write)
 }
 
 fn dns(args: &DnsArgs) -> Result<(), CliError> {
@@ -720,7 +827,7 @@ fn check(args: &CheckArgs) -> Result<(), CliError> {
     let d = cf503_core::diagnose::diagnose_with(&obs, dns?.as_ref(), edges_report.as_ref());
     let mut analysis = Analysis::Response(Box::new((obs, d)));
     join_config(&mut analysis, &configs, Some(&args.url))?;
-    let mut out = analysis.render(args.output.format());
+    let mut out = args.output.styled(analysis.render(args.output.format()));
     if !out.ends_with('\n') {
         out.push('\n');
     }
@@ -771,7 +878,7 @@ fn explain(args: &ExplainArgs) -> Result<(), CliError> {
             source,
         })?;
     join_config(&mut analysis, &configs, args.url.as_deref())?;
-    let mut out = analysis.render(args.output.format());
+    let mut out = args.output.styled(analysis.render(args.output.format()));
     if !out.ends_with('\n') {
         out.push('\n');
     }

@@ -543,3 +543,77 @@ fn har_entries_each_take_their_own_behaviour() {
     );
     assert!(!v.to_string().contains("har-secret-signature"));
 }
+
+/// `--color`: piped output has no escape unless asked for; `always` colours the verdict line
+/// only, in its cause's colour; NO_COLOR (set and not empty) turns `auto` off, never `always`.
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let file = "../../tests/fixtures/responses/lambda_edge_execution--serverless-next.http";
+    let text = |args: &[&str]| String::from_utf8(cf503(args, None).stdout).unwrap();
+    let plain = text(&["explain", file]);
+    assert!(!plain.contains('\x1b'), "piped output is plain: {plain}");
+    let always = text(&["explain", "--color", "always", file]);
+    let coloured: Vec<&str> = always.lines().filter(|l| l.contains('\x1b')).collect();
+    assert_eq!(coloured.len(), 1, "{always}");
+    // lambda_edge_execution is vermillion, #D55E00.
+    assert!(
+        coloured[0].starts_with("\x1b[1;38;2;213;94;0mVerdict: "),
+        "{always:?}"
+    );
+    assert_eq!(
+        always
+            .replace("\x1b[1;38;2;213;94;0m", "")
+            .replace("\x1b[0m", ""),
+        plain
+    );
+    assert_eq!(text(&["explain", "--color", "never", file]), plain);
+    // JSON and Markdown are never coloured.
+    assert!(!text(&["explain", "--color", "always", "--json", file]).contains('\x1b'));
+    let out = cf503(&["explain", "--color", "sometimes", file], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Completions and the man page come from the same definitions as `--help`.
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = cf503(&["completions", shell], None);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for word in ["explain", "check", "logs", "edges", "config", "color"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    assert_eq!(cf503(&["completions", "tcsh"], None).status.code(), Some(2));
+    let page = String::from_utf8(cf503(&["manpage"], None).stdout).unwrap();
+    assert!(
+        page.contains(".TH cf503 1"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    for word in ["cf503 explain", "cf503 logs", "\\-\\-config", "Exit status"] {
+        assert!(page.contains(word), "the man page lacks {word}");
+    }
+    let dir = std::env::temp_dir().join(format!("cf503-man-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = cf503(&["manpage", "--out-dir", dir.to_str().unwrap()], None);
+    assert!(out.status.success());
+    for name in [
+        "cf503.1",
+        "cf503-explain.1",
+        "cf503-check.1",
+        "cf503-dns.1",
+        "cf503-logs.1",
+        "cf503-edges.1",
+    ] {
+        assert!(dir.join(name).is_file(), "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    // A folder that cannot be written: exit 1, one line naming it.
+    let out = cf503(&["manpage", "--out-dir", "/nonexistent/cf503-man"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--out-dir /nonexistent/cf503-man: cannot write")
+    );
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `just release`: the release artifacts of this version, in target/release-artifacts/:
+#
+#   cf503-<version>-<target>.tar.gz   the binary, completions (bash, zsh, fish, elvish,
+#                                     PowerShell), man pages, README and licences
+#   cf503-extension-chromium-<version>.zip, cf503-extension-firefox-<version>.zip
+#   SHA256SUMS
+#
+# The binary is built for this machine's target (or CF503_TARGET when its standard library and
+# linker are installed). The other targets are built the same way by the release workflow
+# (.github/workflows/release.yml), each on its own runner: cross-linking macOS or Windows
+# binaries needs their SDKs, which a Linux machine does not have.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+target=${CF503_TARGET:-$(rustc -vV | sed -n 's/^host: //p')}
+out=target/release-artifacts
+rm -rf "$out"
+mkdir -p "$out"
+step() { printf 'release [%3ds] %s\n' "$SECONDS" "$*"; }
+
+step "cf503 $version for $target (cargo build --release --locked)"
+cargo build -q --release --locked -p cf503 --target "$target"
+exe=""
+case "$target" in *windows*) exe=".exe" ;; esac
+name="cf503-$version-$target"
+stage="$out/$name"
+mkdir -p "$stage/completions" "$stage/man"
+cp "target/$target/release/cf503$exe" "$stage/"
+# Completions and man pages come from the binary's own clap definitions: run it if it runs here.
+gen="$stage/cf503$exe"
+if ! "$gen" --version >/dev/null 2>&1; then
+    cargo build -q --release --locked -p cf503
+    gen=target/release/cf503
+fi
+"$gen" completions bash > "$stage/completions/cf503.bash"
+"$gen" completions zsh > "$stage/completions/_cf503"
+"$gen" completions fish > "$stage/completions/cf503.fish"
+"$gen" completions elvish > "$stage/completions/cf503.elv"
+"$gen" completions powershell > "$stage/completions/_cf503.ps1"
+"$gen" manpage --out-dir "$stage/man"
+cp README.md LICENSE-MIT LICENSE-APACHE "$stage/"
+case "$target" in
+*windows*) (cd "$out" && python3 -m zipfile -c "$name.zip" "$name") ;;
+*) tar -C "$out" --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz" "$name" ;;
+esac
+rm -rf "$stage"
+
+step "the browser extension (Chromium, Firefox)"
+scripts/web-inputs.sh --check || { scripts/install-web-tools.sh build && scripts/build-web.sh; }
+scripts/build-extension.sh
+cp target/extension/cf503-chromium.zip "$out/cf503-extension-chromium-$version.zip"
+cp target/extension/cf503-firefox.zip "$out/cf503-extension-firefox-$version.zip"
+
+(cd "$out" && sha256sum -- * > SHA256SUMS)
+step "done: $out"
+ls -l "$out"
