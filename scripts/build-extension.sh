@@ -38,7 +38,9 @@ m["browser_specific_settings"] = {"gecko": {
     "id": "cf503@cf503.dev",
     # 142: the first release that knows data_collection_permissions (required by AMO).
     "strict_min_version": "142.0",
-    "data_collection_permissions": {"required": ["none"]},
+    # With DNS checks on (the default) the diagnosed site's host name and the origin domain the
+    # user types go to DNS-over-HTTPS resolvers (extension/SOURCE.md, www/privacy.html).
+    "data_collection_permissions": {"required": ["browsingActivity"]},
 }}
 if variant.startswith("firefox"):
     del m["background"]["service_worker"]

@@ -3,13 +3,15 @@
 #
 #   cf503-<version>-<target>.tar.gz   the binary, completions (bash, zsh, fish, elvish,
 #                                     PowerShell), man pages, README and licences
-#   cf503-extension-chromium-<version>.zip, cf503-extension-firefox-<version>.zip
+#   cf503-completions-man.tar.gz, cf503-extension-chromium.zip, cf503-extension-firefox.zip
+#                                     (scripts/release-extras.sh)
 #   SHA256SUMS
 #
 # The binary is built for this machine's target (or CF503_TARGET when its standard library and
-# linker are installed). The other targets are built the same way by the release workflow
-# (.github/workflows/release.yml), each on its own runner: cross-linking macOS or Windows
-# binaries needs their SDKs, which a Linux machine does not have.
+# linker are installed). The published release is built by cargo-dist's workflow
+# (.github/workflows/release.yml, from dist-workspace.toml) on a tag: Linux x86-64 and arm64,
+# macOS x86-64 and arm64, Windows x86-64, each on its own runner (cross-linking macOS or
+# Windows binaries needs their SDKs), with the same extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
@@ -46,11 +48,8 @@ case "$target" in
 esac
 rm -rf "$stage"
 
-step "the browser extension (Chromium, Firefox)"
-scripts/web-inputs.sh --check || { scripts/install-web-tools.sh build && scripts/build-web.sh; }
-scripts/build-extension.sh
-cp target/extension/cf503-chromium.zip "$out/cf503-extension-chromium-$version.zip"
-cp target/extension/cf503-firefox.zip "$out/cf503-extension-firefox-$version.zip"
+step "completions, man pages and the browser extension (Chromium, Firefox)"
+scripts/release-extras.sh "$out"
 
 (cd "$out" && sha256sum -- * > SHA256SUMS)
 step "done: $out"

@@ -10,8 +10,12 @@ const $ = (id) => document.getElementById(id);
 const ready = init();
 let dnsEngine = null;
 const loadDnsEngine = () => (dnsEngine ??= import('./pkg/cf503_dns.js').then(async (m) => { await m.default(); return m; }));
+// The one input the verdict is made from: a file (dropped or chosen) when there is one, else
+// the text box; the page says which, and a file can be cleared.
 let harText = null;
 let last = null;
+// The full report of this visit, kept while a shared link is looked at (the way back).
+let full = null;
 
 // Resolvers: ?doh=URL (repeatable) wins (tests, shared links for corporate resolvers), then the
 // list the user saved here, then the defaults.
@@ -89,12 +93,12 @@ $('config-file').addEventListener('change', async () => {
   await readConfigBox();
 });
 
-$('har-input').addEventListener('change', async () => {
-  const file = $('har-input').files[0];
+async function useFile(file) {
   $('entry-row').hidden = true;
   harText = null;
-  if (!file) return;
+  if (!file) { showSource(null); return; }
   harText = await file.text();
+  showSource(file);
   await ready;
   try {
     const info = inspect(harText);
@@ -112,6 +116,37 @@ $('har-input').addEventListener('change', async () => {
   } catch (e) {
     showError(String(e.message ?? e));
   }
+}
+
+/** Says which input the verdict will be made from; with a file, the text box is set aside. */
+function showSource(file) {
+  $('input-source').textContent = file
+    ? `Diagnosing: ${file.name} (${file.size.toLocaleString('en')} bytes), not the text above`
+    : 'Diagnosing: the text above';
+  $('input-clear').hidden = !file;
+  $('response-input').disabled = Boolean(file);
+}
+
+$('har-input').addEventListener('change', () => useFile($('har-input').files[0]));
+$('input-clear').addEventListener('click', () => {
+  $('har-input').value = '';
+  useFile(null);
+  $('response-input').focus();
+});
+// A real drop zone: a file dropped anywhere on it is the input, as if chosen.
+const zone = $('drop-zone');
+zone.addEventListener('dragover', (event) => {
+  if (![...(event.dataTransfer?.types ?? [])].includes('Files')) return;
+  event.preventDefault();
+  zone.classList.add('over');
+});
+zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+zone.addEventListener('drop', (event) => {
+  const file = event.dataTransfer?.files?.[0];
+  zone.classList.remove('over');
+  if (!file) return;
+  event.preventDefault();
+  useFile(file);
 });
 
 $('form').addEventListener('submit', async (event) => {
@@ -140,6 +175,8 @@ $('form').addEventListener('submit', async (event) => {
   if (!$('origin-input').value.trim() && result.config_origin) $('origin-input').value = result.config_origin;
   const origin = $('origin-input').value.trim();
   last = result;
+  full = result;
+  $('shared-banner').hidden = true;
   $('result').hidden = false;
   renderReport(verdict, $('report'), result.report);
   updatePermalink(result);
@@ -151,6 +188,7 @@ $('form').addEventListener('submit', async (event) => {
       const { check_dns, diagnose_input_with_dns } = await loadDnsEngine();
       const dns = await check_dns(origin, list, (partial) => renderDns($('dns'), partial));
       last = diagnose_input_with_dns(input, entry, dns, config, url);
+      full = last;
       renderReport(verdict, $('report'), last.report);
       updatePermalink(last);
     } catch (e) {
@@ -161,7 +199,12 @@ $('form').addEventListener('submit', async (event) => {
 });
 
 $('copy-md').addEventListener('click', () => {
-  if (last) navigator.clipboard.writeText(last.markdown).catch((e) => showError(`Copy failed: ${e}`));
+  if (!last) return;
+  navigator.clipboard.writeText(last.markdown).then(
+    () => { $('copy-status').textContent = 'Copied: a redacted Markdown report.'; },
+    (e) => { $('copy-status').textContent = `Copy failed: ${e.message ?? e}`; },
+  );
+  setTimeout(() => { $('copy-status').textContent = ''; }, 4000);
 });
 
 $('download-json').addEventListener('click', () => {
@@ -181,7 +224,11 @@ function updatePermalink(result) {
 }
 
 async function showShared() {
-  if (!location.hash.startsWith('#v=')) return;
+  if (!location.hash.startsWith('#v=')) {
+    // Back from a shared view: the full report again, as it was.
+    if (full && last !== full) showFull();
+    return;
+  }
   await ready;
   const verdict = $('verdict');
   try {
@@ -193,10 +240,25 @@ async function showShared() {
   }
   $('error').hidden = true;
   $('result').hidden = false;
+  // What the link's reader sees, said as such; the way back when this visit has a full report.
+  $('shared-banner').hidden = false;
+  $('shared-back').hidden = !full;
   renderReport(verdict, $('report'), last.report);
   updatePermalink(last);
   verdict.dataset.state = 'done';
 }
+
+function showFull() {
+  last = full;
+  $('shared-banner').hidden = true;
+  renderReport($('verdict'), $('report'), full.report);
+  updatePermalink(full);
+}
+
+$('shared-back').addEventListener('click', () => {
+  history.pushState(null, '', location.pathname + location.search);
+  showFull();
+});
 
 showShared();
 window.addEventListener('hashchange', showShared);

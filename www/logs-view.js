@@ -8,11 +8,11 @@
 import { prose } from './report-view.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-// Distinguishable colours, in the order causes are listed (most errors first).
-const PALETTE = ['#c0392b', '#2471a3', '#d68910', '#7d3c98', '#138d75', '#7b7d7d', '#a04000', '#1e8449'];
 const HEIGHT = 120;
-// A bar's width: 8 px for a short timeline, down to 2 px for the longest the engine makes.
-const barWidth = (n) => Math.max(2, Math.min(8, Math.floor(1600 / Math.max(1, n))));
+// Time slots drawn at most; a sparser timeline (rows days apart) is drawn row by row instead.
+const MAX_SLOTS = 2000;
+// Axis labels, at most.
+const TICKS = 6;
 // Table rows drawn, at most.
 const ROWS = 300;
 
@@ -51,34 +51,69 @@ function table(caption, head, rows, total = rows.length) {
   return t;
 }
 
-/** The stacked chart of the engine's timeline view: one bar a row, a segment per cause, each
- * with its title. */
-export function timelineChart(report, colours) {
+/** Minutes since the epoch of an engine time (`2026-11-26 05:00`, UTC). */
+const minutes = (t) => Date.parse(`${t.replace(' ', 'T')}:00Z`) / 60000;
+
+/** The stacked chart of the engine's timeline view, as wide as its container: a segment per
+ * cause in the cause's own colour, each with its title (hover), bars placed by their time, the
+ * incident window shaded, and a UTC time axis under it. */
+export function timelineChart(report) {
   const { rows, bucket_words: unit } = report.view.timeline;
+  const colourOf = new Map(report.by_cause.map((c) => [c.cause, c.colour]));
+  const step = report.timeline_bucket_minutes ?? 1;
   let peak = 1;
   for (const r of rows) peak = Math.max(peak, r.errors);
-  const bar = barWidth(rows.length);
-  const width = Math.max(1, rows.length) * bar;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${HEIGHT}`, width, height: HEIGHT, role: 'img', 'aria-labelledby': 'logs-chart-title', class: 'timeline' });
+  // Where each row goes: by its time when the span is drawable, else one after the other.
+  const start = rows.length ? minutes(rows[0].from) : 0;
+  const span = rows.length ? Math.round((minutes(rows.at(-1).from) - start) / step) + 1 : 1;
+  const byTime = Number.isFinite(span) && span <= MAX_SLOTS;
+  const slots = byTime ? span : Math.max(1, rows.length);
+  const slotOf = (r, i) => (byTime ? Math.round((minutes(r.from) - start) / step) : i);
+  const W = slots * 10;
+  const figure = el('div', undefined, { class: 'timeline-figure' });
+  figure.append(el('p', `peak ${peak} errors a ${unit}`, { class: 'timeline-peak' }));
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${HEIGHT}`, preserveAspectRatio: 'none', role: 'img', 'aria-labelledby': 'logs-chart-title', class: 'timeline', tabindex: 0 });
   const title = svg('title', { id: 'logs-chart-title' });
   const window = report.incident_window;
   title.textContent = `Errors a ${unit} by cause, ${rows[0]?.from ?? ''} to ${rows.at(-1)?.from ?? ''} UTC, peak ${peak}`
     + (window ? `; incident window ${window.from} to ${window.to}` : '');
   chart.append(title);
-  const colourOf = new Map(colours);
+  if (window && byTime) {
+    const from = Math.round((minutes(window.from) - start) / step);
+    const to = Math.round((minutes(window.to) - start) / step) + 1;
+    const shade = svg('rect', { x: from * 10, y: 0, width: Math.max(1, to - from) * 10, height: HEIGHT, class: 'incident' });
+    const t = svg('title');
+    t.textContent = `Incident window: ${window.from} to ${window.to} UTC`;
+    shade.append(t);
+    chart.append(shade);
+  }
   rows.forEach((r, i) => {
     let y = HEIGHT;
+    const x = slotOf(r, i) * 10;
     for (const [cause, n] of r.by_cause) {
       const h = Math.max(1, Math.round((n / peak) * HEIGHT));
       y -= h;
-      const rect = svg('rect', { x: i * bar, y, width: Math.max(1, bar - 1), height: h, fill: colourOf.get(cause) ?? '#000', 'data-cause': cause, 'data-count': n });
+      const rect = svg('rect', { x: x + 1, y, width: 8, height: h, fill: colourOf.get(cause) ?? '#777777', 'data-cause': cause, 'data-count': n });
       const t = svg('title');
-      t.textContent = `${r.from} UTC (a ${unit}): ${n} ${cause}`;
+      t.textContent = `${r.from} UTC (a ${unit}): ${n} ${cause}, ${r.errors} in all`;
       rect.append(t);
       chart.append(rect);
     }
   });
-  return chart;
+  figure.append(chart);
+  // The UTC axis: evenly spaced labels, the first with its date.
+  const axis = el('div', undefined, { class: 'timeline-axis', 'aria-hidden': 'true' });
+  const ticks = Math.min(TICKS, rows.length);
+  for (let k = 0; k < ticks; k++) {
+    const i = ticks === 1 ? 0 : Math.round((k * (rows.length - 1)) / (ticks - 1));
+    const r = rows[i];
+    const label = el('span', k === 0 ? `${r.from} UTC` : r.from.slice(11), { class: 'tick' });
+    // CSSOM, not a style attribute: the page's CSP allows no inline styles.
+    label.style.left = `${((slotOf(r, i) + 0.5) / slots) * 100}%`;
+    axis.append(label);
+  }
+  figure.append(axis);
+  return figure;
 }
 
 export function renderLogs(container, report) {
@@ -89,15 +124,39 @@ export function renderLogs(container, report) {
   for (const line of rest) container.append(el('p', line, { class: 'logs-summary' }));
   if (!report.errors) return;
 
-  const colours = report.by_cause.map((c, i) => [c.cause, PALETTE[i % PALETTE.length]]);
+  // What is listed (edge locations, timeline rows) is the engine's view: the text and
+  // Markdown reports list the same. The chart first, the lists after.
+  const { view } = report;
+  const chart = el('section', undefined, { id: 'logs-timeline' });
+  chart.append(el('h3', `Timeline (UTC, a bar a ${view.timeline.bucket_words})`));
+  if (view.timeline.note) chart.append(el('p', `(${view.timeline.note})`, { class: 'note' }));
+  chart.append(timelineChart(report));
+  // The legend: each cause's colour (the same in every report), title and id.
+  const legend = el('ul', undefined, { class: 'legend' });
+  for (const c of report.by_cause) {
+    const li = el('li', undefined, { 'data-cause': c.cause });
+    const sw = el('span', '', { class: 'swatch' });
+    sw.style.background = c.colour;
+    li.append(sw, el('span', `${c.title} `), el('code', c.cause));
+    legend.append(li);
+  }
+  chart.append(legend);
+  // The chart's text alternative: the same rows as a table (collapsed).
+  const details = el('details');
+  details.append(el('summary', 'The timeline as a table'));
+  details.append(table(`Errors a ${view.timeline.bucket_words} by cause`, ['From (UTC)', 'Errors', 'By cause'],
+    view.timeline.rows.slice(0, ROWS).map((r) => [r.from, r.errors, r.by_cause.map(([c, n]) => `${c} ${n}`).join(', ')]), view.timeline.rows.length));
+  chart.append(details);
+  container.append(chart);
+
   const causes = el('section', undefined, { id: 'logs-causes' });
   causes.append(el('h3', 'By cause'));
-  for (const [i, c] of report.by_cause.entries()) {
+  for (const c of report.by_cause) {
     const item = el('div', undefined, { class: 'logs-cause', 'data-cause': c.cause });
     const head = el('h4');
     const swatch = el('span', '', { class: 'swatch' });
     // CSSOM, not a style attribute: the page's CSP allows no inline styles.
-    swatch.style.background = colours[i][1];
+    swatch.style.background = c.colour;
     head.append(swatch, el('span', `${c.count} — ${c.title}`));
     item.append(head);
     if (c.sample_request_ids.length) item.append(el('p', `Request ids (earliest): ${c.sample_request_ids.join(', ')}`));
@@ -112,32 +171,6 @@ export function renderLogs(container, report) {
     causes.append(item);
   }
   container.append(causes);
-
-  // What is listed (edge locations, timeline rows) is the engine's view: the text and
-  // Markdown reports list the same.
-  const { view } = report;
-  const chart = el('section', undefined, { id: 'logs-timeline' });
-  chart.append(el('h3', `Timeline (UTC, a bar a ${view.timeline.bucket_words})`));
-  if (view.timeline.note) chart.append(el('p', `(${view.timeline.note})`, { class: 'note' }));
-  const scroll = el('div', undefined, { class: 'chart-scroll' });
-  scroll.append(timelineChart(report, colours));
-  chart.append(scroll);
-  const legend = el('ul', undefined, { class: 'legend' });
-  for (const [cause, colour] of colours) {
-    const li = el('li');
-    const sw = el('span', '', { class: 'swatch' });
-    sw.style.background = colour;
-    li.append(sw, el('span', cause));
-    legend.append(li);
-  }
-  chart.append(legend);
-  // The chart's text alternative: the same rows as a table (collapsed).
-  const details = el('details');
-  details.append(el('summary', 'The timeline as a table'));
-  details.append(table(`Errors a ${view.timeline.bucket_words} by cause`, ['From (UTC)', 'Errors', 'By cause'],
-    view.timeline.rows.slice(0, ROWS).map((r) => [r.from, r.errors, r.by_cause.map(([c, n]) => `${c} ${n}`).join(', ')]), view.timeline.rows.length));
-  chart.append(details);
-  container.append(chart);
 
   const edges = table('By edge location', ['Errors', 'Edge location', 'City', 'Lambda@Edge logs in'],
     view.edge_locations.map((p) => [p.errors, p.pop, p.location ?? '', p.lambda_edge_region ?? '']));

@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const www = path.join(root, 'www');
 const fixtures = path.join(root, 'tests/fixtures');
 const DOH = 'http://127.0.0.1:8053/dns-query';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
 
 let server, base, browser;
 
@@ -263,6 +263,82 @@ test('the link to a diagnosis reproduces it from derived facts only', async () =
   await shared.close();
 });
 
+test('one input at a time: a chosen or dropped file is said and sets the text aside; clearing it goes back to the text', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  await page.fill('#response-input', await fixture('edge_capacity--log-capacity-exceeded.http'));
+  assert.equal(await page.textContent('#input-source'), 'Diagnosing: the text above');
+  await page.setInputFiles('#har-input', path.join(fixtures, 'har/mixed.har'));
+  await page.waitForSelector('#input-clear:not([hidden])');
+  assert.match(await page.textContent('#input-source'), /^Diagnosing: mixed\.har \([\d,]+ bytes\), not the text above$/);
+  assert.equal(await page.isDisabled('#response-input'), true);
+  await page.click('#diagnose');
+  await page.waitForSelector('#verdict[data-state="done"]', { state: 'attached' });
+  const fromFile = await page.getAttribute('#verdict', 'data-cause');
+  assert.notEqual(fromFile, 'edge_capacity', 'the file was diagnosed, not the text');
+  // Clear: the text is the input again.
+  await page.click('#input-clear');
+  assert.equal(await page.textContent('#input-source'), 'Diagnosing: the text above');
+  assert.equal(await page.isDisabled('#response-input'), false);
+  assert.equal(await page.inputValue('#har-input'), '');
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.cause === 'edge_capacity');
+  // A file dropped on the zone is the input, as if chosen.
+  const dropped = await fixture('lambda_edge_throttled--throttled-page.http');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'saved-response.txt', { type: 'text/plain' }));
+    const zone = document.getElementById('drop-zone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, dropped);
+  await page.waitForFunction(() => document.getElementById('input-source').textContent.startsWith('Diagnosing: saved-response.txt'));
+  await page.click('#diagnose');
+  await page.waitForFunction(() => document.getElementById('verdict').dataset.cause === 'lambda_edge_throttled');
+  await page.close();
+});
+
+test('copying says so; a shared link opens as a shared view with a way back to the full report', async () => {
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const page = await context.newPage();
+  await page.goto(base);
+  await diagnose(page, { text: await fixture('lambda_edge_throttled--throttled-page.http') });
+  await page.click('#copy-md');
+  await page.waitForFunction(() => document.getElementById('copy-status').textContent.startsWith('Copied'));
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /^## cf503 diagnosis: 503 /);
+  const fullFacts = await page.locator('#report .facts dt').count();
+  await page.click('#permalink');
+  await page.waitForSelector('#shared-banner:not([hidden])');
+  assert.equal(await page.locator('[data-note="shared_link"]').count(), 1);
+  await page.click('#shared-back');
+  await page.waitForSelector('#shared-banner', { state: 'hidden' });
+  assert.equal(await page.locator('[data-note="shared_link"]').count(), 0);
+  assert.equal(await page.locator('#report .facts dt').count(), fullFacts);
+  assert.equal(new URL(page.url()).hash, '');
+  // The browser's Back goes to the shared view again, Forward back to the full report.
+  await page.goBack();
+  await page.waitForSelector('#shared-banner:not([hidden])');
+  assert.equal(await page.getAttribute('link[rel="icon"]', 'href'), 'favicon.svg');
+  await context.close();
+});
+
+test('360 px wide: the report, the edges and the logs fit without scrolling sideways', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(base);
+  await diagnose(page, { text: await fixture('lambda_edge_execution--serverless-next.http') });
+  await page.setInputFiles('#logs-input', path.join(logsDir, 'gen-35-fields-2025.log'));
+  await page.click('#logs-read-button');
+  await page.waitForSelector('svg.timeline');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360);
+  // The screenshot a store listing or a reviewer would look at: exactly the viewport's width.
+  const png = await page.screenshot({ fullPage: true });
+  const shots = path.join(root, 'target/screenshots');
+  await import('node:fs/promises').then((fs) => fs.mkdir(shots, { recursive: true }).then(() => fs.writeFile(path.join(shots, 'page-360.png'), png)));
+  assert.equal(png.readUInt32BE(16), 360, 'the full-page screenshot is 360 px wide');
+  await page.close();
+});
+
 test('a bad paste gets a clear error, not a verdict', async () => {
   const page = await browser.newPage();
   await page.goto(base);
@@ -496,7 +572,7 @@ test('log files: every generation and format counts on the page what cf503 logs 
     // Steps are typed parts; a command is drawn with its Copy button.
     const stepText = (parts) => parts.map((p) => (p.kind === 'command' ? `${p.text}Copy` : p.text)).join('');
     assert.deepEqual(shown, cli.by_cause.map((c) => [c.cause, `${c.count} — ${c.title}`, c.next_steps.map(stepText)]), file);
-    const drawn = await page.$$eval('svg.timeline rect', (rs) => rs.reduce((m, r) => ({ ...m, [r.dataset.cause]: (m[r.dataset.cause] ?? 0) + Number(r.dataset.count) }), {}));
+    const drawn = await page.$$eval('svg.timeline rect[data-cause]', (rs) => rs.reduce((m, r) => ({ ...m, [r.dataset.cause]: (m[r.dataset.cause] ?? 0) + Number(r.dataset.count) }), {}));
     assert.deepEqual(drawn, want.causes, file);
   }
   // Several files at once, gzip among them (the real 2018 AWS sample, decoded by the browser).
@@ -517,6 +593,47 @@ test('log files: every generation and format counts on the page what cf503 logs 
   // The chart says what it shows.
   const title = await page.textContent('svg.timeline title#logs-chart-title');
   assert.match(title, /Errors a minute by cause, .* UTC, peak \d+/);
+  await page.close();
+});
+
+test('the timeline: a UTC axis, the incident window, one colour per cause in every report, legend with titles, dark colours', async () => {
+  const page = await browser.newPage();
+  await page.goto(base);
+  const chartOf = async (file) => {
+    const report = await readLogs(page, path.join(logsDir, file));
+    return {
+      report,
+      colours: await page.$$eval('svg.timeline rect[data-cause]', (rs) => Object.fromEntries(rs.map((r) => [r.dataset.cause, r.getAttribute('fill')]))),
+      legend: await page.$$eval('#logs-timeline .legend li', (ls) => ls.map((l) => [l.dataset.cause, l.textContent])),
+      ticks: await page.$$eval('.timeline-axis .tick', (ts) => ts.map((t) => t.textContent)),
+      incident: await page.$$eval('svg.timeline rect.incident title', (ts) => ts.map((t) => t.textContent)),
+      width: await page.$eval('svg.timeline', (s) => s.getBoundingClientRect().width),
+      area: await page.$eval('#logs-timeline', (s) => s.getBoundingClientRect().width),
+    };
+  };
+  const one = await chartOf('gen-35-fields-2025.log');
+  const two = await chartOf('aws-doc-example-33-fields.log');
+  // The colour of a cause is the catalogue's, whatever else the report holds or its rank.
+  for (const { report, colours, legend } of [one, two]) {
+    for (const c of report.by_cause) {
+      assert.match(c.colour, /^#[0-9A-F]{6}$/);
+      if (colours[c.cause]) assert.equal(colours[c.cause], c.colour, c.cause);
+    }
+    assert.deepEqual(legend, report.by_cause.map((c) => [c.cause, `${c.title} ${c.cause}`]));
+  }
+  const shared = Object.keys(one.colours).filter((c) => c in two.colours);
+  for (const c of shared) assert.equal(one.colours[c], two.colours[c], c);
+  assert.equal(one.colours.edge_capacity, '#CC79A7');
+  // A time axis in UTC: the first label has the date, and the chart spans its section.
+  assert.match(one.ticks[0], /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  assert.ok(one.ticks.length >= 2 && one.ticks.slice(1).every((t) => /^\d\d:\d\d$/.test(t)), JSON.stringify(one.ticks));
+  assert.ok(Math.abs(one.width - one.area) < 2, `chart ${one.width} px in ${one.area} px`);
+  assert.deepEqual(one.incident, [`Incident window: ${one.report.incident_window.from} to ${one.report.incident_window.to} UTC`]);
+  // Dark mode: the chart's background follows the page's, not a light grey.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const background = await page.$eval('svg.timeline', (s) => getComputedStyle(s).backgroundColor);
+  const [r, g, b] = background.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 3 * 96, `a dark chart background, not ${background}`);
   await page.close();
 });
 
@@ -606,7 +723,7 @@ test('log files: hostile variety is drawn bounded, two gzip members both count (
     assert.ok(report.timeline.length <= 4096, `${name}: ${report.timeline.length} buckets`);
     assert.ok(report.edge_locations.length <= 1024, `${name}: ${report.edge_locations.length} edge locations`);
     // Bounded drawing: a bar a bucket at most, table rows capped with "more" said.
-    const rects = await page.$$eval('svg.timeline rect', (rs) => rs.length);
+    const rects = await page.$$eval('svg.timeline rect[data-cause]', (rs) => rs.length);
     assert.ok(rects <= report.timeline.length * report.by_cause.length, `${name}: ${rects} rects`);
     const rows = await page.$$eval('#logs-report tbody tr', (rs) => rs.length);
     assert.ok(rows <= 3 * 301 + 20, `${name}: ${rows} rows`);

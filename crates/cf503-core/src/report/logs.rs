@@ -502,6 +502,7 @@ pub fn logs_report(s: &Summary, files: usize) -> wire::LogsReport {
             .map(|(c, n)| wire::LogsCause {
                 cause: *c,
                 title: c.info().title,
+                colour: c.colour(),
                 count: *n,
                 sample_request_ids: s
                     .samples

@@ -458,6 +458,8 @@ pub struct LogsCause {
     pub cause: CauseId,
     /// Its title.
     pub title: &'static str,
+    /// Its colour (`#RRGGBB`), the same in every report and chart ([`CauseId::colour`]).
+    pub colour: &'static str,
     /// Its errors.
     pub count: u64,
     /// The earliest request ids.
