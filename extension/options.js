@@ -4,6 +4,9 @@
 import init from './pkg/cf503_wasm.js';
 import { api, loadSettings, saveSettings, WATCH_PERMISSIONS } from './settings.js';
 import { parseResolverText, resolversOrDefault } from './resolvers.js';
+import { t, localise } from './i18n.js';
+
+localise();
 
 const $ = (id) => document.getElementById(id);
 // The engine checks resolver URLs exactly as the DNS checks will (resolvers.js).
@@ -20,11 +23,11 @@ async function show() {
   $('watch').checked = settings.watch;
   const granted = await api.permissions.contains(WATCH_PERMISSIONS);
   $('watch-status').textContent = settings.watch
-    ? (granted ? 'Watch mode is on.' : 'Watch mode is on but its permission was withdrawn: turn it off and on again to grant it.')
-    : 'Watch mode is off: cf503 reads a page only when you click its icon.';
+    ? t(granted ? 'watchOn' : 'watchWithdrawn')
+    : t('watchOff');
 }
 
-async function save(message = 'Saved.') {
+async function save(message = t('saved')) {
   await saveSettings(settings);
   $('error').hidden = true;
   $('saved').textContent = message;
@@ -56,15 +59,15 @@ $('watch').addEventListener('change', async () => {
     const granted = await api.permissions.request(WATCH_PERMISSIONS).catch((e) => fail(String(e.message ?? e)));
     if (!granted) {
       $('watch').checked = false;
-      return fail('Watch mode needs that permission; it stays off.');
+      return fail(t('watchNeedsPermission'));
     }
     settings.watch = true;
-    await save('Watch mode is on: failing CloudFront pages get a badge.');
+    await save(t('watchTurnedOn'));
   } else {
     settings.watch = false;
     await api.permissions.remove(WATCH_PERMISSIONS).catch(() => {});
     await api.storage.session.clear();
-    await save('Watch mode is off; what it kept is forgotten.');
+    await save(t('watchTurnedOff'));
   }
 });
 

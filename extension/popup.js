@@ -5,6 +5,9 @@ import init, { diagnose_capture } from './pkg/cf503_wasm.js';
 import { renderReport, renderDns } from './report-view.js';
 import { api, loadSettings, rememberedOrigin, rememberOrigin, rememberedConfig, rememberConfig } from './settings.js';
 import { resolversOrDefault } from './resolvers.js';
+import { t, localise } from './i18n.js';
+
+localise();
 
 performance.mark('cf503:script');
 const $ = (id) => document.getElementById(id);
@@ -42,7 +45,7 @@ async function main() {
     url = null;
   }
   if (!tab || !url || !/^https?:$/.test(url.protocol)) {
-    throw new Error('This tab is not a web page. Open the page that shows the CloudFront error and click cf503 again.');
+    throw new Error(t('notWebPage'));
   }
   viewerHost = url.hostname;
   if (settings.dnsChecks) loadDnsEngine().catch(() => {}); // errors surface when it is awaited
@@ -64,7 +67,7 @@ async function main() {
   }
   if (settings.dnsChecks && !dns) dns = startDns(origin);
   // Which answer the engine believed: watch mode's capture, or what was read at the click.
-  $('status').textContent = last.read === 'watch_mode' ? 'Captured by watch mode' : 'Read at the click';
+  $('status').textContent = t(last.read === 'watch_mode' ? 'statusWatchMode' : 'statusClick');
   $('result').hidden = false;
   renderReport(verdict, $('report'), last.report, COMPACT);
   // The figures of `just bench`: from the popup's start to the first verdict in the DOM.
@@ -115,10 +118,10 @@ async function diagnoseCapture() {
 function showConfigResult() {
   const status = $('config-status');
   if (last?.config_error) {
-    status.textContent = `Config not used: ${last.config_error}`;
+    status.textContent = t('configNotUsed', last.config_error);
     status.dataset.state = 'error';
   } else {
-    status.textContent = config ? 'Using the config remembered for this site.' : '';
+    status.textContent = config ? t('configRemembered') : '';
     status.dataset.state = 'ok';
   }
   status.hidden = !status.textContent;
@@ -133,7 +136,7 @@ async function finishDns({ viewer, check }) {
       performance.mark('cf503:dns-done');
     }
   } catch (e) {
-    showError(`DNS checks: ${e.message ?? e}`);
+    showError(t('dnsFailed', e.message ?? e));
   }
   await viewer;
 }
@@ -142,7 +145,7 @@ async function finishDns({ viewer, check }) {
 function showViewer(report, error) {
   const p = $('viewer-dns');
   p.hidden = false;
-  p.textContent = report ? report.alias_summary : `Could not look up ${viewerHost}: ${error?.message ?? error}`;
+  p.textContent = report ? report.alias_summary : t('lookupFailed', viewerHost, error?.message ?? error);
   p.dataset.cloudfront = report?.cloudfront_alias ? 'yes' : 'unknown';
 }
 
@@ -166,7 +169,7 @@ $('config-form').addEventListener('submit', async (event) => {
     const info = (await loadDnsEngine()).read_config($('config-input').value);
     config = info.stored;
   } catch (e) {
-    status.textContent = `Config not read: ${e.message ?? e}`;
+    status.textContent = t('configNotRead', e.message ?? e);
     status.dataset.state = 'error';
     status.hidden = false;
     return;
@@ -197,9 +200,9 @@ $('copy-md').addEventListener('click', () => {
   if (!last) return;
   const button = $('copy-md');
   navigator.clipboard.writeText(last.markdown).then(() => {
-    button.textContent = 'Copied';
-    setTimeout(() => { button.textContent = 'Copy Markdown'; }, 2000);
-  }, (e) => showError(`Copy failed: ${e}`));
+    button.textContent = t('popupCopied');
+    setTimeout(() => { button.textContent = t('popupCopyMarkdown'); }, 2000);
+  }, (e) => showError(t('copyFailed', e.message ?? e)));
 });
 
 // Opens the options page (watch mode, DNS checks) from a link in the popup.

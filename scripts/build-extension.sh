@@ -22,7 +22,8 @@ mkdir -p "$out"
 assemble() { # $1 = build name, $2 = variant for the manifest
     local dir="$out/$1"
     mkdir -p "$dir/pkg" "$dir/icons"
-    cp extension/{background.js,settings.js,popup.html,popup-start.js,popup.js,popup.css,options.html,options.js} "$dir/"
+    cp extension/{background.js,settings.js,i18n.js,popup.html,popup-start.js,popup.js,popup.css,options.html,options.js} "$dir/"
+    cp -r extension/_locales "$dir/"
     cp extension/icons/*.png "$dir/icons/"
     cp www/report-view.js www/resolvers.js www/style.css "$dir/"
     cp www/pkg/cf503_wasm.js www/pkg/cf503_wasm_bg.wasm www/pkg/cf503_dns.js www/pkg/cf503_dns_bg.wasm "$dir/pkg/"
@@ -47,7 +48,7 @@ if variant.startswith("firefox"):
 if variant in ("chromium-watch", "firefox-test"):
     m["permissions"] = m["permissions"] + ["webRequest"]
     m["host_permissions"] = ["http://127.0.0.1/*"]
-    m["name"] += " (test build)"
+    m["name"] = "cf503 (test build)"
 if variant == "firefox-test":
     m["background"]["scripts"] = ["bidi-hook.js"]
 json.dump(m, open(path, "w"), indent=2, ensure_ascii=False)

@@ -37,6 +37,7 @@ phase "web tools (wasm-bindgen, browsers, npm)" scripts/install-web-tools.sh
 phase "web page build" scripts/build-web.sh
 # The page `just serve` serves without building is the one the sources build (scripts/web-inputs.sh).
 phase "prebuilt www/pkg = fresh build" scripts/web-inputs.sh --verify-committed
+phase "just serve (prebuilt page, busy port)" scripts/test-serve.sh
 phase "extension build and lint" bash -c 'scripts/build-extension.sh --test && scripts/lint-extension.sh'
 # The core's own tests compiled to wasm, in Node and in headless Chromium.
 phase "core tests in wasm (Node, Chromium)" scripts/test-wasm.sh

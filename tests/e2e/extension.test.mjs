@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -135,6 +135,12 @@ test('the popup fits: at most 600 px tall, the verdict and the first step above 
     assert.ok(layout.folded.length >= 4 && layout.folded.every(([, open]) => !open), JSON.stringify(layout.folded));
     assert.ok(layout.folded.some(([s]) => /^Next steps \(\d+\)$/.test(s)), JSON.stringify(layout.folded));
     assert.ok(layout.steps > 1, 'every step is still there, folded');
+    // The store listing's screenshot of the popup, as the user sees it (STORE.md).
+    const shot = await popup.send('Page.captureScreenshot', { format: 'png' });
+    const png = Buffer.from(shot.data, 'base64');
+    assert.ok(png.readUInt32BE(20) <= 600, 'the popup screenshot is at most 600 px tall');
+    await mkdir(path.join(root, 'target/screenshots'), { recursive: true });
+    await writeFile(path.join(root, 'target/screenshots/popup-verdict.png'), png);
     await popup.close();
 
     // A page that works: a plain message and the way to watch mode, not an error.

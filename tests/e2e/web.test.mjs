@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile, readdir, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, readdir, writeFile, mkdtemp, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { gzipSync, createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -334,8 +334,15 @@ test('360 px wide: the report, the edges and the logs fit without scrolling side
   // The screenshot a store listing or a reviewer would look at: exactly the viewport's width.
   const png = await page.screenshot({ fullPage: true });
   const shots = path.join(root, 'target/screenshots');
-  await import('node:fs/promises').then((fs) => fs.mkdir(shots, { recursive: true }).then(() => fs.writeFile(path.join(shots, 'page-360.png'), png)));
+  await mkdir(shots, { recursive: true });
+  await writeFile(path.join(shots, 'page-360.png'), png);
   assert.equal(png.readUInt32BE(16), 360, 'the full-page screenshot is 360 px wide');
+  // The store listing's page screenshot, at the size the stores take (1280 x 800).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#result').scrollIntoViewIfNeeded();
+  const wide = await page.screenshot();
+  assert.deepEqual([wide.readUInt32BE(16), wide.readUInt32BE(20)], [1280, 800]);
+  await writeFile(path.join(shots, 'page-1280x800.png'), wide);
   await page.close();
 });
 

@@ -122,7 +122,8 @@ pub fn keepable(status: u16, headers: &[(String, String)]) -> Option<CapturedRes
     })
 }
 
-fn observation(
+/// One browser-reported response as an observation (headers redacted by the observation).
+pub(crate) fn observation(
     url: Option<&str>,
     status: u16,
     headers: &[(String, String)],

@@ -174,7 +174,7 @@ enum Command {
         after_help = "Examples:\n  cf503 manpage | man -l -\n  cf503 manpage --out-dir ~/.local/share/man/man1   # cf503.1, cf503-explain.1, …"
     )]
     Manpage {
-        /// Write cf503.1 and one cf503-<command>.1 per command into this folder instead
+        /// Write cf503.1 and one cf503-COMMAND.1 per command into this folder instead
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },

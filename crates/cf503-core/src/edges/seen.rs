@@ -15,7 +15,6 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::judge::{Attempt, Basis, EdgeRow, EdgesReport, judge_rows, pop_site};
-use crate::observation::{Observation, Source};
 
 /// How far apart answers may be and still be compared: five minutes.
 pub const SEEN_WINDOW_MS: u64 = 5 * 60 * 1000;
@@ -54,12 +53,7 @@ fn bounded(v: Option<String>) -> Option<String> {
 /// What watch mode may keep of one response for the site's record: `None` unless CloudFront
 /// served it and named its edge location.
 pub fn sighting(status: u16, headers: &[(String, String)], at_ms: u64) -> Option<Sighting> {
-    let mut obs = Observation::new(Source::Browser);
-    obs.set_status(status, None);
-    for (name, value) in headers {
-        obs.push_header(name, value);
-    }
-    let d = crate::diagnose(&obs);
+    let d = crate::diagnose(&crate::capture::observation(None, status, headers, None));
     let s = d.summary;
     if s.through_cloudfront != crate::signals::Through::Yes {
         return None;
@@ -147,17 +141,15 @@ pub fn site_of(url: &str) -> Option<String> {
 
 fn row(s: &Sighting) -> EdgeRow {
     let failing = s.status >= 500;
+    // The answer's own most likely cause, from what was kept of it.
     let cause = failing.then(|| {
-        let mut obs = Observation::new(Source::Browser);
-        obs.set_status(s.status, None);
-        obs.push_header("server", "CloudFront");
-        obs.push_header("x-amz-cf-pop", &s.pop);
-        if let Some(x) = &s.x_cache {
-            obs.push_header("x-cache", x);
-        }
-        if let Some(a) = s.age {
-            obs.push_header("age", &a.to_string());
-        }
+        let mut headers = vec![
+            (String::from("server"), String::from("CloudFront")),
+            (String::from("x-amz-cf-pop"), s.pop.clone()),
+        ];
+        headers.extend(s.x_cache.clone().map(|x| (String::from("x-cache"), x)));
+        headers.extend(s.age.map(|a| (String::from("age"), a.to_string())));
+        let obs = crate::capture::observation(None, s.status, &headers, None);
         crate::diagnose(&obs).top().cause.as_str()
     });
     let site = pop_site(&s.pop);
