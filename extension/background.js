@@ -10,8 +10,10 @@
 // A service worker in Chromium and an event page in Firefox: it may stop at any time, so it
 // keeps no state of its own (storage.session survives restarts) and registers its listeners
 // synchronously at start (MV3 wakes it only for listeners registered then). The wasm glue is
-// imported statically: import() is not allowed in a service worker.
-import init, { keepable_capture, remember_sighting } from './pkg/cf503_wasm.js';
+// imported statically: import() is not allowed in a service worker. It is cf503_dns, the larger
+// module: the site's record of edge locations (remember_sighting) is there, not in the one each
+// click of the popup loads.
+import init, { keepable_capture, remember_sighting } from './pkg/cf503_dns.js';
 import { api, loadSettings } from './settings.js';
 
 let engine = null;

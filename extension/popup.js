@@ -101,16 +101,17 @@ function startDns(origin) {
   return { viewer, check };
 }
 
-/** The verdict on the capture: with the remembered config (read by cf503_dns), or by the
- * first-verdict module alone. */
+/** The verdict on the capture: with the remembered config or watch mode's record of the site's
+ * edge locations (both judged by cf503_dns), or by the first-verdict module alone. */
 async function diagnoseCapture() {
-  if (!config) return diagnose_capture(capture);
+  if (!config && !capture?.seen?.length) return diagnose_capture(capture);
   try {
     return (await loadDnsEngine()).diagnose_capture(capture, config);
   } catch (e) {
-    // The config reader could not load or run: the verdict stands without it, and says why.
+    // The larger module could not load or run: the verdict stands without the config and the
+    // record, and says why.
     const result = diagnose_capture(capture);
-    result.config_error = `the config reader failed (${e.message ?? e})`;
+    if (config) result.config_error = `the config reader failed (${e.message ?? e})`;
     return result;
   }
 }
@@ -191,7 +192,7 @@ $('config-forget').addEventListener('click', async () => {
   config = undefined;
   await rememberConfig(viewerHost, undefined);
   if (!capture) return;
-  last = diagnose_capture(capture);
+  last = await diagnoseCapture();
   renderReport($('verdict'), $('report'), last.report, COMPACT);
   showConfigResult();
 });

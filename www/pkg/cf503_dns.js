@@ -105,7 +105,8 @@ export function check_resolvers(urls) {
  * refetch: {status, headers}, refetch_error, passive: {status, headers}, stored: {url, status,
  * headers}, seen: [sighting], now_ms}`, headers as `[name, value]` pairs; `stored` is what
  * watch mode kept for the tab, used only when it is this page's; `seen` is watch mode's record
- * of the site's edge locations ([`remember_sighting`]), judged at `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
+ * of the site's edge locations (`remember_sighting`, judged by `cf503_dns` only), judged at
+ * `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
  * not failing or nothing could be read.
  * The result has one more member, `read`: `"watch_mode"` when the verdict rests on watch
  * mode's capture of the original response, `"click"` when on what was read at the click.
@@ -346,6 +347,8 @@ export function read_config(text) {
  * and named its edge location, and returns the records to store (stale sites dropped, bounded);
  * `null` when there is nothing to add (not CloudFront, no edge location, not a web URL).
  * `now_ms`: the caller's clock (`Date.now()`). The popup reads `records[tab's host name]`.
+ * In `cf503_dns` only (the background loads it): the record's (de)serialisation would add
+ * 8 KB of gzip to the first-verdict module.
  * @param {string} url
  * @param {number} status
  * @param {any} headers

@@ -155,7 +155,8 @@ export function check_resolvers(urls) {
  * refetch: {status, headers}, refetch_error, passive: {status, headers}, stored: {url, status,
  * headers}, seen: [sighting], now_ms}`, headers as `[name, value]` pairs; `stored` is what
  * watch mode kept for the tab, used only when it is this page's; `seen` is watch mode's record
- * of the site's edge locations ([`remember_sighting`]), judged at `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
+ * of the site's edge locations (`remember_sighting`, judged by `cf503_dns` only), judged at
+ * `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
  * not failing or nothing could be read.
  * The result has one more member, `read`: `"watch_mode"` when the verdict rests on watch
  * mode's capture of the original response, `"click"` when on what was read at the click.
@@ -279,31 +280,6 @@ export function keepable_capture(url, status, headers) {
 }
 
 /**
- * Watch mode's record of the edge locations that answered this browser, per site: adds this
- * navigation's answer to `records` (what is stored, or `undefined`) when CloudFront served it
- * and named its edge location, and returns the records to store (stale sites dropped, bounded);
- * `null` when there is nothing to add (not CloudFront, no edge location, not a web URL).
- * `now_ms`: the caller's clock (`Date.now()`). The popup reads `records[tab's host name]`.
- * @param {string} url
- * @param {number} status
- * @param {any} headers
- * @param {any} records
- * @param {number} now_ms
- * @returns {any}
- */
-export function remember_sighting(url, status, headers, records, now_ms) {
-    const val2 = +status;
-    const val3 = +now_ms;
-    const ptr0 = passStringToWasm0(url, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.remember_sighting(ptr0, len0, val2, headers, records, val3);
-    if (ret[2]) {
-        throw takeFromExternrefTable0(ret[1]);
-    }
-    return takeFromExternrefTable0(ret[0]);
-}
-
-/**
  * The engine's version, for the page footer and bug reports.
  * @returns {string}
  */
@@ -367,10 +343,6 @@ function __wbg_get_imports() {
             const ret = typeof(arg0) === 'function';
             return ret;
         },
-        __wbg___wbindgen_is_null_c22311b1cc228e3a: function(arg0) {
-            const ret = arg0 === null;
-            return ret;
-        },
         __wbg___wbindgen_is_object_8b968c3ab8e96595: function(arg0) {
             const val = arg0;
             const ret = typeof(val) === 'object' && val !== null;
@@ -417,18 +389,10 @@ function __wbg_get_imports() {
             const ret = arg0.done;
             return ret;
         },
-        __wbg_entries_7bb1459bd9b5c2b9: function(arg0) {
-            const ret = Object.entries(arg0);
-            return ret;
-        },
         __wbg_get_635eea311fa1a291: function() { return handleError(function (arg0, arg1) {
             const ret = Reflect.get(arg0, arg1);
             return ret;
         }, arguments); },
-        __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
-            const ret = arg0[arg1 >>> 0];
-            return ret;
-        },
         __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
             const ret = arg0[arg1 >>> 0];
             return ret;

@@ -225,21 +225,42 @@ fn refetch_note(original: u16, now: u16) -> Note {
     }
 }
 
-/// Diagnoses a capture, with a DNS check of the origin joined in when one ran.
+/// Diagnoses a capture, with a DNS check of the origin joined in when one ran, and watch mode's
+/// record of the site's edge locations ([`BrowserCapture::judged_record`]) when there is one.
 pub fn diagnose_capture(
     c: &BrowserCapture,
     dns: Option<&DnsReport>,
 ) -> Result<Diagnosis, CaptureError> {
+    let edges = c.judged_record();
+    diagnose_capture_with(c, dns, edges.as_ref())
+}
+
+/// As [`diagnose_capture`], with where it fails given by the caller (or not at all): the
+/// browser's first-verdict module leaves watch mode's record to the larger module, which judges
+/// it, so the edges verdict table is not in the module every click loads.
+pub fn diagnose_capture_with(
+    c: &BrowserCapture,
+    dns: Option<&DnsReport>,
+    edges: Option<&crate::edges::EdgesReport>,
+) -> Result<Diagnosis, CaptureError> {
     let (obs, notes) = resolve(c)?;
     let sig = Signals::extract(&obs);
-    // Where it fails, from watch mode's record of the site's edge locations, when there is one.
-    let edges = match (c.url.as_deref(), c.now_ms) {
-        (Some(url), Some(now)) if !c.seen.is_empty() => crate::edges::judge_seen(url, &c.seen, now),
-        _ => None,
-    };
-    let mut d = diagnose_signals_with(&obs, &sig, dns, edges.as_ref());
+    let mut d = diagnose_signals_with(&obs, &sig, dns, edges);
     d.notes.extend(notes);
     Ok(d)
+}
+
+impl BrowserCapture {
+    /// Where it fails, from watch mode's record of the site's edge locations judged at
+    /// `now_ms` ([`crate::edges::judge_seen`]); `None` without a record, a clock or a URL.
+    pub fn judged_record(&self) -> Option<crate::edges::EdgesReport> {
+        match (self.url.as_deref(), self.now_ms) {
+            (Some(url), Some(now)) if !self.seen.is_empty() => {
+                crate::edges::judge_seen(url, &self.seen, now)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Why a capture cannot be diagnosed.

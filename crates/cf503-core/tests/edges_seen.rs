@@ -245,6 +245,11 @@ fn the_popup_verdict_weighs_where_it_fails() {
         seen("FRA56-P1", 503, "Error from cloudfront", 0),
         seen("AMS1-P2", 200, "Miss from cloudfront", 2),
     ];
+    // The first-verdict module's path leaves the record alone; the full one judges it.
+    let lean =
+        cf503_core::capture::diagnose_capture_with(&failing_capture(record.clone()), None, None)
+            .unwrap();
+    assert!(lean.edges.is_none());
     let compared = cf503_core::capture::diagnose_capture(&failing_capture(record), None).unwrap();
     let edges = compared.edges.as_deref().expect("the record was judged");
     assert_eq!(edges.basis, Basis::WatchMode);

@@ -175,7 +175,8 @@ pub(crate) fn capture_from(
 /// refetch: {status, headers}, refetch_error, passive: {status, headers}, stored: {url, status,
 /// headers}, seen: [sighting], now_ms}`, headers as `[name, value]` pairs; `stored` is what
 /// watch mode kept for the tab, used only when it is this page's; `seen` is watch mode's record
-/// of the site's edge locations ([`remember_sighting`]), judged at `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
+/// of the site's edge locations (`remember_sighting`, judged by `cf503_dns` only), judged at
+/// `now_ms`). Returns `{report, markdown, share}`; throws when the tab is
 /// not failing or nothing could be read.
 /// The result has one more member, `read`: `"watch_mode"` when the verdict rests on watch
 /// mode's capture of the original response, `"click"` when on what was read at the click.
@@ -191,7 +192,15 @@ pub(crate) fn rendered_capture(
     dns: Option<&cf503_core::dns::DnsReport>,
     config: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let d = cf503_core::capture::diagnose_capture(capture, dns).map_err(|e| capture_error(&e))?;
+    // Watch mode's record of edge locations is judged by the larger module only (its verdict
+    // table would add to the module every click loads); the popup sends a capture with a
+    // record there.
+    #[cfg(feature = "config")]
+    let edges = capture.judged_record();
+    #[cfg(not(feature = "config"))]
+    let edges = None;
+    let d = cf503_core::capture::diagnose_capture_with(capture, dns, edges.as_ref())
+        .map_err(|e| capture_error(&e))?;
     let read = if capture.uses_watch_mode() {
         "watch_mode"
     } else {
@@ -235,6 +244,9 @@ pub fn keepable_capture(url: &str, status: u16, headers: JsValue) -> Result<JsVa
 /// and named its edge location, and returns the records to store (stale sites dropped, bounded);
 /// `null` when there is nothing to add (not CloudFront, no edge location, not a web URL).
 /// `now_ms`: the caller's clock (`Date.now()`). The popup reads `records[tab's host name]`.
+/// In `cf503_dns` only (the background loads it): the record's (de)serialisation would add
+/// 8 KB of gzip to the first-verdict module.
+#[cfg(feature = "dns")]
 #[wasm_bindgen]
 pub fn remember_sighting(
     url: &str,

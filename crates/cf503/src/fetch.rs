@@ -132,14 +132,48 @@ fn describe(e: &ureq::Error, timeout: Duration) -> String {
         ureq::Error::BadUri(u) => format!("not a valid URL ({u}); give it as https://host/path"),
         other => {
             let text = other.to_string();
-            if text.to_ascii_lowercase().contains("tls")
-                || text.contains("certificate")
-                || text.contains("handshake")
+            let lower = text.to_ascii_lowercase();
+            // The system resolver's failure comes as an I/O error (getaddrinfo's words).
+            if lower.contains("lookup address")
+                || lower.contains("name or service not known")
+                || lower.contains("no address associated")
+                || lower.contains("temporary failure in name resolution")
+            {
+                format!(
+                    "the host name does not resolve from here ({text}): check the URL, your network's DNS, or run `cf503 dns` on it"
+                )
+            } else if lower.contains("corrupt message")
+                || lower.contains("invalidcontenttype")
+                || lower.contains("wrong version number")
+            {
+                format!(
+                    "the server at that port does not speak TLS ({text}): is it plain HTTP? try the http:// URL"
+                )
+            } else if lower.contains("tls")
+                || lower.contains("certificate")
+                || lower.contains("handshake")
             {
                 format!("TLS failed: {text}")
             } else {
                 text
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hints fire on the errors as ureq and the system resolver word them.
+    #[test]
+    fn name_resolution_and_plain_http_get_their_hints() {
+        let t = Duration::from_secs(5);
+        let lookup = ureq::Error::Io(std::io::Error::other(
+            "failed to lookup address information: Name or service not known",
+        ));
+        assert!(describe(&lookup, t).starts_with("the host name does not resolve from here"));
+        let refused = ureq::Error::Io(std::io::ErrorKind::ConnectionRefused.into());
+        assert!(describe(&refused, t).starts_with("connection refused"));
     }
 }

@@ -125,7 +125,7 @@ const EXPLAIN_EXAMPLES: &str = "  curl -si https://example.com/ | cf503 explain
   cf503 explain --markdown saved-response.txt
   cf503 explain --json network.har
   aws cloudfront get-distribution --id E1AUTHEXAMPLE1 > dist.json
-  cf503 explain saved-response.txt --config dist.json --url https://www.example.com/account";
+  cf503 explain saved.txt --config dist.json --url https://www.example.com/a";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -171,7 +171,7 @@ enum Command {
     /// Print the man page (roff) to standard output, every subcommand in it; or write one page
     /// per command into a folder
     #[command(
-        after_help = "Examples:\n  cf503 manpage | man -l -\n  cf503 manpage --out-dir ~/.local/share/man/man1   # cf503.1, cf503-explain.1, …"
+        after_help = "Examples:\n  cf503 manpage | man -l -\n  cf503 manpage --out-dir ~/.local/share/man/man1"
     )]
     Manpage {
         /// Write cf503.1 and one cf503-COMMAND.1 per command into this folder instead
@@ -192,7 +192,7 @@ configuration). Limits: a distribution on Anycast static IPs, or a resolver that
 subnets, gives the same edges everywhere; the report says so.";
 
 const EDGES_EXAMPLES: &str = "  cf503 edges https://www.example.com/
-  cf503 edges https://www.example.com/app --subnet Frankfurt=80.128.0.0/24 --subnet Tokyo=153.128.0.0/24
+  cf503 edges https://www.example.com/app --subnet Frankfurt=80.128.0.0/24
   cf503 edges https://www.example.com/ --resolver 127.0.0.1:5353 --json";
 
 #[derive(Args, Debug)]
@@ -222,10 +222,11 @@ A progress bar shows on a terminal for large inputs (never when standard error i
 recursively; .gz files are decompressed. Each error's cause comes from the same rules as a
 response's X-Cache.";
 
-const LOGS_EXAMPLES: &str = "  cf503 logs ./cf-logs/                     # a folder from `aws s3 sync s3://bucket/prefix ./cf-logs`
+const LOGS_EXAMPLES: &str = "  aws s3 sync s3://bucket/prefix ./cf-logs && cf503 logs ./cf-logs/
   cf503 logs --status 503 --json E2ABC.2026-11-26-05.*.gz
-  cf503 logs --since 2026-11-26T05:00 --until 2026-11-26T06:00 --markdown ./cf-logs/
-  cf503 logs --fields timestamp,c-ip,sc-status,x-edge-location,x-edge-detailed-result-type - < kinesis.tsv
+  cf503 logs --since 2026-11-26T05:00 --until 2026-11-26T06:00 ./cf-logs/
+  cf503 logs --fields-from realtime-config.json - < kinesis.tsv
+  cf503 logs --fields timestamp,sc-status,x-edge-detailed-result-type - < r.tsv
   cf503 logs --fields-from config.json --delimiter '|' v2-plain.log";
 
 #[derive(Args, Debug)]

@@ -162,6 +162,11 @@ fn unreachable_refused_tls_and_timeout_are_reported() {
         err.starts_with(&format!("cf503: cannot fetch https://127.0.0.1:{port}/:")),
         "{err}"
     );
+    // The hint that fires: plain HTTP on that port, try http://.
+    assert!(
+        err.contains("does not speak TLS") && err.contains("try the http:// URL"),
+        "{err}"
+    );
 
     // A server that accepts and never answers.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -617,3 +617,48 @@ fn completions_and_man_page() {
             .contains("--out-dir /nonexistent/cf503-man: cannot write")
     );
 }
+
+/// Every example in every `--help` is one line a user can copy, on an 80-column terminal: no
+/// example is wrapped onto a second line.
+#[test]
+fn help_examples_fit_and_are_copyable() {
+    for cmd in [
+        "",
+        "explain",
+        "check",
+        "dns",
+        "logs",
+        "edges",
+        "completions",
+        "manpage",
+    ] {
+        let mut args: Vec<&str> = cmd.split_whitespace().collect();
+        args.push("--help");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cf503"))
+            .args(&args)
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        let examples = help
+            .split("Examples:\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{cmd} --help has examples"));
+        let lines: Vec<&str> = examples
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .collect();
+        assert!(!lines.is_empty(), "{cmd}");
+        for line in lines {
+            assert!(
+                line.chars().count() <= 80,
+                "{cmd}: {line:?} is longer than 80 columns"
+            );
+            let first = line.split_whitespace().next().unwrap_or_default();
+            assert!(
+                ["cf503", "curl", "aws"].contains(&first),
+                "{cmd}: {line:?} is not a command of its own (wrapped?)"
+            );
+        }
+    }
+}
