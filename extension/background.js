@@ -31,7 +31,7 @@ function listen() {
 function onHeaders(details) {
   if (details.tabId < 0) return;
   // Every answer, failing or not, says which edge location served the site.
-  const sighted = sight(details).catch((e) => console.warn('cf503: edge location not recorded:', e));
+  const sighted = sight(details);
   // Kept from before, for another URL or a success now: forget it, clear the badge.
   if (details.statusCode < 400) {
     forget(details.tabId);
@@ -43,8 +43,20 @@ function onHeaders(details) {
 const headerPairs = (details) => (details.responseHeaders ?? []).map((h) => [h.name, h.value ?? '']);
 
 // The site's record of edge locations: the engine decides what is kept of the answer, drops
-// stale sites and bounds the rest (edges::remember_for_site).
-async function sight(details) {
+// stale sites and bounds the rest (edges::remember_for_site). One update at a time: navigations
+// in quick succession would otherwise each read the same record and the last write would drop
+// the others' answers.
+let sightings = Promise.resolve();
+/** Queues this answer's update; the returned promise settles when it is stored (never rejects:
+ * one failed update must not stop the next). */
+function sight(details) {
+  sightings = sightings
+    .then(() => sightOne(details))
+    .catch((e) => console.warn('cf503: edge location not recorded:', e));
+  return sightings;
+}
+
+async function sightOne(details) {
   const settings = await loadSettings();
   if (!settings.watch) return;
   await loadEngine();

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 phases=()
+current=""
 summary() {
     local status=$?
     echo
@@ -13,13 +14,14 @@ summary() {
     printf '  %s\n' "${phases[@]}"
     printf '  %-44s %5ds\n' "total" "$SECONDS"
     tests/dns/harness.sh stop >/dev/null 2>&1 || true
-    [ "$status" -eq 0 ] && echo "just test: every phase passed" || echo "just test: FAILED (exit $status) in the phase after the last one listed" >&2
+    [ "$status" -eq 0 ] && echo "just test: every phase passed" || echo "just test: FAILED (exit $status) in phase: $current" >&2
 }
 trap summary EXIT
 # phase NAME COMMAND...: runs one phase and records its time.
 phase() {
     local name=$1 start=$SECONDS
     shift
+    current=$name
     echo "== $name"
     "$@"
     phases+=("$(printf '%-44s %5ds' "$name" $((SECONDS - start)))")
