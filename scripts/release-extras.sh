@@ -16,14 +16,14 @@ out=${1:-.}
 mkdir -p "$out"
 cargo build -q --release --locked -p cf503
 stage=$(mktemp -d)
-mkdir -p "$stage/completions" "$stage/man"
+mkdir -p "$stage/completions" "$stage/man/man1"
 bin=target/release/cf503
 "$bin" completions bash > "$stage/completions/cf503.bash"
 "$bin" completions zsh > "$stage/completions/_cf503"
 "$bin" completions fish > "$stage/completions/cf503.fish"
 "$bin" completions elvish > "$stage/completions/cf503.elv"
 "$bin" completions powershell > "$stage/completions/_cf503.ps1"
-"$bin" manpage --out-dir "$stage/man"
+"$bin" manpage --out-dir "$stage/man/man1"
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$out/cf503-completions-man.tar.gz" completions man
 rm -rf "$stage"
 scripts/web-inputs.sh --check || { scripts/install-web-tools.sh build && scripts/build-web.sh; }

@@ -21,35 +21,25 @@ rm -rf "$out"
 mkdir -p "$out"
 step() { printf 'release [%3ds] %s\n' "$SECONDS" "$*"; }
 
+# Completions, man pages and the extension first: the archive carries the same completions and
+# man pages (from the clap definitions, the same for every target).
+step "completions, man pages and the browser extension (Chromium, Firefox)"
+scripts/release-extras.sh "$out"
+
 step "cf503 $version for $target (cargo build --release --locked)"
 cargo build -q --release --locked -p cf503 --target "$target"
 exe=""
 case "$target" in *windows*) exe=".exe" ;; esac
 name="cf503-$version-$target"
 stage="$out/$name"
-mkdir -p "$stage/completions" "$stage/man"
-cp "target/$target/release/cf503$exe" "$stage/"
-# Completions and man pages come from the binary's own clap definitions: run it if it runs here.
-gen="$stage/cf503$exe"
-if ! "$gen" --version >/dev/null 2>&1; then
-    cargo build -q --release --locked -p cf503
-    gen=target/release/cf503
-fi
-"$gen" completions bash > "$stage/completions/cf503.bash"
-"$gen" completions zsh > "$stage/completions/_cf503"
-"$gen" completions fish > "$stage/completions/cf503.fish"
-"$gen" completions elvish > "$stage/completions/cf503.elv"
-"$gen" completions powershell > "$stage/completions/_cf503.ps1"
-"$gen" manpage --out-dir "$stage/man"
-cp README.md LICENSE-MIT LICENSE-APACHE "$stage/"
+mkdir -p "$stage"
+cp "target/$target/release/cf503$exe" README.md LICENSE-MIT LICENSE-APACHE "$stage/"
+tar -C "$stage" -xzf "$out/cf503-completions-man.tar.gz"
 case "$target" in
 *windows*) (cd "$out" && python3 -m zipfile -c "$name.zip" "$name") ;;
 *) tar -C "$out" --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz" "$name" ;;
 esac
 rm -rf "$stage"
-
-step "completions, man pages and the browser extension (Chromium, Firefox)"
-scripts/release-extras.sh "$out"
 
 (cd "$out" && sha256sum -- * > SHA256SUMS)
 step "done: $out"

@@ -146,6 +146,8 @@ zone.addEventListener('drop', (event) => {
   zone.classList.remove('over');
   if (!file) return;
   event.preventDefault();
+  // The dropped file is the input: the chooser no longer names another.
+  $('har-input').value = '';
   useFile(file);
 });
 
