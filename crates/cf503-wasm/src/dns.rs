@@ -62,7 +62,7 @@ thread_local! {
 
 /// A JS number known to be a whole number in 0..=u32::MAX (or a millisecond clock), as u64.
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn whole(x: f64) -> u64 {
+pub(crate) fn whole(x: f64) -> u64 {
     x.max(0.0) as u64
 }
 

@@ -231,8 +231,7 @@ fn capture_error(e: &cf503_core::capture::CaptureError) -> JsValue {
 /// `headers` as `[name, value]` pairs.
 #[wasm_bindgen]
 pub fn keepable_capture(url: &str, status: u16, headers: JsValue) -> Result<JsValue, JsError> {
-    let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers)
-        .map_err(|e| JsError::new(&format!("headers must be [name, value] pairs: {e}")))?;
+    let headers = header_pairs(headers)?;
     match cf503_core::capture::keep(url, status, &headers) {
         Some(kept) => to_js_value(&kept),
         None => Ok(JsValue::NULL),
@@ -255,13 +254,11 @@ pub fn remember_sighting(
     records: JsValue,
     now_ms: f64,
 ) -> Result<JsValue, JsError> {
-    let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers)
-        .map_err(|e| JsError::new(&format!("headers must be [name, value] pairs: {e}")))?;
+    let headers = header_pairs(headers)?;
     let Some(site) = cf503_core::edges::site_of(url) else {
         return Ok(JsValue::NULL);
     };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let now = now_ms.max(0.0) as u64;
+    let now = crate::dns::whole(now_ms);
     let Some(new) = cf503_core::edges::sighting(status, &headers, now) else {
         return Ok(JsValue::NULL);
     };
@@ -274,6 +271,12 @@ pub fn remember_sighting(
     };
     cf503_core::edges::remember_for_site(&mut records, &site, new);
     to_js_value(&records)
+}
+
+/// Header pairs as the extension passes them (`[[name, value], …]`).
+fn header_pairs(headers: JsValue) -> Result<Vec<(String, String)>, JsError> {
+    serde_wasm_bindgen::from_value(headers)
+        .map_err(|e| JsError::new(&format!("headers must be [name, value] pairs: {e}")))
 }
 
 fn to_js_value<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
