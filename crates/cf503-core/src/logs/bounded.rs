@@ -10,9 +10,11 @@
 //! the same logs give the same report on any number of threads.
 
 use alloc::borrow::Cow;
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BinaryHeap};
 use alloc::string::String;
 use alloc::vec::Vec;
+
+use hashbrown::HashTable;
 
 use super::time::Minute;
 use crate::causes::CauseId;
@@ -96,20 +98,76 @@ pub fn key_hash(key: &str) -> u64 {
 /// A key left out once is never kept later (the threshold only falls), which is what makes the
 /// kept counts exact. The kept hashes also estimate how many distinct keys there were
 /// ([`Capped::distinct`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Every counted error record looks its edge location and its path up here, so the lookup is
+/// one probe of a hash table whose slots hold the key's hash beside it (a B-tree of hashes, each
+/// to a list of keys, was a fifth of reading error-heavy logs: a cache miss per level and per
+/// pointer); a max-heap of the kept hashes finds the one to evict past the cap.
+#[derive(Clone, Debug)]
 pub struct Capped<V, const CAP: usize, const KEY: usize> {
-    /// By key hash; a bucket holds the (rare) keys that share a hash, in key order.
-    kept: BTreeMap<u64, Vec<(String, V)>>,
-    len: usize,
+    /// The kept keys; two keys may share a hash (both kept, told apart by the key).
+    kept: HashTable<Kept<V>>,
+    /// The hash of every kept key (once per key), largest on top.
+    hashes: BinaryHeap<u64>,
     other: V,
     saturated: bool,
 }
 
+/// A kept key, its [`key_hash`] and its count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Kept<V> {
+    hash: u64,
+    /// The key's first [`HEAD`] bytes (zero after its end), beside it in the table: a lookup
+    /// compares these and the length, and reads the key itself only when it is longer. Reading
+    /// the key through its pointer was half the lookup's time (a cache miss on every record).
+    head: [u8; HEAD],
+    key: String,
+    value: V,
+}
+
+/// Bytes of a key kept in the table itself: an edge location, a short path.
+const HEAD: usize = 24;
+
+fn head_of(key: &str) -> [u8; HEAD] {
+    let mut head = [0u8; HEAD];
+    let n = key.len().min(HEAD);
+    head[..n].copy_from_slice(&key.as_bytes()[..n]);
+    head
+}
+
+impl<V> Kept<V> {
+    /// Whether this is `key`, whose hash is `hash` and head `head`.
+    #[inline]
+    fn is(&self, hash: u64, head: &[u8; HEAD], key: &str) -> bool {
+        self.hash == hash
+            && self.key.len() == key.len()
+            && self.head == *head
+            && (key.len() <= HEAD || self.key == key)
+    }
+}
+
+impl<V: PartialEq, const CAP: usize, const KEY: usize> PartialEq for Capped<V, CAP, KEY> {
+    fn eq(&self, other: &Self) -> bool {
+        // The heap is derived from the table: equal tables have equal heaps (as multisets).
+        self.kept.len() == other.kept.len()
+            && self.kept.iter().all(|k| {
+                other
+                    .kept
+                    .find(k.hash, |o| o.hash == k.hash && o.key == k.key)
+                    .is_some_and(|o| o.value == k.value)
+            })
+            && self.other == other.other
+            && self.saturated == other.saturated
+    }
+}
+
+impl<V: Eq, const CAP: usize, const KEY: usize> Eq for Capped<V, CAP, KEY> {}
+
 impl<V: Tally, const CAP: usize, const KEY: usize> Default for Capped<V, CAP, KEY> {
     fn default() -> Self {
         Capped {
-            kept: BTreeMap::new(),
-            len: 0,
+            kept: HashTable::new(),
+            hashes: BinaryHeap::new(),
             other: V::default(),
             saturated: false,
         }
@@ -121,17 +179,14 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
     pub fn add_with(&mut self, key: &str, f: impl FnOnce(&mut V)) {
         let key = bounded_key(key, KEY);
         let hash = key_hash(&key);
-        if let Some(bucket) = self.kept.get_mut(&hash)
-            && let Ok(i) = bucket.binary_search_by(|(k, _)| k.as_str().cmp(&key))
-        {
-            f(&mut bucket[i].1);
+        let head = head_of(&key);
+        if let Some(k) = self.kept.find_mut(hash, |k| k.is(hash, &head, &key)) {
+            f(&mut k.value);
             return;
         }
-        if self.len >= CAP {
+        if self.kept.len() >= CAP {
             self.saturated = true;
-            let kept = self
-                .largest()
-                .is_some_and(|(h, k)| (hash, &*key) < (h, k.as_str()));
+            let kept = self.largest().is_some_and(|(h, k)| (hash, &*key) < (h, k));
             if !kept {
                 // Past the cap and after every kept key (or CAP is 0): counted with the others.
                 f(&mut self.other);
@@ -141,28 +196,42 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
         }
         let mut value = V::default();
         f(&mut value);
-        let bucket = self.kept.entry(hash).or_default();
-        let at = bucket.partition_point(|(k, _)| k.as_str() < &*key);
-        bucket.insert(at, (key.into_owned(), value));
-        self.len += 1;
+        self.kept.insert_unique(
+            hash,
+            Kept {
+                hash,
+                head,
+                key: key.into_owned(),
+                value,
+            },
+            |k| k.hash,
+        );
+        self.hashes.push(hash);
     }
 
     /// The kept key with the largest `(hash, key)`.
-    fn largest(&self) -> Option<(u64, &String)> {
-        let (h, bucket) = self.kept.last_key_value()?;
-        bucket.last().map(|(k, _)| (*h, k))
+    fn largest(&self) -> Option<(u64, &str)> {
+        let h = *self.hashes.peek()?;
+        self.kept
+            .iter_hash(h)
+            .filter(|k| k.hash == h)
+            .map(|k| k.key.as_str())
+            .max()
+            .map(|k| (h, k))
     }
 
     fn evict_largest(&mut self) {
-        let Some(mut entry) = self.kept.last_entry() else {
+        // The key is told by where its bytes are (no copy of it): keys are distinct strings.
+        let Some((h, at)) = self.largest().map(|(h, k)| (h, k.as_ptr() as usize)) else {
             return;
         };
-        if let Some((_, v)) = entry.get_mut().pop() {
-            self.other.absorb(v);
-            self.len -= 1;
-        }
-        if entry.get().is_empty() {
-            entry.remove();
+        if let Ok(entry) = self
+            .kept
+            .find_entry(h, |k| k.hash == h && k.key.as_ptr() as usize == at)
+        {
+            let (k, _) = entry.remove();
+            self.other.absorb(k.value);
+            self.hashes.pop();
         }
     }
 
@@ -170,28 +239,26 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
     pub fn merge(&mut self, other: Self) {
         self.other.absorb(other.other);
         self.saturated |= other.saturated;
-        for (_, bucket) in other.kept {
-            for (key, v) in bucket {
-                self.add_with(&key, |x| x.absorb(v));
-            }
+        for k in other.kept {
+            self.add_with(&k.key, |x| x.absorb(k.value));
         }
     }
 
-    /// The kept keys and their counts.
+    /// The kept keys and their counts, in `(hash, key)` order (the same on every run).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
-        self.kept
-            .values()
-            .flat_map(|b| b.iter().map(|(k, v)| (k.as_str(), v)))
+        let mut kept: Vec<&Kept<V>> = self.kept.iter().collect();
+        kept.sort_unstable_by(|a, b| (a.hash, &a.key).cmp(&(b.hash, &b.key)));
+        kept.into_iter().map(|k| (k.key.as_str(), &k.value))
     }
 
     /// How many keys are kept.
     pub fn len(&self) -> usize {
-        self.len
+        self.kept.len()
     }
 
     /// Whether nothing was counted under a key.
     pub fn is_empty(&self) -> bool {
-        self.len == 0 && !self.saturated
+        self.kept.is_empty() && !self.saturated
     }
 
     /// The counts of the keys not kept.
@@ -223,16 +290,16 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
     /// about `1/sqrt(CAP - 2)`, 1.6 % at 4,096).
     pub fn distinct(&self) -> u64 {
         if !self.saturated {
-            return self.len as u64;
+            return self.kept.len() as u64;
         }
         let Some((largest, _)) = self.largest() else {
             return 0;
         };
-        let k = self.len as u128;
+        let k = self.kept.len() as u128;
         let estimate = (k.saturating_sub(1) << 64) / (u128::from(largest) + 1);
         u64::try_from(estimate)
             .unwrap_or(u64::MAX)
-            .max(self.len as u64)
+            .max(self.kept.len() as u64)
     }
 }
 

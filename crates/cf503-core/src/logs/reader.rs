@@ -306,12 +306,28 @@ impl Reader {
             }
             rest = &rest[nl + 1..];
         }
-        let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', rest) {
-            self.line(&rest[start..nl], &mut out);
-            start = nl + 1;
+        // The whole lines of the chunk, validated at once: UTF-8 as a whole (so every piece cut
+        // at a newline is too) and free of NUL. A chunk that fails is read line by line, each
+        // checked on its own (one bad line is skipped, the rest read).
+        let whole = memchr::memrchr(b'\n', rest).map_or(0, |nl| nl + 1);
+        let (lines, tail) = rest.split_at(whole);
+        match core::str::from_utf8(lines) {
+            Ok(text) if memchr::memchr(0, lines).is_none() => {
+                let mut start = 0;
+                for nl in memchr::memchr_iter(b'\n', lines) {
+                    self.line_text(&text[start..nl], &mut out);
+                    start = nl + 1;
+                }
+            }
+            _ => {
+                let mut start = 0;
+                for nl in memchr::memchr_iter(b'\n', lines) {
+                    self.line(&lines[start..nl], &mut out);
+                    start = nl + 1;
+                }
+            }
         }
-        self.keep_partial(&rest[start..]);
+        self.keep_partial(tail);
     }
 
     fn keep_partial(&mut self, rest: &[u8]) {
@@ -362,6 +378,22 @@ impl Reader {
             self.skip();
             return;
         };
+        self.read_line(text, out);
+    }
+
+    /// A line of a chunk already checked (UTF-8, no NUL); the newline is not in it.
+    fn line_text(&mut self, text: &str, out: &mut impl FnMut(&Record<'_>)) {
+        self.line += 1;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.len() > MAX_LINE {
+            self.skip();
+            return;
+        }
+        self.read_line(text, out);
+    }
+
+    /// A line that is UTF-8 without NUL, at most [`MAX_LINE`] bytes, without its line ending.
+    fn read_line(&mut self, text: &str, out: &mut impl FnMut(&Record<'_>)) {
         match text.as_bytes().iter().find(|b| !b.is_ascii_whitespace()) {
             None => return,
             Some(b'#') => {
@@ -389,15 +421,16 @@ impl Reader {
             c.at[Slot::Status as usize],
             delimiter_byte(text, self.delimiter),
         ) {
-            // The fields are counted (a vectorised pass) so a short line is skipped as the full
-            // reading would; then only the values up to the status and time are found.
-            let fields = count_byte(text.as_bytes(), d) + 1;
-            if fields < c.count {
+            // Only the values up to the status and time are found first; a line the filter
+            // leaves out has the rest of its delimiters counted (a vectorised pass), so a short
+            // line is skipped as the full reading would; an error has the rest split.
+            self.spans.clear();
+            split_at_byte(text.as_bytes(), d, 0, c.prefix, &mut self.spans);
+            if self.spans.len() < c.prefix {
                 self.skip();
                 return;
             }
-            self.spans.clear();
-            split_at_byte(text.as_bytes(), d, 0, c.prefix, &mut self.spans);
+            let prefix_end = self.spans.last().map_or(text.len(), |&(_, end)| end);
             let value = |slot: Slot| {
                 c.at[slot as usize]
                     .map(|i| &text[self.spans[i].0..self.spans[i].1])
@@ -408,6 +441,11 @@ impl Reader {
                 return;
             };
             if !admits.admits(Some(status)) {
+                let fields = self.spans.len() + count_byte(&text.as_bytes()[prefix_end..], d);
+                if fields < c.count {
+                    self.skip();
+                    return;
+                }
                 let mut values = [None; Slot::COUNT];
                 for slot in STATUS_AND_TIME {
                     values[slot as usize] = value(slot);
@@ -420,11 +458,16 @@ impl Reader {
                 });
                 return;
             }
-            // An error: the rest of the line is split where the prefix stopped.
-            if let Some(&(_, end)) = self.spans.last()
-                && end < text.len()
-            {
-                split_at_byte(text.as_bytes(), d, end + 1, usize::MAX, &mut self.spans);
+            // An error: the rest of the line is split where the prefix stopped (a line too
+            // short is skipped below, by its count of values).
+            if prefix_end < text.len() {
+                split_at_byte(
+                    text.as_bytes(),
+                    d,
+                    prefix_end + 1,
+                    usize::MAX,
+                    &mut self.spans,
+                );
             }
             split_done = true;
         }
@@ -647,6 +690,50 @@ mod tests {
             [(Some(503), Some("IAD89-C1".into())), (Some(503), None)]
         );
         assert_eq!(r.skipped.first, [3]);
+    }
+
+    #[test]
+    fn a_bad_line_in_a_chunk_is_skipped_alone() {
+        // Checked a chunk at a time: one line with a NUL, one not UTF-8, the rest read.
+        let head = "#Fields: date time sc-status x-edge-location\n";
+        let mut chunk = head.as_bytes().to_vec();
+        chunk.extend_from_slice(b"2026-11-26\t05:00:00\t503\tFRA56-P1\n");
+        chunk.extend_from_slice(b"2026-11-26\t05:00:00\t503\tNUL\0\n");
+        chunk.extend_from_slice(b"2026-11-26\t05:00:00\t503\t\xff\xfe\n");
+        chunk.extend_from_slice(b"2026-11-26\t05:00:00\t502\tSEA19-C1\n");
+        let mut r = Reader::new();
+        let got = records(&mut r, &chunk);
+        assert_eq!(
+            got,
+            [
+                (Some(503), Some("FRA56-P1".into())),
+                (Some(502), Some("SEA19-C1".into()))
+            ]
+        );
+        assert_eq!(r.skipped.first, [3, 4]);
+    }
+
+    #[test]
+    fn short_lines_are_skipped_whether_errors_or_not() {
+        // Read through the status filter: a line the filter leaves out has its values
+        // counted; an error is split. A line short of values is skipped either way.
+        let status = crate::logs::StatusFilter::parse("5xx").unwrap();
+        let mut r = Reader::new().counting_only_unless(status);
+        let got = records(
+            &mut r,
+            b"#Fields: date time sc-status x-edge-location cs-uri-stem\n\
+              2026-11-26\t05:00:00\t200\tFRA56-P1\t/a\n\
+              2026-11-26\t05:00:00\t200\tFRA56-P1\n\
+              2026-11-26\t05:00:00\t503\tFRA56-P1\n\
+              2026-11-26\t05:00:00\t503\tFRA56-P1\t/b\n\
+              2026-11-26\t05:00\n",
+        );
+        // A line the filter leaves out comes out with its status and time only.
+        assert_eq!(
+            got,
+            [(Some(200), None), (Some(503), Some("FRA56-P1".into()))]
+        );
+        assert_eq!(r.skipped.first, [3, 4, 6]);
     }
 
     #[test]
