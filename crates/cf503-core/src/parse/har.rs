@@ -70,6 +70,14 @@ struct Request<'a> {
     url: Option<Cow<'a, str>>,
 }
 
+impl Request<'_> {
+    fn into_owned(self) -> Request<'static> {
+        Request {
+            url: self.url.map(|u| Cow::Owned(u.into_owned())),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct Response<'a> {
     #[serde(borrow)]
@@ -106,7 +114,9 @@ struct Header<'a> {
 const BODY_DECODE_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Which responses count as failures: the diagnosis's policy (`signals::is_failing`), handed
-/// in by the caller so that parsing applies none of its own.
+/// in by the caller so that parsing applies none of its own. It must not read the values of
+/// the [`VERDICT_FREE_VALUES`] headers: a response that differs from one judged before only in
+/// those is given that one's verdict.
 pub type IsFailing = fn(&Observation) -> bool;
 
 /// Parses a HAR document, keeping the entries `is_failing` accepts.
@@ -136,19 +146,80 @@ pub fn parse(input: &str, is_failing: IsFailing) -> Result<Har, ParseError> {
             continue;
         }
         let text = &input[span.start..span.end];
+        let bad_entry = |e: serde_json::Error| {
+            ParseError::Har(HarError::BadEntry {
+                index,
+                what: "the entry is not a valid HAR entry",
+                detail: alloc::format!("{e}"),
+            })
+        };
         // A lone UTF-16 surrogate escape (`\ud800`) is valid JSON syntax that serde refuses:
         // replaced by U+FFFD, the entry is read like any other.
-        let repaired = repair_lone_surrogates(text);
-        let text = repaired.as_deref().unwrap_or(text);
-        let read = serde_json::from_str::<Entry<'_>>(text)
-            .map_err(|e| {
-                ParseError::Har(HarError::BadEntry {
-                    index,
-                    what: "the entry is not a valid HAR entry",
-                    detail: alloc::format!("{e}"),
-                })
-            })
-            .and_then(|entry| push_if_failing(&mut har, &mut groups, index, entry, is_failing));
+        let read = match span.response {
+            // The response alone is read first: most responses are like one read before, and
+            // their entry's request is never read (it was a third of the time of a file of
+            // many like 4xx responses).
+            Some((from, to)) => {
+                let response = &input[from..to];
+                let repaired = repair_lone_surrogates(response);
+                let response = repaired.as_deref().unwrap_or(response);
+                let rest = || {
+                    let repaired = repair_lone_surrogates(text);
+                    let text = repaired.as_deref().unwrap_or(text);
+                    serde_json::from_str::<Entry<'_>>(text)
+                        .map(|entry| Rest {
+                            request: entry.request.map(Request::into_owned),
+                            started: entry.started.map(|s| Cow::Owned(s.into_owned())),
+                        })
+                        .map_err(bad_entry)
+                };
+                // A response like one read before (but for per-request values) is what that
+                // one was: counted without reading it again.
+                let key = verdict_key(&input[from..to]);
+                if let Some(known) = key.as_ref().and_then(|k| groups.known.get(k)) {
+                    match *known {
+                        Outcome::Refused => {}
+                        Outcome::Kept(g) => repeat(&mut har.failing[g], index),
+                        Outcome::Summarised => har.summarised += 1,
+                    }
+                    continue;
+                }
+                serde_json::from_str::<Response<'_>>(response)
+                    .map_err(bad_entry)
+                    .and_then(|r| {
+                        push_if_failing(
+                            &mut har,
+                            &mut groups,
+                            index,
+                            key,
+                            Some(r),
+                            rest,
+                            is_failing,
+                        )
+                    })
+            }
+            None => {
+                let repaired = repair_lone_surrogates(text);
+                let text = repaired.as_deref().unwrap_or(text);
+                serde_json::from_str::<Entry<'_>>(text)
+                    .map_err(bad_entry)
+                    .and_then(|entry| {
+                        let rest = Rest {
+                            request: entry.request,
+                            started: entry.started,
+                        };
+                        push_if_failing(
+                            &mut har,
+                            &mut groups,
+                            index,
+                            None,
+                            entry.response,
+                            || Ok(rest),
+                            is_failing,
+                        )
+                    })
+            }
+        };
         if let Err(ParseError::Har(e)) = read {
             har.unreadable += 1;
             har.first_unreadable.get_or_insert(e);
@@ -175,9 +246,13 @@ fn repair_lone_surrogates(text: &str) -> Option<String> {
     let mut copied = 0;
     let mut i = 0;
     while i + 1 < b.len() {
-        if b[i] != b'\\' {
-            i += 1;
-            continue;
+        // From one backslash to the next (a vectorised search: most of an entry has none).
+        match memchr::memchr(b'\\', &b[i..]) {
+            Some(off) => i += off,
+            None => break,
+        }
+        if i + 1 >= b.len() {
+            break;
         }
         if b[i + 1] != b'u' {
             i += 2;
@@ -218,7 +293,19 @@ fn parse_single(input: &str, is_failing: IsFailing) -> Result<Har, ParseError> {
         total_entries: 1,
         ..Har::default()
     };
-    push_if_failing(&mut har, &mut Groups::default(), 0, entry, is_failing)?;
+    let rest = Rest {
+        request: entry.request,
+        started: entry.started,
+    };
+    push_if_failing(
+        &mut har,
+        &mut Groups::default(),
+        0,
+        None,
+        entry.response,
+        || Ok(rest),
+        is_failing,
+    )?;
     Ok(har)
 }
 
@@ -229,8 +316,50 @@ pub const MAX_DISTINCT_FAILURES: usize = 200;
 /// Other entries listed by position in [`HarEntry::same_as`], at most.
 const SAME_AS_LIMIT: usize = 20;
 
-/// Headers that differ between otherwise identical failures.
-const PER_REQUEST_HEADERS: &[&str] = &[
+/// Headers that differ between otherwise identical failures: the [`VERDICT_FREE_VALUES`] and
+/// `Set-Cookie` (a failure policy may read a cookie's presence, a failure's identity does not).
+fn per_request(name: &str) -> bool {
+    name.eq_ignore_ascii_case("set-cookie")
+        || VERDICT_FREE_VALUES
+            .iter()
+            .any(|p| name.eq_ignore_ascii_case(p))
+}
+
+/// The identity of a failure, for grouping: a hash of its status, its headers but the
+/// per-request ones, and its page text.
+#[derive(Default)]
+struct Groups {
+    keys: Vec<u64>,
+    /// What became of the responses read so far, by [`verdict_key`]: a load test's thousand
+    /// identical 404s are judged and grouped once (building, judging and hashing each one's
+    /// observation was nine tenths of reading such a file). Exact keys, not hashes: a response
+    /// can never be taken for another.
+    known: alloc::collections::BTreeMap<Vec<u8>, Outcome>,
+    /// Bytes taken by the keys of `known`.
+    known_bytes: usize,
+}
+
+/// What became of a response.
+#[derive(Clone, Copy)]
+enum Outcome {
+    /// The policy said it is no failure.
+    Refused,
+    /// A failure, kept as `har.failing[i]`.
+    Kept(usize),
+    /// A failure past [`MAX_DISTINCT_FAILURES`] distinct ones.
+    Summarised,
+}
+
+/// Responses remembered, at most, and the bytes of their keys, at most: memory stays bounded
+/// whatever the file (past either, responses are judged one by one, as before).
+const KNOWN_KEPT: usize = 1024;
+const KNOWN_BYTES: usize = 4 << 20;
+
+/// Headers whose *value* neither the failure policy nor the grouping reads (their presence
+/// counts, and is in the key): per-request values that differ between otherwise identical
+/// responses. `signals::is_failing` reads none of them (a test changes each and checks its
+/// verdict does not move); a failure's identity reads none either.
+pub const VERDICT_FREE_VALUES: &[&str] = &[
     "date",
     "age",
     "x-amz-cf-id",
@@ -241,17 +370,69 @@ const PER_REQUEST_HEADERS: &[&str] = &[
     "x-amz-apigw-id",
     "apigw-requestid",
     "content-length",
-    "set-cookie",
     "etag",
     "expires",
     "last-modified",
 ];
 
-/// The identity of a failure, for grouping: a hash of its status, its headers but the
-/// per-request ones, and its page text.
-#[derive(Default)]
-struct Groups {
-    keys: Vec<u64>,
+/// A response as written, with the value of each [`VERDICT_FREE_VALUES`] header cut out:
+/// two responses with the same key differ in those values at most, so the failure policy and
+/// the grouping say the same of both. Read from the raw JSON (no decoding): a key is a copy of
+/// the response's bytes, and a response like one read before is settled without serde.
+/// `None` when the response is not an object the scanner can walk (it is then read as usual).
+fn verdict_key(response: &str) -> Option<Vec<u8>> {
+    let b = response.as_bytes();
+    let mut holes: Vec<(usize, usize)> = Vec::new();
+    let mut sc = Scanner::new(b);
+    sc.object(|key, sc| {
+        if key != b"headers" || sc.peek() != Some(b'[') {
+            return sc.skip_value().map(drop);
+        }
+        sc.array(|sc| {
+            if sc.peek() != Some(b'{') {
+                return sc.skip_value().map(drop);
+            }
+            let (mut name, mut value) = (None, None);
+            sc.object(|key, sc| {
+                let span = sc.skip_value()?;
+                match key {
+                    b"name" => name = Some(span),
+                    b"value" => value = Some(span),
+                    _ => {}
+                }
+                Ok(())
+            })?;
+            if let (Some((ns, ne)), Some(value)) = (name, value) {
+                // The name as written, quotes and blanks off (an escaped name is kept whole).
+                let name = b[ns..ne]
+                    .strip_prefix(b"\"")
+                    .and_then(|n| n.strip_suffix(b"\""));
+                if name.is_some_and(|n| {
+                    let n = n.trim_ascii();
+                    VERDICT_FREE_VALUES
+                        .iter()
+                        .any(|free| n.eq_ignore_ascii_case(free.as_bytes()))
+                }) {
+                    holes.push(value);
+                }
+            }
+            Ok(())
+        })
+    })
+    .ok()?;
+    if !sc.at_end() {
+        return None;
+    }
+    let mut key = Vec::with_capacity(b.len());
+    let mut copied = 0;
+    for (from, to) in holes {
+        key.extend_from_slice(&b[copied..from]);
+        // A byte no JSON text holds unescaped: a hole cannot be mistaken for a value.
+        key.push(0);
+        copied = to;
+    }
+    key.extend_from_slice(&b[copied..]);
+    Some(key)
 }
 
 fn failure_key(obs: &Observation) -> u64 {
@@ -267,10 +448,7 @@ fn failure_key(obs: &Observation) -> u64 {
     };
     eat(&obs.status().unwrap_or(0).to_be_bytes());
     for (name, value) in obs.headers().iter() {
-        if !PER_REQUEST_HEADERS
-            .iter()
-            .any(|p| name.eq_ignore_ascii_case(p))
-        {
+        if !per_request(name) {
             eat(name.to_ascii_lowercase().as_bytes());
             eat(value.as_bytes());
         }
@@ -282,14 +460,22 @@ fn failure_key(obs: &Observation) -> u64 {
     h
 }
 
-fn push_if_failing(
+/// The rest of an entry, read only for a response that is kept: its request and start time.
+struct Rest<'a> {
+    request: Option<Request<'a>>,
+    started: Option<Cow<'a, str>>,
+}
+
+fn push_if_failing<'a>(
     har: &mut Har,
     groups: &mut Groups,
     index: usize,
-    entry: Entry<'_>,
+    key: Option<Vec<u8>>,
+    response: Option<Response<'_>>,
+    rest: impl FnOnce() -> Result<Rest<'a>, ParseError>,
     is_failing: IsFailing,
 ) -> Result<(), ParseError> {
-    let Some(response) = entry.response else {
+    let Some(response) = response else {
         return Ok(());
     };
     let Some(status) = response.status.and_then(|raw| status_of(raw.get())) else {
@@ -298,30 +484,56 @@ fn push_if_failing(
     if status < 400 {
         return Ok(());
     }
-    let observation = observe(entry.request, response, status, index)?;
-    if !is_failing(&observation) {
-        return Ok(());
-    }
-    let key = failure_key(&observation);
-    if let Some(g) = groups.keys.iter().position(|k| *k == key) {
-        let kept = &mut har.failing[g];
-        kept.repeats += 1;
-        if kept.same_as.len() < SAME_AS_LIMIT {
-            kept.same_as.push(index);
-        }
-    } else if har.failing.len() < MAX_DISTINCT_FAILURES {
-        groups.keys.push(key);
-        har.failing.push(HarEntry {
-            index,
-            repeats: 1,
-            same_as: Vec::new(),
-            started: entry.started.map(Cow::into_owned),
-            observation,
-        });
+    let headers = match response.headers {
+        Some(raw) => serde_json::from_str::<Vec<Header<'_>>>(raw.get()).map_err(|e| {
+            ParseError::Har(HarError::BadEntry {
+                index,
+                what: "response.headers is not a list of {name, value}",
+                detail: alloc::format!("{e}"),
+            })
+        })?,
+        None => Vec::new(),
+    };
+    let rest = rest()?;
+    let observation = observe(rest.request, response, &headers, status);
+    let outcome = if !is_failing(&observation) {
+        Outcome::Refused
     } else {
-        har.summarised += 1;
+        let failure = failure_key(&observation);
+        if let Some(g) = groups.keys.iter().position(|k| *k == failure) {
+            repeat(&mut har.failing[g], index);
+            Outcome::Kept(g)
+        } else if har.failing.len() < MAX_DISTINCT_FAILURES {
+            groups.keys.push(failure);
+            har.failing.push(HarEntry {
+                index,
+                repeats: 1,
+                same_as: Vec::new(),
+                started: rest.started.map(Cow::into_owned),
+                observation,
+            });
+            Outcome::Kept(har.failing.len() - 1)
+        } else {
+            har.summarised += 1;
+            Outcome::Summarised
+        }
+    };
+    if let Some(key) = key
+        && groups.known.len() < KNOWN_KEPT
+        && groups.known_bytes + key.len() <= KNOWN_BYTES
+    {
+        groups.known_bytes += key.len();
+        groups.known.insert(key, outcome);
     }
     Ok(())
+}
+
+/// One more failure like `kept`, at `index`.
+fn repeat(kept: &mut HarEntry, index: usize) {
+    kept.repeats += 1;
+    if kept.same_as.len() < SAME_AS_LIMIT {
+        kept.same_as.push(index);
+    }
 }
 
 /// Where an entry is, and its response status if it has a readable one.
@@ -329,6 +541,9 @@ struct EntrySpan {
     start: usize,
     end: usize,
     status: Option<u16>,
+    /// The response object's span, when the entry has exactly one (two are an error serde
+    /// reports, so such an entry is read whole).
+    response: Option<(usize, usize)>,
 }
 
 struct Scanned {
@@ -388,15 +603,22 @@ fn scan_entry(sc: &mut Scanner<'_>) -> Result<EntrySpan, ScanError> {
             start,
             end,
             status: None,
+            response: None,
         });
     }
     let start = sc.pos;
     let mut status = None;
+    let mut responses = 0;
+    let mut response = None;
     sc.object(|key, sc| {
+        if key == b"response" {
+            responses += 1;
+        }
         if key != b"response" || sc.peek() != Some(b'{') {
             return sc.skip_value().map(drop);
         }
-        sc.object(|key, sc| {
+        let from = sc.pos;
+        let walked = sc.object(|key, sc| {
             let (s, e) = sc.skip_value()?;
             if key == b"status" {
                 status = core::str::from_utf8(&sc.bytes()[s..e])
@@ -404,12 +626,15 @@ fn scan_entry(sc: &mut Scanner<'_>) -> Result<EntrySpan, ScanError> {
                     .and_then(status_of);
             }
             Ok(())
-        })
+        });
+        response = Some((from, sc.pos));
+        walked
     })?;
     Ok(EntrySpan {
         start,
         end: sc.pos,
         status,
+        response: response.filter(|_| responses == 1),
     })
 }
 
@@ -436,9 +661,9 @@ fn scan_error(b: &[u8], e: &ScanError) -> HarError {
 fn observe(
     request: Option<Request<'_>>,
     response: Response<'_>,
+    headers: &[Header<'_>],
     status: u16,
-    index: usize,
-) -> Result<Observation, ParseError> {
+) -> Observation {
     let mut obs = Observation::new(Source::Har);
     if let Some(url) = request.and_then(|r| r.url) {
         obs.set_url(&url);
@@ -447,19 +672,10 @@ fn observe(
     if let Some(v) = response.http_version.as_deref().filter(|v| !v.is_empty()) {
         obs.set_http_version(v);
     }
-    if let Some(raw) = response.headers {
-        let headers: Vec<Header<'_>> = serde_json::from_str(raw.get()).map_err(|e| {
-            ParseError::Har(HarError::BadEntry {
-                index,
-                what: "response.headers is not a list of {name, value}",
-                detail: alloc::format!("{e}"),
-            })
-        })?;
-        for h in &headers {
-            // HTTP/2 pseudo-headers appear in some exports; the status is already known.
-            if !h.name.starts_with(':') {
-                obs.push_header(&h.name, &h.value);
-            }
+    for h in headers {
+        // HTTP/2 pseudo-headers appear in some exports; the status is already known.
+        if !h.name.starts_with(':') {
+            obs.push_header(&h.name, &h.value);
         }
     }
     if let Some(content) = response.content
@@ -469,7 +685,7 @@ fn observe(
     {
         obs.attach_body(&text, content.mime_type.as_deref());
     }
-    Ok(obs)
+    obs
 }
 
 fn status_of(raw: &str) -> Option<u16> {
@@ -569,6 +785,83 @@ mod tests {
         );
         assert_eq!(e.observation.page_text(), Some("503 ERROR"));
         assert_eq!(e.observation.headers().len(), 1);
+    }
+
+    /// A response like one read before is counted by that one's outcome, without being read:
+    /// the groups, repeats and refusals are what reading each one would give.
+    #[test]
+    fn like_responses_are_counted_as_the_first_was() {
+        let entry = |status: u16, server: &str, via: &str, id: &str, date: &str, body: &str| {
+            alloc::format!(
+                r#"{{"request":{{"url":"https://x/{id}"}},"response":{{"status":{status},"headers":[{{"name":"Server","value":"{server}"}},{{"name":"Via","value":"{via}"}},{{"name":"X-Cache","value":"Error from cloudfront"}},{{"name":"x-amz-cf-id","value":"{id}"}},{{"name":"Date","value":"{date}"}}],"content":{{"mimeType":"text/html","text":"{body}"}}}}}}"#
+            )
+        };
+        let cf = "1.1 a.cloudfront.net (CloudFront)";
+        let entries = [
+            // 0: a 404 CloudFront wrote (Server: CloudFront): failing.
+            entry(404, "CloudFront", cf, "id0aaaaaaaa", "d0", "gone"),
+            // 1: the same but for its request id and date: a repeat of 0.
+            entry(404, "CloudFront", cf, "id1bbbbbbbb", "d1", "gone"),
+            // 2: nginx's own 404: refused.
+            entry(404, "nginx", cf, "id2cccccccc", "d2", "gone"),
+            // 3: the same as 2 but for per-request values: refused too.
+            entry(404, "nginx", cf, "id3dddddddd", "d3", "gone"),
+            // 4: as 0, another Via: not like 0 (read, its own group).
+            entry(
+                404,
+                "CloudFront",
+                "1.1 b.cloudfront.net (CloudFront)",
+                "id4",
+                "d0",
+                "gone",
+            ),
+            // 5: as 0, another body: its own group.
+            entry(404, "CloudFront", cf, "id5eeeeeeee", "d0", "other"),
+            // 6: as 0 again.
+            entry(404, "CloudFront", cf, "id6ffffffff", "d6", "gone"),
+        ];
+        let har = alloc::format!(r#"{{"log":{{"entries":[{}]}}}}"#, entries.join(","));
+        let h = parse(&har, crate::signals::is_failing).unwrap();
+        let got: Vec<(usize, usize, Vec<usize>)> = h
+            .failing
+            .iter()
+            .map(|e| (e.index, e.repeats, e.same_as.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 3, alloc::vec![1, 6]),
+                (4, 1, alloc::vec![]),
+                (5, 1, alloc::vec![])
+            ]
+        );
+        assert_eq!((h.total_entries, h.summarised, h.unreadable), (7, 0, 0));
+        // The kept observation is the first entry's own (its request id, its URL).
+        assert_eq!(
+            h.failing[0].observation.url(),
+            Some("https://x/id0aaaaaaaa")
+        );
+        // Each alone gives the same verdict.
+        for (i, e) in entries.iter().enumerate() {
+            let alone = parse(e, crate::signals::is_failing).unwrap();
+            assert_eq!(
+                alone.failing.len(),
+                usize::from(![2, 3].contains(&i)),
+                "{i}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_key_cuts_out_per_request_values_only() {
+        let a = r#"{"status":404,"headers":[{"name":" DATE ","value":"one"},{"value":"v","name":"Via"},{"name":"x-amz-cf-id","value":"abc"}]}"#;
+        let b = r#"{"status":404,"headers":[{"name":" DATE ","value":"two"},{"value":"v","name":"Via"},{"name":"x-amz-cf-id","value":"xyz"}]}"#;
+        let c = r#"{"status":404,"headers":[{"name":" DATE ","value":"one"},{"value":"w","name":"Via"},{"name":"x-amz-cf-id","value":"abc"}]}"#;
+        assert_eq!(verdict_key(a), verdict_key(b));
+        assert_ne!(verdict_key(a), verdict_key(c));
+        assert!(verdict_key(a).is_some());
+        // Not an object: no key (read as usual).
+        assert_eq!(verdict_key("[1]"), None);
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub(crate) struct ScanError {
 pub(crate) struct Scanner<'a> {
     b: &'a [u8],
     pub pos: usize,
+    /// The brackets open in [`Scanner::skip_value`], kept for the next skip.
+    stack: Vec<u8>,
 }
 
 /// Deeper nesting than this is refused (serde_json's own limit is 128).
@@ -33,7 +35,11 @@ const MAX_DEPTH: usize = 1024;
 
 impl<'a> Scanner<'a> {
     pub fn new(b: &'a [u8]) -> Self {
-        Self { b, pos: 0 }
+        Self {
+            b,
+            pos: 0,
+            stack: Vec::new(),
+        }
     }
 
     fn err(&self, expected: &'static str) -> ScanError {
@@ -103,11 +109,19 @@ impl<'a> Scanner<'a> {
 
     /// Skips one value of any kind; returns its span.
     pub fn skip_value(&mut self) -> Result<(usize, usize), ScanError> {
+        // One stack for every skip (a new one was an allocation per skipped header object).
+        let mut stack = core::mem::take(&mut self.stack);
+        stack.clear();
+        let skipped = self.skip_value_with(&mut stack);
+        self.stack = stack;
+        skipped
+    }
+
+    fn skip_value_with(&mut self, stack: &mut Vec<u8>) -> Result<(usize, usize), ScanError> {
         let start = match self.peek() {
             Some(_) => self.pos,
             None => return Err(self.err("a value")),
         };
-        let mut stack: Vec<u8> = Vec::new();
         loop {
             match self.peek() {
                 None => return Err(self.err("the end of a value")),
