@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `just bench`, web part: wasm size, time to verdict in Chromium (page and extension), DNS check
-# wall time over a DoH resolver whose every answer dnsdist delays by RTT ms. That resolver speaks
+# wall time over a DoH resolver whose every answer dnsdist delays by RTT ms; logs on the page beside
+# DuckDB-wasm (tests/e2e/bench-logs-web.mjs). That resolver speaks
 # DoH over TLS with HTTP/2, like public resolvers (over plain HTTP/1.1 Chromium would queue the
 # queries behind its 6 connections per host); its certificate is made here, self-signed, and
 # only the benchmark's Chromium ignores certificate errors.
@@ -48,5 +49,13 @@ done
 one=$(curl -sk -o /dev/null -w '%{time_total}' 'https://127.0.0.1:8055/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlBHRlc3QAAAEAAQ')
 echo "one DoH answer through the delayed resolver: ${one} s"
 (cd tests/e2e && node bench-web.mjs "https://127.0.0.1:8055/dns-query" "$rtt")
+# Logs on the page beside DuckDB-wasm in the same Chromium (npm, pinned, kept out of the
+# tests' dependencies: target/bench-npm).
+duckdb_wasm=1.32.0
+if [ "$(node -p "require('./target/bench-npm/node_modules/@duckdb/duckdb-wasm/package.json').version" 2>/dev/null)" != "$duckdb_wasm" ]; then
+    mkdir -p target/bench-npm
+    (cd target/bench-npm && npm install --no-audit --no-fund --silent "@duckdb/duckdb-wasm@$duckdb_wasm" >/dev/null)
+fi
+(cd tests/e2e && node bench-logs-web.mjs)
 scripts/build-extension.sh --test >/dev/null
 (cd tests/e2e && node bench-extension.mjs "https://127.0.0.1:8055/dns-query" "$rtt")

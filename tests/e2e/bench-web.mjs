@@ -2,7 +2,7 @@
 // already loaded), and DNS check wall time through DoH when every DoH answer is delayed by RTT.
 // Prints figures; asserts nothing (a benchmark, not a test).
 import http from 'node:http';
-import { stat, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -64,20 +64,5 @@ const failed = await page.evaluate(() => document.getElementById('error').hidden
 if (failed) throw new Error(`the DNS check did not run: ${failed}`);
 console.log(`with DNS checks over DoH, every answer delayed ${rtt} ms: best ${dns[0].toFixed(0)} ms (goal <= (depth ${depth} + 1) x RTT = ${(depth + 1) * rtt} ms)`);
 
-// Logs on the page: the 100 MB generated log of `just bench` (plain and gzip), read in the worker.
-for (const name of ['log-100mb.log', 'log-100mb.log.gz']) {
-  const file = path.join(root, 'bench-data', name);
-  const times = [];
-  for (let i = 0; i < 3; i++) {
-    await page.setInputFiles('#logs-input', file);
-    const t0 = await page.evaluate(() => { delete document.documentElement.dataset.logsDone; return performance.now(); });
-    await page.click('#logs-read-button');
-    await page.waitForFunction(() => document.documentElement.dataset.logsDone, null, { timeout: 120000 });
-    times.push((await page.evaluate(() => performance.now())) - t0);
-  }
-  times.sort((a, b) => a - b);
-  const mb = (await stat(file)).size / 1e6;
-  console.log(`logs on the page, ${name} (${mb.toFixed(0)} MB as stored): best ${(times[0] / 1000).toFixed(2)} s over 3, one worker`);
-}
 await browser.close();
 server.close();

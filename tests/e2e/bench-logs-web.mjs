@@ -1,0 +1,131 @@
+// `just bench`, logs on the web page side by side with DuckDB-wasm in the same Chromium: the
+// page's own path (file input, "Read", the report drawn) against DuckDB-wasm running the lean
+// query a user would type (read_csv, the 5xx by detailed result type and minute) on the same
+// File. Both are given the file the same way (a file input). DuckDB-wasm is instantiated before
+// its clock starts (its 34 MB module compiles once per page); cf503's clock includes starting its
+// worker and module, as a user's click does. The 5xx totals are checked equal. Prints figures
+// (min, median, max of 5 interleaved runs); asserts only that the tools agree.
+//
+// DuckDB-wasm comes from npm, installed by scripts/bench-web.sh into target/bench-npm (pinned
+// there; not a test dependency). Argument: the files to read (paths), by default the 100 MB
+// generated log, plain and gzip.
+import http from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const www = path.join(root, 'www');
+const npm = path.join(root, 'target/bench-npm/node_modules');
+const RUNS = 5;
+const files = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['bench-data/log-100mb.log', 'bench-data/log-100mb.log.gz'].map((f) => path.join(root, f));
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+// The same lean query as `just bench` gives the DuckDB CLI (scripts/bench.sh, lean_sql).
+const lean = (name) => `SELECT column28, column00 || ' ' || substr(column01, 1, 5) AS minute, count(*) AS errors
+  FROM read_csv('${name}', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true)
+  WHERE TRY_CAST(column08 AS INT) >= 500 GROUP BY ALL`;
+const total = (name) => `SELECT count(*)::INTEGER AS n
+  FROM read_csv('${name}', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true)
+  WHERE TRY_CAST(column08 AS INT) >= 500`;
+const duckPage = `<!doctype html><meta charset="utf-8"><title>DuckDB-wasm</title>
+<script type="importmap">{"imports": {
+  "apache-arrow": "/npm/apache-arrow/Arrow.dom.mjs",
+  "flatbuffers": "/npm/flatbuffers/mjs/flatbuffers.js",
+  "tslib": "/npm/tslib/tslib.es6.mjs"}}</script>
+<input type="file" id="f">
+<script type="module">
+  import * as duckdb from '/npm/@duckdb/duckdb-wasm/dist/duckdb-browser.mjs';
+  const worker = new Worker('/npm/@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js');
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate('/npm/@duckdb/duckdb-wasm/dist/duckdb-eh.wasm');
+  const conn = await db.connect();
+  let n = 0;
+  // One run: the chosen file registered under a fresh name, the query, its rows out.
+  window.run = async (sql, count) => {
+    const file = document.getElementById('f').files[0];
+    const name = 'f' + (n++) + (file.name.endsWith('.gz') ? '.log.gz' : '.log');
+    const t0 = performance.now();
+    await db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    const rows = (await conn.query(sql.replaceAll('@FILE@', name))).toArray().length;
+    const ms = performance.now() - t0;
+    const errors = Number((await conn.query(count.replaceAll('@FILE@', name))).toArray()[0].n);
+    await db.dropFile(name);
+    return { ms, rows, errors };
+  };
+  document.documentElement.dataset.ready = '1';
+</script>`;
+
+const server = http.createServer(async (req, res) => {
+  const u = new URL(req.url, 'http://x');
+  if (u.pathname === '/duck.html') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(duckPage);
+    return;
+  }
+  const [dir, rel] = u.pathname.startsWith('/npm/')
+    ? [npm, u.pathname.slice('/npm'.length)]
+    : [www, u.pathname === '/' ? '/index.html' : u.pathname];
+  const file = path.join(dir, path.normalize(rel));
+  if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch { res.writeHead(404); res.end(); }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--proxy-server=http://127.0.0.1:9'] });
+const cf = await browser.newPage();
+await cf.goto(base);
+await cf.waitForFunction(() => document.getElementById('version').textContent !== '');
+const duck = await browser.newPage();
+duck.on('pageerror', (e) => console.error(`DuckDB-wasm page: ${e.message}`));
+await duck.goto(`${base}duck.html`);
+await duck.waitForFunction(() => document.documentElement.dataset.ready, null, { timeout: 120000 });
+
+const cfRun = async (file) => {
+  await cf.setInputFiles('#logs-input', file);
+  const t0 = await cf.evaluate(() => { delete document.documentElement.dataset.logsDone; return performance.now(); });
+  await cf.click('#logs-read-button');
+  await cf.waitForFunction(() => document.documentElement.dataset.logsDone, null, { timeout: 300000 });
+  const ms = (await cf.evaluate(() => performance.now())) - t0;
+  // The errors the report counts, as the page shows them (the summary's first figure).
+  const errors = await cf.evaluate(() => Number(document.getElementById('logs-report').dataset.errors ?? NaN));
+  return { ms, errors };
+};
+const duckRun = async (file) => {
+  await duck.setInputFiles('#f', file);
+  return duck.evaluate(([sql, count]) => window.run(sql, count), [lean('@FILE@'), total('@FILE@')]);
+};
+const spread = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${(s[0] / 1000).toFixed(2)} / ${(s[s.length >> 1] / 1000).toFixed(2)} / ${(s[s.length - 1] / 1000).toFixed(2)} s`;
+};
+for (const file of files) {
+  const mb = (await stat(file)).size / 1e6;
+  const a = [];
+  const b = [];
+  let counts = null;
+  await cfRun(file); // warm-up: the file in the page cache, the modules compiled
+  await duckRun(file);
+  for (let i = 0; i < RUNS; i++) {
+    const x = await cfRun(file);
+    const y = await duckRun(file);
+    a.push(x.ms);
+    b.push(y.ms);
+    counts = { cf503: x.errors, duckdb: y.errors };
+  }
+  if (counts.cf503 !== counts.duckdb) {
+    throw new Error(`${path.basename(file)}: the tools disagree on the 5xx: cf503 ${counts.cf503}, DuckDB-wasm ${counts.duckdb}`);
+  }
+  const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
+  console.log(`page logs, ${path.basename(file)} (${mb.toFixed(0)} MB as stored, ${counts.cf503} 5xx in both): cf503 ${spread(a)}, DuckDB-wasm ${spread(b)} (min / median / max of ${RUNS}, interleaved); cf503 ${(median(b) / median(a)).toFixed(2)}x DuckDB-wasm's speed (goal > 1)`);
+}
+await browser.close();
+server.close();
