@@ -21,9 +21,14 @@ for tool in jq:jq time:/usr/bin/time; do
 done
 
 # The tools users would pick instead, for the logs comparison (PyPI).
-command -v duckdb >/dev/null || python3 -m pip install -q --disable-pip-version-check duckdb-cli==1.5.6
+python3 -c 'import duckdb_cli' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check duckdb-cli==1.5.6
 python3 -c 'import polars' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check polars==2.1.0
 hash -r
+# The DuckDB CLI itself, not pip's `duckdb` launcher (a Python script that starts it, behind a
+# pyenv shim: 0.1-0.2 s of Python start-up in every timing, which is not DuckDB's).
+duckdb_bin=$(python3 -c 'import duckdb_cli, os; print(os.path.join(os.path.dirname(duckdb_cli.__file__), "duckdb"))')
+[ -x "$duckdb_bin" ] || { echo "bench: the DuckDB CLI binary is missing ($duckdb_bin)" >&2; exit 1; }
+duckdb() { "$duckdb_bin" "$@"; }
 
 echo "== 1. diagnosis speed (criterion)"
 cargo bench -q -p cf503-core --bench diagnose 2>&1 | tee target/bench-criterion.txt | grep -E '^(diagnose|har|hostile)/|time:|thrpt:'
@@ -164,6 +169,52 @@ printf '  cf503 vs the DuckDB CLI: %.1fx uncompressed, %.1fx gzip (goal >= 3x); 
 /usr/bin/time -f 'peak memory, 100 MB gzip:          %M KB' ./target/release/cf503 logs --json "$log.gz" >/dev/null
 /usr/bin/time -f 'peak memory, 1 GB through a pipe:  %M KB (goal <= 65536, and flat)' \
     sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do cat '$log'; done | ./target/release/cf503 logs --json - >/dev/null"
+
+
+echo
+echo "== 2b''. at 1 GB, and 160 files (a busy day's delivery): cf503 beside the DuckDB CLI and the decoder"
+big=bench-data/log-1gb.log
+if [ ! -f "$big" ]; then
+    # Ten copies of the 100 MB error-heavy log, one header kept (the rest are its lines).
+    { head -2 "$log"; for _ in 1 2 3 4 5 6 7 8 9 10; do tail -n +3 "$log"; done; } >"$big"
+fi
+bigreal=bench-data/realistic-1gb.log.gz
+if [ ! -f "$bigreal" ]; then
+    { head -2 "$real"; for _ in 1 2 3 4 5 6 7 8 9 10; do tail -n +3 "$real"; done; } | gzip -6 >"$bigreal"
+fi
+files160=bench-data/realistic-160
+if [ ! -d "$files160" ]; then ./target/release/examples/gen_log "$files160" 100 160 realistic && gzip -6 "$files160"/*; fi
+cat "$big" >/dev/null
+bmb=$(echo "$(stat -c %s "$big") / 1000000" | bc -l)
+lmb=$bmb
+printf 'input: %.0f MB error-heavy plain; the same 5xx: cf503 %s, DuckDB CLI %s\n' "$bmb" \
+    "$(./target/release/cf503 logs --json "$big" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" "$(lean_total "$big")"
+bp=$(best 3 ./target/release/cf503 logs --json "$big")
+bd=$(best 3 duckdb -c "$(lean_sql "$big")")
+rate "cf503 logs, 1 GB uncompressed:" "$bp"
+rate "DuckDB CLI, lean query, 1 GB uncompressed:" "$bd"
+printf '  cf503 vs the DuckDB CLI at 1 GB: %.1fx (goal >= 3x)\n' "$(echo "$bd / $bp" | bc -l)"
+lmb=$(echo "$(zcat "$bigreal" | wc -c) / 1000000" | bc -l)
+printf 'input: %.0f MB of the realistic shape as one gzip file (%.0f MB); the same 5xx: cf503 %s, DuckDB CLI %s\n' "$lmb" \
+    "$(echo "$(stat -c %s "$bigreal") / 1000000" | bc -l)" \
+    "$(./target/release/cf503 logs --json "$bigreal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" "$(lean_total "$bigreal")"
+bg=$(best 3 ./target/release/cf503 logs --json "$bigreal")
+bgd=$(best 3 ./target/release/examples/gunzip_only "$bigreal")
+bgq=$(best 3 duckdb -c "$(lean_sql "$bigreal")")
+rate "cf503 logs, 1 GB gzip:" "$bg"
+rate "  the same decoder alone:" "$bgd"
+rate "DuckDB CLI, lean query, 1 GB gzip:" "$bgq"
+printf '  cf503 vs the DuckDB CLI: %.1fx; vs the decoder alone: %.0f %%\n' "$(echo "$bgq / $bg" | bc -l)" "$(echo "100 * $bgd / $bg" | bc -l)"
+lmb=$(echo "$(zcat "$files160"/*.gz | wc -c) / 1000000" | bc -l)
+f1=$(best 3 ./target/release/cf503 logs --json "$files160")
+fd=$(best 3 ./target/release/examples/gunzip_only "$files160"/*.gz)
+fq=$(best 3 duckdb -c "$(lean_sql "$files160/*.gz")")
+rate "cf503 logs, 160 gzip files (realistic):" "$f1"
+rate "  the same decoder alone, same threads:" "$fd"
+rate "DuckDB CLI, lean query, 160 gzip files:" "$fq"
+printf '  cf503 vs the DuckDB CLI: %.1fx; vs the decoder alone: %.0f %%\n' "$(echo "$fq / $f1" | bc -l)" "$(echo "100 * $fd / $f1" | bc -l)"
+/usr/bin/time -f 'peak memory, 160 gzip files:      %M KB (goal <= 65536)' ./target/release/cf503 logs --json "$files160" >/dev/null
+/usr/bin/time -f 'peak memory, 1 GB plain file:     %M KB (goal <= 65536)' ./target/release/cf503 logs --json "$big" >/dev/null
 
 echo
 echo "== 2c. cf503 logs on hostile variety (audit 2026-12b L7-L10, L14): wall time and peak memory"

@@ -52,7 +52,7 @@ console.log(`time to verdict (paste, module loaded): median ${runs[10].toFixed(1
 await page.fill('#origin-input', 'www.example.test');
 await page.setChecked('#dns-checks', true);
 const dns = [];
-for (let i = 0; i < 3; i++) dns.push(await timeToVerdict());
+for (let i = 0; i < 5; i++) dns.push(await timeToVerdict());
 dns.sort((a, b) => a - b);
 // The depth of this check's query graph, from its own report.
 const depth = await page.evaluate(async (doh) => {
@@ -62,7 +62,9 @@ const depth = await page.evaluate(async (doh) => {
 }, delayedDoh);
 const failed = await page.evaluate(() => document.getElementById('error').hidden ? '' : document.getElementById('error').textContent);
 if (failed) throw new Error(`the DNS check did not run: ${failed}`);
-console.log(`with DNS checks over DoH, every answer delayed ${rtt} ms: best ${dns[0].toFixed(0)} ms (goal <= (depth ${depth} + 1) x RTT = ${(depth + 1) * rtt} ms)`);
+// The goal allows 50 ms beyond the network's round trips for the page's own work (the fetches'
+// set-up, the engine, drawing), as the issue that set it does.
+console.log(`with DNS checks over DoH, every answer delayed ${rtt} ms: median ${dns[2].toFixed(0)} ms, best ${dns[0].toFixed(0)} ms over 5 (goal <= (depth ${depth} + 1) x RTT + 50 = ${(depth + 1) * rtt + 50} ms)`);
 
 await browser.close();
 server.close();
