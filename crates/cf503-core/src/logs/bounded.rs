@@ -128,6 +128,9 @@ struct Kept<V> {
 /// Bytes of a key kept in the table itself: an edge location, a short path.
 const HEAD: usize = 24;
 
+/// Keys with one and the same hash kept, at most (see [`Capped::add_with`]).
+const MAX_SAME_HASH: usize = 4;
+
 fn head_of(key: &str) -> [u8; HEAD] {
     let mut head = [0u8; HEAD];
     let n = key.len().min(HEAD);
@@ -182,6 +185,43 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
         let head = head_of(&key);
         if let Some(k) = self.kept.find_mut(hash, |k| k.is(hash, &head, &key)) {
             f(&mut k.value);
+            return;
+        }
+        // Keys that share all 64 bits of their hash are only ever made on purpose (the hash is
+        // not keyed): at most MAX_SAME_HASH of them are kept, the smallest, so that a flood of
+        // them cannot make every lookup walk them all. Which are kept still depends on the keys
+        // alone (a smaller one takes the place of the largest).
+        let mut same = self.kept.iter_hash(hash).filter(|k| k.hash == hash);
+        if let Some(first) = same.next()
+            && same.clone().count() + 1 >= MAX_SAME_HASH
+        {
+            self.saturated = true;
+            let largest = same.fold(first, |a, b| if b.key > a.key { b } else { a });
+            if *key >= *largest.key {
+                f(&mut self.other);
+                return;
+            }
+            let at = largest.key.as_ptr() as usize;
+            if let Ok(entry) = self
+                .kept
+                .find_entry(hash, |k| k.hash == hash && k.key.as_ptr() as usize == at)
+            {
+                let (k, _) = entry.remove();
+                self.other.absorb(k.value);
+            }
+            // Its place is taken by a key of the same hash: the heap of hashes is as it was.
+            let mut value = V::default();
+            f(&mut value);
+            self.kept.insert_unique(
+                hash,
+                Kept {
+                    hash,
+                    head,
+                    key: key.into_owned(),
+                    value,
+                },
+                |k| k.hash,
+            );
             return;
         }
         if self.kept.len() >= CAP {
@@ -530,6 +570,77 @@ mod tests {
         ba.merge(a);
         assert_eq!(ab, forward);
         assert_eq!(ba, forward);
+    }
+
+    /// Sixteen-byte ASCII keys that all have the same [`key_hash`]: the hash is not keyed, so
+    /// anyone can make them (the second word is solved for, the first tried until it is ASCII).
+    fn colliding_keys(n: usize) -> Vec<String> {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        // K's inverse modulo 2^64 (Newton's iteration: each step doubles the correct bits).
+        let mut inv: u64 = 1;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(K.wrapping_mul(inv)));
+        }
+        let target: u64 = 0x0123_4567_89ab_cdef;
+        let mut keys = Vec::new();
+        for i in 0u64.. {
+            if keys.len() == n {
+                break;
+            }
+            // Eight ASCII digits: a different first word each time.
+            let mut first = [0u8; 8];
+            first.copy_from_slice(alloc::format!("{i:08}").as_bytes());
+            let w1 = u64::from_le_bytes(first);
+            let h1 = (16u64.rotate_left(5) ^ w1).wrapping_mul(K);
+            let w2 = target.wrapping_mul(inv) ^ h1.rotate_left(5);
+            let bytes: Vec<u8> = w1
+                .to_le_bytes()
+                .into_iter()
+                .chain(w2.to_le_bytes())
+                .collect();
+            if bytes.iter().all(u8::is_ascii) {
+                keys.push(String::from_utf8(bytes).unwrap());
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn a_flood_of_keys_with_one_hash_keeps_a_few_the_same_whatever_the_order() {
+        let keys = colliding_keys(200);
+        let h = key_hash(&keys[0]);
+        assert!(
+            keys.iter().all(|k| key_hash(k) == h),
+            "the keys must collide"
+        );
+        let count = |order: &mut dyn Iterator<Item = &String>| {
+            let mut c = Capped::<u64, 4096, 64>::default();
+            for k in order {
+                c.add_with(k, |n| *n += 1);
+                c.add_with("/other", |n| *n += 1);
+            }
+            c
+        };
+        let forward = count(&mut keys.iter());
+        let backward = count(&mut keys.iter().rev());
+        assert_eq!(forward, backward);
+        // At most MAX_SAME_HASH of them, the smallest; the rest counted as others; all counted.
+        let mut smallest = keys.clone();
+        smallest.sort();
+        let kept: BTreeMap<&str, u64> = forward.iter().map(|(k, v)| (k, *v)).collect();
+        let expected: BTreeMap<&str, u64> = smallest[..MAX_SAME_HASH]
+            .iter()
+            .map(|k| (k.as_str(), 1))
+            .chain([("/other", 200)])
+            .collect();
+        assert_eq!(kept, expected);
+        assert_eq!(*forward.other(), 200 - MAX_SAME_HASH as u64);
+        assert!(forward.saturated());
+        // Split and merged, the same.
+        let (a, b) = keys.split_at(77);
+        let mut ab = count(&mut a.iter());
+        ab.merge(count(&mut b.iter()));
+        assert_eq!(ab, forward);
     }
 
     #[test]
