@@ -354,6 +354,8 @@ enum Outcome {
 /// whatever the file (past either, responses are judged one by one, as before).
 const KNOWN_KEPT: usize = 1024;
 const KNOWN_BYTES: usize = 4 << 20;
+/// Responses (as written) longer than this get no key: error pages are a few KB.
+const KEYED_RESPONSE_BYTES: usize = 256 << 10;
 
 /// Headers whose *value* neither the failure policy nor the grouping reads (their presence
 /// counts, and is in the key): per-request values that differ between otherwise identical
@@ -382,6 +384,10 @@ pub const VERDICT_FREE_VALUES: &[&str] = &[
 /// `None` when the response is not an object the scanner can walk (it is then read as usual).
 fn verdict_key(response: &str) -> Option<Vec<u8>> {
     let b = response.as_bytes();
+    // A response this big is read as usual: copying it for a key would cost what it saves.
+    if b.len() > KEYED_RESPONSE_BYTES {
+        return None;
+    }
     let mut holes: Vec<(usize, usize)> = Vec::new();
     let mut sc = Scanner::new(b);
     sc.object(|key, sc| {
@@ -860,8 +866,13 @@ mod tests {
         assert_eq!(verdict_key(a), verdict_key(b));
         assert_ne!(verdict_key(a), verdict_key(c));
         assert!(verdict_key(a).is_some());
-        // Not an object: no key (read as usual).
+        // Not an object, or too big: no key (read as usual).
         assert_eq!(verdict_key("[1]"), None);
+        let big = alloc::format!(
+            r#"{{"status":404,"content":{{"text":"{}"}}}}"#,
+            "x".repeat(300 << 10)
+        );
+        assert_eq!(verdict_key(&big), None);
     }
 
     #[test]
