@@ -9,11 +9,11 @@
 // DuckDB-wasm comes from npm, installed by scripts/bench-web.sh into target/bench-npm (pinned
 // there; not a test dependency). Argument: the files to read (paths), by default the 100 MB
 // generated log, plain and gzip.
-import http from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveStatic } from './support/static.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -24,7 +24,6 @@ const files = process.argv.slice(2).length
   ? process.argv.slice(2)
   : ['bench-data/log-100mb.log', 'bench-data/log-100mb.log.gz'].map((f) => path.join(root, f));
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 // The same lean query as `just bench` gives the DuckDB CLI (scripts/bench.sh, lean_sql).
 const lean = (name) => `SELECT column28, column00 || ' ' || substr(column01, 1, 5) AS minute, count(*) AS errors
   FROM read_csv('${name}', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true)
@@ -60,26 +59,7 @@ const duckPage = `<!doctype html><meta charset="utf-8"><title>DuckDB-wasm</title
   document.documentElement.dataset.ready = '1';
 </script>`;
 
-const server = http.createServer(async (req, res) => {
-  const u = new URL(req.url, 'http://x');
-  if (u.pathname === '/duck.html') {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(duckPage);
-    return;
-  }
-  const [dir, rel] = u.pathname.startsWith('/npm/')
-    ? [npm, u.pathname.slice('/npm'.length)]
-    : [www, u.pathname === '/' ? '/index.html' : u.pathname];
-  const file = path.join(dir, path.normalize(rel));
-  if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveStatic({ '/': www, '/npm/': npm }, { '/duck.html': duckPage });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--proxy-server=http://127.0.0.1:9'] });
 const cf = await browser.newPage();
 await cf.goto(base);

@@ -1,29 +1,18 @@
 // `just bench`, web part: time from "Diagnose" to the verdict for a pasted response (module
 // already loaded), and DNS check wall time through DoH when every DoH answer is delayed by RTT.
 // Prints figures; asserts nothing (a benchmark, not a test).
-import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serveStatic } from './support/static.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const www = path.join(root, 'www');
 const delayedDoh = process.argv[2];
 const rtt = Number(process.argv[3] ?? 0);
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
-const server = http.createServer(async (req, res) => {
-  const u = new URL(req.url, 'http://x');
-  const file = path.join(www, u.pathname === '/' ? '/index.html' : path.normalize(u.pathname));
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveStatic({ '/': www });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--proxy-server=http://127.0.0.1:9', '--ignore-certificate-errors'] });
 const page = await browser.newPage();
 await page.goto(`${base}?doh=${encodeURIComponent(delayedDoh)}`);

@@ -210,18 +210,7 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
                 self.other.absorb(k.value);
             }
             // Its place is taken by a key of the same hash: the heap of hashes is as it was.
-            let mut value = V::default();
-            f(&mut value);
-            self.kept.insert_unique(
-                hash,
-                Kept {
-                    hash,
-                    head,
-                    key: key.into_owned(),
-                    value,
-                },
-                |k| k.hash,
-            );
+            self.insert(hash, head, key.into_owned(), f);
             return;
         }
         if self.kept.len() >= CAP {
@@ -234,19 +223,21 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
             }
             self.evict_largest();
         }
+        self.insert(hash, head, key.into_owned(), f);
+        self.hashes.push(hash);
+    }
+
+    /// Keeps `key` (not kept yet), its value counted from zero with `f`.
+    fn insert(&mut self, hash: u64, head: [u8; HEAD], key: String, f: impl FnOnce(&mut V)) {
         let mut value = V::default();
         f(&mut value);
-        self.kept.insert_unique(
+        let kept = Kept {
             hash,
-            Kept {
-                hash,
-                head,
-                key: key.into_owned(),
-                value,
-            },
-            |k| k.hash,
-        );
-        self.hashes.push(hash);
+            head,
+            key,
+            value,
+        };
+        self.kept.insert_unique(hash, kept, |k| k.hash);
     }
 
     /// The kept key with the largest `(hash, key)`.
