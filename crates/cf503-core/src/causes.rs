@@ -509,6 +509,32 @@ impl serde::Serialize for CauseId {
 }
 
 impl CauseId {
+    /// Every cause, in the enum's order: `ALL[c as usize] == c` (tested), so a cause is also
+    /// an index (per-cause counts are arrays, not maps: one per edge location and minute).
+    pub const ALL: [CauseId; 16] = [
+        CauseId::OriginOverloaded,
+        CauseId::OriginDns,
+        CauseId::EdgeCapacity,
+        CauseId::CloudFrontQuota,
+        CauseId::LambdaEdgeInvalid,
+        CauseId::LambdaEdgeExecution,
+        CauseId::LambdaEdgeThrottled,
+        CauseId::CloudFrontFunctionError,
+        CauseId::OriginConnect,
+        CauseId::OriginTls,
+        CauseId::OriginTimeout,
+        CauseId::OriginMtls,
+        CauseId::OriginInvalidResponse,
+        CauseId::CloudFrontApi,
+        CauseId::NotCloudFront,
+        CauseId::Unknown,
+    ];
+
+    /// Where this cause is in [`CauseId::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The catalogue entry.
     pub fn info(self) -> &'static Cause {
         CATALOGUE
@@ -583,6 +609,34 @@ mod tests {
             assert!(!seen.contains(&colour), "{} repeats {colour}", c.name);
             seen.push(colour);
         }
+    }
+
+    /// `ALL` lists every cause once, each at its own index: a cause added to the enum but not
+    /// here fails the match below (no wildcard: within the crate it must be exhaustive).
+    #[test]
+    fn all_causes_are_listed_each_at_its_index() {
+        for (i, c) in CauseId::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i, "{c:?}");
+            match c {
+                CauseId::OriginOverloaded
+                | CauseId::OriginDns
+                | CauseId::EdgeCapacity
+                | CauseId::CloudFrontQuota
+                | CauseId::LambdaEdgeInvalid
+                | CauseId::LambdaEdgeExecution
+                | CauseId::LambdaEdgeThrottled
+                | CauseId::CloudFrontFunctionError
+                | CauseId::OriginConnect
+                | CauseId::OriginTls
+                | CauseId::OriginTimeout
+                | CauseId::OriginMtls
+                | CauseId::OriginInvalidResponse
+                | CauseId::CloudFrontApi
+                | CauseId::NotCloudFront
+                | CauseId::Unknown => {}
+            }
+        }
+        assert_eq!(CauseId::ALL.len(), CATALOGUE.len());
     }
 
     #[test]

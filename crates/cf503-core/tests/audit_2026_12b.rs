@@ -32,12 +32,8 @@ fn audit_l7_long_edge_locations_stay_bounded() {
     assert!(s.by_pop.iter().all(|(p, _)| p.len() <= POP_BYTES));
     // Cut to 32 bytes, the 2,000 names share their first 29: "0000…" etc.; they are counted
     // per cut name, none lost.
-    let counted: u64 = s
-        .by_pop
-        .iter()
-        .map(|(_, c)| c.values().sum::<u64>())
-        .sum::<u64>()
-        + s.by_pop.other().values().sum::<u64>();
+    let counted: u64 =
+        s.by_pop.iter().map(|(_, c)| c.total()).sum::<u64>() + s.by_pop.other().total();
     assert_eq!(counted, 2_000);
     let json = report::logs_json(&s, 1);
     // At most MAX_POPS entries of bounded names: a few hundred kilobytes whatever the input.
@@ -173,7 +169,7 @@ fn audit_v2_a_request_id_never_enters_a_command() {
         "#Fields: date time x-edge-location sc-status x-edge-result-type x-edge-request-id\n2026-11-26\t05:01:17\tIAD89-C1\t503\tLambdaExecutionError\t{rid}\n"
     );
     let s = read(doc.as_bytes());
-    let cause = *s.by_cause.keys().next().unwrap();
+    let cause = s.by_cause.iter().next().unwrap().0;
     let steps = report::next_steps(&s, cause);
     let commands: Vec<&str> = steps
         .iter()

@@ -19,8 +19,60 @@ use hashbrown::HashTable;
 use super::time::Minute;
 use crate::causes::CauseId;
 
-/// Counts per cause.
-pub type CauseCounts = BTreeMap<CauseId, u64>;
+/// Counts per cause: a slot per cause, indexed by it. A map of them cost a tree walk per
+/// counted error in each of the summary's tables (the causes, an edge location's, a minute's):
+/// 10 % of reading error-heavy logs.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct CauseCounts([u64; CauseId::ALL.len()]);
+
+impl CauseCounts {
+    /// Counts `n` more of `cause` (saturating).
+    #[inline]
+    pub fn add(&mut self, cause: CauseId, n: u64) {
+        let x = &mut self.0[cause.index()];
+        *x = x.saturating_add(n);
+    }
+
+    /// How many of `cause`, when any.
+    pub fn get(&self, cause: CauseId) -> Option<u64> {
+        Some(self.0[cause.index()]).filter(|n| *n > 0)
+    }
+
+    /// The causes counted, with their counts, in the causes' order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (CauseId, u64)> + '_ {
+        CauseId::ALL
+            .iter()
+            .zip(self.0)
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| (*c, n))
+    }
+
+    /// All counts added up (saturating).
+    pub fn total(&self) -> u64 {
+        self.0.iter().fold(0, |a, n| a.saturating_add(*n))
+    }
+
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|n| *n == 0)
+    }
+}
+
+impl core::fmt::Debug for CauseCounts {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<(CauseId, u64)> for CauseCounts {
+    fn from_iter<I: IntoIterator<Item = (CauseId, u64)>>(iter: I) -> Self {
+        let mut c = CauseCounts::default();
+        for (cause, n) in iter {
+            c.add(cause, n);
+        }
+        c
+    }
+}
 
 /// A value counted per key: adding two is commutative and associative, `Default` is zero.
 pub trait Tally: Default {
@@ -36,8 +88,7 @@ impl Tally for u64 {
 
 impl Tally for CauseCounts {
     fn absorb(&mut self, other: Self) {
-        for (cause, n) in other {
-            let x = self.entry(cause).or_default();
+        for (x, n) in self.0.iter_mut().zip(other.0) {
             *x = x.saturating_add(n);
         }
     }
@@ -185,6 +236,14 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
         let head = head_of(&key);
         if let Some(k) = self.kept.find_mut(hash, |k| k.is(hash, &head, &key)) {
             f(&mut k.value);
+            return;
+        }
+        // Past the cap, a key whose hash is above every kept key's is not kept (it would be the
+        // largest): settled by one comparison, as most new keys are once many were seen. No
+        // kept key shares its hash, so the rules below would say the same.
+        if self.kept.len() >= CAP && self.hashes.peek().is_some_and(|&largest| hash > largest) {
+            self.saturated = true;
+            f(&mut self.other);
             return;
         }
         // Keys that share all 64 bits of their hash are only ever made on purpose (the hash is
@@ -391,13 +450,7 @@ impl<const CAP: usize> Timeline<CAP> {
         self.first = Some(self.first.map_or(minute, |f| f.min(minute)));
         self.last = Some(self.last.map_or(minute, |l| l.max(minute)));
         let start = bucket_start(minute.0, self.width());
-        let x = self
-            .buckets
-            .entry(start)
-            .or_default()
-            .entry(cause)
-            .or_default();
-        *x = x.saturating_add(n);
+        self.buckets.entry(start).or_default().add(cause, n);
         self.fit();
     }
 
@@ -663,7 +716,7 @@ mod tests {
         }
         assert_eq!(long.width(), 1_440);
         assert!(long.len() <= 4096);
-        let total: u64 = long.buckets().map(|(_, c)| c.values().sum::<u64>()).sum();
+        let total: u64 = long.buckets().map(|(_, c)| c.total()).sum();
         assert_eq!(total, 1_000_000);
         assert_eq!(
             (long.first(), long.last()),

@@ -51,7 +51,11 @@ fn upper_bound(bucket: u16) -> u64 {
 /// `time-taken` as logged (seconds, up to three decimals: `0.102`, `30.001`) in milliseconds;
 /// `None` for anything else.
 pub fn parse_seconds(v: &str) -> Option<u64> {
-    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    // The point found as a byte (a `char` search costs more than the whole parse).
+    let (int, frac) = match memchr::memchr(b'.', v.as_bytes()) {
+        Some(at) => (&v[..at], &v[at + 1..]),
+        None => (v, ""),
+    };
     if int.is_empty() || int.len() > 9 || frac.len() > 3 {
         return None;
     }

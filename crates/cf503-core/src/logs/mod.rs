@@ -415,7 +415,7 @@ impl Summary {
         }
         self.errors += 1;
         let cause = self.causes.cause(r);
-        bump(&mut self.by_cause, cause, 1);
+        self.by_cause.add(cause, 1);
         if let Some(s) = r.status {
             bump(&mut self.by_status, s, 1);
         }
@@ -426,7 +426,7 @@ impl Summary {
             self.timeline.add(Minute::of_second(t), cause, 1);
         }
         if let Some(p) = r.pop() {
-            self.by_pop.add_with(p, |counts| bump(counts, cause, 1));
+            self.by_pop.add_with(p, |counts| counts.add(cause, 1));
         }
         if let Some(path) = r.decoded_path() {
             self.by_path.add_with(&path, |n| *n += 1);
@@ -438,12 +438,11 @@ impl Summary {
                 &bounded::bounded_key(id, REQUEST_ID_BYTES),
             );
         }
-        let uncategorised = r
-            .get(Slot::Detailed)
-            .is_none_or(|d| ResultType::parse(d) == Some(ResultType::Error));
+        // The detailed type is read last: only an origin error with origin timing needs it.
         if cause == CauseId::OriginOverloaded
-            && uncategorised
             && let Some(contacted) = r.origin_contacted()
+            && r.get(Slot::Detailed)
+                .is_none_or(|d| ResultType::parse(d) == Some(ResultType::Error))
         {
             self.origin_errors_known += 1;
             if !contacted {
@@ -480,12 +479,7 @@ impl Summary {
         self.skipped += other.skipped;
         self.origin_errors_known += other.origin_errors_known;
         self.replayed += other.replayed;
-        let add = |into: &mut BTreeMap<CauseId, u64>, from: BTreeMap<CauseId, u64>| {
-            for (k, v) in from {
-                bump(into, k, v);
-            }
-        };
-        add(&mut self.by_cause, other.by_cause);
+        bounded::Tally::absorb(&mut self.by_cause, other.by_cause);
         self.timeline.merge(other.timeline);
         self.by_pop.merge(other.by_pop);
         self.by_path.merge(other.by_path);
@@ -524,7 +518,7 @@ impl Summary {
         let totals: Vec<(Minute, u64)> = self
             .timeline
             .buckets()
-            .map(|(m, c)| (m, c.values().sum()))
+            .map(|(m, c)| (m, c.total()))
             .collect();
         let peak = totals.iter().map(|(_, n)| *n).max()?;
         let threshold = peak.div_ceil(4).max(1);
@@ -571,8 +565,8 @@ mod tests {
         );
         assert_eq!((s.records, s.errors, s.skipped), (3, 2, 1));
         assert_eq!(r.skipped.first, alloc::vec![6]);
-        assert_eq!(s.by_cause.get(&CauseId::OriginDns), Some(&1));
-        assert_eq!(s.by_cause.get(&CauseId::LambdaEdgeThrottled), Some(&1));
+        assert_eq!(s.by_cause.get(CauseId::OriginDns), Some(1));
+        assert_eq!(s.by_cause.get(CauseId::LambdaEdgeThrottled), Some(1));
         assert_eq!(
             s.first_minute().map(|m| m.to_string()).as_deref(),
             Some("2019-12-13 22:36")
@@ -668,7 +662,7 @@ mod tests {
             &mut r,
             &StatusFilter::Exactly(503).into(),
         );
-        assert_eq!(s.by_cause.get(&CauseId::EdgeCapacity), Some(&1));
+        assert_eq!(s.by_cause.get(CauseId::EdgeCapacity), Some(1));
         assert_eq!(
             s.first_minute().map(|m| m.to_string()).as_deref(),
             Some("2026-01-01 00:00")
@@ -705,8 +699,8 @@ mod tests {
             &StatusFilter::ServerErrors.into(),
         );
         assert_eq!((s.records, s.errors, s.skipped), (2, 2, 1));
-        assert_eq!(s.by_cause.get(&CauseId::CloudFrontFunctionError), Some(&1));
-        assert_eq!(s.by_cause.get(&CauseId::OriginDns), Some(&1));
+        assert_eq!(s.by_cause.get(CauseId::CloudFrontFunctionError), Some(1));
+        assert_eq!(s.by_cause.get(CauseId::OriginDns), Some(1));
         assert_eq!(
             s.first_minute().map(|m| m.to_string()).as_deref(),
             Some("2025-11-26 05:00")

@@ -36,6 +36,11 @@ impl fmt::Display for Minute {
 
 /// `YYYY-MM-DD` `HH:MM[:SS]` → seconds since the epoch (UTC), or `None` for anything else.
 pub fn seconds_of(date: &str, time: &str) -> Option<i64> {
+    Some(day_of(date)? * 86_400 + second_of_day(time)?)
+}
+
+/// `YYYY-MM-DD` → days since the epoch, or `None` for anything else.
+pub fn day_of(date: &str) -> Option<i64> {
     let d = date.as_bytes();
     if d.len() != 10 || d[4] != b'-' || d[7] != b'-' {
         return None;
@@ -46,6 +51,11 @@ pub fn seconds_of(date: &str, time: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
+    Some(days_from_civil(year, month, day))
+}
+
+/// `HH:MM[:SS]` → seconds since midnight, or `None` for anything else.
+pub fn second_of_day(time: &str) -> Option<i64> {
     let t = time.as_bytes();
     if t.len() < 5 || t[2] != b':' {
         return None;
@@ -60,7 +70,30 @@ pub fn seconds_of(date: &str, time: &str) -> Option<i64> {
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+    Some(hour * 3600 + minute * 60 + second)
+}
+
+/// The last date read and its day: a log's records share a date for hours, so most records
+/// are settled by comparing ten bytes instead of reading the date again.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DayCache(Option<([u8; 10], i64)>);
+
+impl DayCache {
+    /// [`seconds_of`], the date's day remembered.
+    pub fn seconds_of(&mut self, date: &str, time: &str) -> Option<i64> {
+        let day = match self.0 {
+            Some((bytes, day)) if date.as_bytes() == bytes => day,
+            _ => {
+                let day = day_of(date)?;
+                let mut bytes = [0u8; 10];
+                // day_of took only ten bytes.
+                bytes.copy_from_slice(date.as_bytes());
+                self.0 = Some((bytes, day));
+                day
+            }
+        };
+        Some(day * 86_400 + second_of_day(time)?)
+    }
 }
 
 /// An epoch timestamp in seconds (`1767225600.123`) → whole seconds.
@@ -172,6 +205,25 @@ mod tests {
             ("2026-01-01", "ab:cd"),
         ] {
             assert_eq!(seconds_of(d, t), None, "{d} {t}");
+        }
+    }
+
+    /// The cache answers as reading the date afresh does, whatever came before: a date read
+    /// again, a new one, a bad one (which must not be answered from the cache) and back.
+    #[test]
+    fn the_day_cache_answers_as_a_fresh_read() {
+        let mut cache = DayCache::default();
+        for (d, t) in [
+            ("2026-11-26", "05:44:06"),
+            ("2026-11-26", "05:44:07"),
+            ("2026-11-27", "00:00:00"),
+            ("2026-11-2x", "00:00:00"),
+            ("2026-11-27", "24:00:00"),
+            ("2026-11-27", "23:59:59"),
+            ("2026-11-26", "05:44:06"),
+            ("2026-11-260", "05:44:06"),
+        ] {
+            assert_eq!(cache.seconds_of(d, t), seconds_of(d, t), "{d} {t}");
         }
     }
 

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::{md_code, md_prose, md_text, printable, to_pretty, wire};
 use crate::causes::{CauseId, LogsSteps};
 use crate::logs::ErrorTimeline;
-use crate::logs::{Minute, Summary};
+use crate::logs::{CauseCounts, Minute, Summary};
 use crate::pops::PopId;
 use crate::prose::{Part, Prose};
 
@@ -31,7 +31,7 @@ const BAR_WIDTH: u64 = 50;
 const TOP_POPS: usize = 15;
 
 fn causes_by_count(s: &Summary) -> Vec<(CauseId, u64)> {
-    let mut v: Vec<(CauseId, u64)> = s.by_cause.iter().map(|(c, n)| (*c, *n)).collect();
+    let mut v: Vec<(CauseId, u64)> = s.by_cause.iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.order().cmp(&b.0.order())));
     v
 }
@@ -54,12 +54,7 @@ fn most_first<K: Ord>(mut v: Vec<(K, u64)>) -> Vec<(K, u64)> {
 
 /// Edge locations by errors, most first.
 fn pops_by_count(s: &Summary) -> Vec<(&str, u64)> {
-    most_first(
-        s.by_pop
-            .iter()
-            .map(|(p, c)| (p, c.values().sum()))
-            .collect(),
-    )
+    most_first(s.by_pop.iter().map(|(p, c)| (p, c.total())).collect())
 }
 
 /// The Regions where a cause's Lambda@Edge logs are (the Region nearest each edge location that
@@ -67,7 +62,7 @@ fn pops_by_count(s: &Summary) -> Vec<(&str, u64)> {
 fn regions_of(s: &Summary, cause: CauseId) -> Vec<&'static str> {
     let mut by_region: BTreeMap<&'static str, u64> = BTreeMap::new();
     for (pop, counts) in s.by_pop.iter() {
-        if let (Some(n), (_, Some(region))) = (counts.get(&cause), pop_info(pop)) {
+        if let (Some(n), (_, Some(region))) = (counts.get(cause), pop_info(pop)) {
             *by_region.entry(region).or_default() += n;
         }
     }
@@ -81,7 +76,7 @@ fn pops_of(s: &Summary, cause: CauseId) -> Vec<&str> {
     most_first(
         s.by_pop
             .iter()
-            .filter_map(|(p, c)| c.get(&cause).map(|n| (p, *n)))
+            .filter_map(|(p, c)| c.get(cause).map(|n| (p, n)))
             .collect(),
     )
     .into_iter()
@@ -426,10 +421,10 @@ impl LogsView {
             .buckets()
             .map(|(m, counts)| TimelineRow {
                 from: m.to_string(),
-                errors: counts.values().sum(),
+                errors: counts.total(),
                 by_cause: causes
                     .iter()
-                    .filter_map(|c| counts.get(c).map(|n| (*c, *n)))
+                    .filter_map(|c| counts.get(*c).map(|n| (*c, n)))
                     .collect(),
             })
             .collect();
@@ -453,14 +448,14 @@ impl LogsView {
 /// The logs report as its wire type (schema `cf503.logs_report`).
 pub fn logs_report(s: &Summary, files: usize) -> wire::LogsReport {
     let window = s.incident_window();
-    let counts = |counts: &BTreeMap<CauseId, u64>| {
+    let counts = |counts: &CauseCounts| {
         counts
             .iter()
-            .map(|(c, n)| (c.as_str(), *n))
+            .map(|(c, n)| (c.as_str(), n))
             .collect::<BTreeMap<_, _>>()
     };
     let pops = pops_by_count(s);
-    let pop_counts: BTreeMap<&str, &BTreeMap<CauseId, u64>> = s.by_pop.iter().collect();
+    let pop_counts: BTreeMap<&str, &CauseCounts> = s.by_pop.iter().collect();
     wire::LogsReport {
         schema: "cf503.logs_report",
         schema_version: LOGS_SCHEMA_VERSION,
@@ -536,7 +531,7 @@ pub fn logs_report(s: &Summary, files: usize) -> wire::LogsReport {
             })
             .collect(),
         edge_locations_distinct: s.by_pop.distinct(),
-        other_edge_locations: s.by_pop.other().values().sum::<u64>(),
+        other_edge_locations: s.by_pop.other().total(),
         top_paths: s
             .top_paths(TOP_PATHS)
             .iter()
@@ -639,7 +634,7 @@ fn summary_prose(s: &Summary, files: usize) -> Vec<Prose> {
             crate::logs::MAX_POPS,
             s.by_pop.distinct(),
             s.by_pop.distinct_error_percent(),
-            s.by_pop.other().values().sum::<u64>()
+            s.by_pop.other().total()
         )));
     }
     if s.by_path.saturated() {
