@@ -961,6 +961,8 @@ fn other_cdn(obs: &Observation, server: &str, page: &str) -> Option<OtherCdn> {
         || page.contains("performance & security by cloudflare")
         || (page.contains("error code 52") && page.contains("cloudflare"))
         || has_footer(page, "cloudflare")
+        || cloudflare_error_title(page)
+        || cloudflare_error_title(body)
     {
         return Some(OtherCdn::Cloudflare);
     }
@@ -982,6 +984,41 @@ fn other_cdn(obs: &Observation, server: &str, page: &str) -> Option<OtherCdn> {
         return Some(OtherCdn::Akamai);
     }
     None
+}
+
+/// The reasons Cloudflare's own 5xx pages give after their code, as their titles write them
+/// (`example.com | 504: Gateway time-out`). Source: Cloudflare's "Cloudflare 5xx errors"
+/// troubleshooting pages (developers.cloudflare.com/support/troubleshooting/http-status-codes/
+/// cloudflare-5xx-errors/) and the pages in the real-world corpus.
+const CLOUDFLARE_5XX_REASONS: &[&str] = &[
+    "bad gateway",
+    "gateway time-out",
+    "web server is returning an unknown error",
+    "web server is down",
+    "connection timed out",
+    "origin is unreachable",
+    "a timeout occurred",
+    "ssl handshake failed",
+    "invalid ssl certificate",
+    "railgun error",
+];
+
+/// Cloudflare's title shape: a host, ` | `, the code, `: `, one of its reasons. A stock server
+/// page writes `504 Gateway Time-out` (no bar, no colon), so the shape tells them apart.
+/// Any case: read in the page text and in the markup (a title alone is not page text).
+fn cloudflare_error_title(text: &str) -> bool {
+    let text = &text[..crate::text::floor_char_boundary(text, PHRASE_SCAN_LIMIT)];
+    text.match_indices("| 5").any(|(at, _)| {
+        let rest = &text.as_bytes()[at + 2..];
+        rest.get(..3)
+            .is_some_and(|c| c.iter().all(u8::is_ascii_digit))
+            && rest[3..].starts_with(b": ")
+            && CLOUDFLARE_5XX_REASONS.iter().any(|r| {
+                rest[5..]
+                    .get(..r.len())
+                    .is_some_and(|got| got.eq_ignore_ascii_case(r.as_bytes()))
+            })
+    })
 }
 
 /// Fastly's own error pages: its synthetic errors' names ("Backend is unhealthy", "No healthy

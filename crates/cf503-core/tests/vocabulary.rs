@@ -234,8 +234,23 @@ fn fastly_and_cloudflare_pages_are_not_cloudfront() {
         "Error 503 Backend is unhealthy\n\nBackend is unhealthy\n\nGuru Mediation:\n\nDetails: cache-fra19126-FRA 1700000000 123456\n\nVarnish cache server",
         "503 No healthy backends",
         "{\"title\": \"Error 502: Bad gateway\", \"status\": 502, \"cloudflare_error\": true}",
+        // Cloudflare's title shape (host, bar, code, colon, its reason), any case, in a log line.
+        "ERROR - state: <!DOCTYPE html>\n<html><head>\n<title>api.example.com | 504: Gateway time-out</title>",
+        "<title>Example.COM | 522: CONNECTION TIMED OUT</title>",
+        "shop.example | 523: Origin is unreachable",
     ] {
         assert_eq!(
+            diagnosis_of(page).top().cause,
+            CauseId::NotCloudFront,
+            "{page}"
+        );
+    }
+    // A stock server's `504 Gateway Time-out` title is not Cloudflare's shape.
+    for page in [
+        "<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>",
+        "Status | 503: Service unavailable (down for maintenance)",
+    ] {
+        assert_ne!(
             diagnosis_of(page).top().cause,
             CauseId::NotCloudFront,
             "{page}"

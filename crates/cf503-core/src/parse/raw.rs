@@ -187,6 +187,17 @@ pub fn parse(input: &str) -> Result<Observation, ParseError> {
             continue;
         }
         let Some(obs) = current.as_mut() else {
+            // `$ curl -i URL`, or "It returned:" and a code fence, before the response.
+            if let Some(start) = preamble_before_response(input, line.start, verbose) {
+                while pos < start {
+                    let Some(skipped) = line_at(input, pos, number) else {
+                        break;
+                    };
+                    pos = skipped.next;
+                    number += 1;
+                }
+                continue;
+            }
             if split_header(text).is_some() {
                 let mut obs = Observation::new(Source::HeaderBlock);
                 (pos, number) = read_headers(input, line.start, line.number, verbose, &mut obs);
@@ -240,6 +251,7 @@ const PAGE_WORDS: &[&str] = &[
     "unavailable",
     "timed out",
     "time-out",
+    "unreachable",
     "timeout",
     "could not",
     "couldn't",
@@ -376,6 +388,47 @@ fn find_next_response(input: &str, from: usize, verbose: bool) -> Option<usize> 
     None
 }
 
+/// Lines of prose before a response, at most: a shell command (`$ curl -i URL`), a sentence
+/// introducing it, a code fence.
+const PREAMBLE_LINES: usize = 3;
+/// Bytes of one such line, at most: longer text is a page, read as one.
+const PREAMBLE_LINE_BYTES: usize = 300;
+
+/// Where a response starts (a status line directly followed by a header) after a short
+/// preamble at `from`: a few short lines, no markup. Pastes often begin with the command that
+/// printed the response; read as page text, its headers were lost.
+fn preamble_before_response(input: &str, from: usize, verbose: bool) -> Option<usize> {
+    let mut pos = from;
+    let mut lines = 0;
+    while let Some(line) = line_at(input, pos, 0) {
+        let text = clean(line.text, verbose).unwrap_or("");
+        if parse_status_line(text).is_some() {
+            let next_is_header = line_at(input, line.next, 0)
+                .and_then(|l| clean(l.text, verbose))
+                .is_some_and(|t| split_header(t).is_some());
+            // A preamble that quotes CloudFront's page is evidence, not a command: kept.
+            let quotes_the_page = crate::signals::sentence_fragment_in(&input[from..line.start]);
+            return (next_is_header && quotes_the_page.is_none()).then_some(line.start);
+        }
+        if !text.trim().is_empty() {
+            lines += 1;
+            if lines > PREAMBLE_LINES || text.len() > PREAMBLE_LINE_BYTES || has_a_tag(text) {
+                return None;
+            }
+        }
+        pos = line.next;
+    }
+    None
+}
+
+/// Whether a line holds something tag-shaped (`<p>`, `</div>`, `<!--`): a page's, not a
+/// command's (whose `>` and `<` are redirections, followed by a space or a file name's `&`).
+fn has_a_tag(line: &str) -> bool {
+    line.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
+}
+
 /// The start of a rejected line for the error message: redacted first (people paste error
 /// messages into tickets), then cut, with control characters shown as `?`.
 fn snippet(line: &str) -> String {
@@ -481,6 +534,30 @@ mod tests {
             Some("OriginDnsError")
         );
         assert_eq!(o.headers().get("x-edge-location"), Some("SEA19-C1"));
+    }
+
+    /// The command that printed the response, or a sentence and a code fence, before it: the
+    /// headers are still read (they were taken for page text, and lost).
+    #[test]
+    fn a_short_preamble_before_the_response() {
+        for input in [
+            "$ curl -i https://example.com/\nHTTP/2.0 503\nserver:cloudflare-nginx\ncf-ray:337857c52a2510e7-ORD\n\nNo server is available to handle this request.\n",
+            "It stopped once it got this set of headers:\n```\nHTTP/1.1 503 Service Unavailable\nServer: cloudflare\nCF-RAY: 61002a9f9b4dbee2-FRA\n```\n",
+            "PS C:\\> curl.exe -sI https://example.com\r\nHTTP/1.1 503 Service Unavailable\r\nServer: cloudflare\r\nCF-RAY: 1-FRA\r\n",
+        ] {
+            let o = parse(input).unwrap();
+            assert_eq!(o.status(), Some(503), "{input}");
+            assert!(o.headers().contains("cf-ray"), "{input}");
+        }
+        // Longer prose, markup, or CloudFront's own sentence before it: the whole is a page.
+        for input in [
+            "one\ntwo\nthree\nfour: lines of a story about an error\nHTTP/1.1 503 Service Unavailable\nServer: x\n",
+            "<p>error</p>\nHTTP/1.1 503 Service Unavailable\nServer: x\n",
+            "The Lambda function associated with the CloudFront distribution was throttled.\nHTTP/1.1 503 Service Unavailable\nServer: CloudFront\n",
+        ] {
+            let o = parse(input).unwrap();
+            assert_eq!(o.source(), Some(Source::PageText), "{input}");
+        }
     }
 
     #[test]
