@@ -1000,7 +1000,6 @@ const CLOUDFLARE_5XX_REASONS: &[&str] = &[
     "a timeout occurred",
     "ssl handshake failed",
     "invalid ssl certificate",
-    "railgun error",
 ];
 
 /// Cloudflare's title shape: a host, ` | `, the code, `: `, one of its reasons. A stock server

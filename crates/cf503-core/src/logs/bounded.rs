@@ -19,9 +19,9 @@ use hashbrown::HashTable;
 use super::time::Minute;
 use crate::causes::CauseId;
 
-/// Counts per cause: a slot per cause, indexed by it. A map of them cost a tree walk per
-/// counted error in each of the summary's tables (the causes, an edge location's, a minute's):
-/// 10 % of reading error-heavy logs.
+/// Counts per cause: a slot per cause, indexed by it, where a map of them walked a tree per
+/// counted error in each of the summary's tables (the causes, an edge location's, a minute's;
+/// 1.6 % of the instructions of reading error-heavy logs).
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct CauseCounts([u64; CauseId::ALL.len()]);
 
@@ -51,11 +51,6 @@ impl CauseCounts {
     pub fn total(&self) -> u64 {
         self.0.iter().fold(0, |a, n| a.saturating_add(*n))
     }
-
-    /// Whether nothing was counted.
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(|n| *n == 0)
-    }
 }
 
 impl core::fmt::Debug for CauseCounts {
@@ -64,15 +59,6 @@ impl core::fmt::Debug for CauseCounts {
     }
 }
 
-impl FromIterator<(CauseId, u64)> for CauseCounts {
-    fn from_iter<I: IntoIterator<Item = (CauseId, u64)>>(iter: I) -> Self {
-        let mut c = CauseCounts::default();
-        for (cause, n) in iter {
-            c.add(cause, n);
-        }
-        c
-    }
-}
 
 /// A value counted per key: adding two is commutative and associative, `Default` is zero.
 pub trait Tally: Default {

@@ -422,7 +422,7 @@ fn preamble_before_response(input: &str, from: usize, verbose: bool) -> Option<u
 }
 
 /// Whether a line holds something tag-shaped (`<p>`, `</div>`, `<!--`): a page's, not a
-/// command's (whose `>` and `<` are redirections, followed by a space or a file name's `&`).
+/// command's (whose `<` and `>` are redirections: `2>&1`, `< file`).
 fn has_a_tag(line: &str) -> bool {
     line.as_bytes()
         .windows(2)
