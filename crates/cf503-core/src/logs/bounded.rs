@@ -59,7 +59,6 @@ impl core::fmt::Debug for CauseCounts {
     }
 }
 
-
 /// A value counted per key: adding two is commutative and associative, `Default` is zero.
 pub trait Tally: Default {
     /// Adds `other` in.
