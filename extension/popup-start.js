@@ -44,22 +44,24 @@
 
   async function readCapture(tab) {
     const key = `tab:${tab.id}`;
-    const stored = await api.storage.session.get([key, 'seen']).catch(() => ({}));
     const c = { url: tab.url, now_ms: Date.now() };
+    // The tab is read while the stored records are looked up: the lookup is no longer a step
+    // before the tab's re-fetch, the slowest part of a first verdict.
+    const [stored, injected] = await Promise.all([
+      api.storage.session.get([key, 'seen']).catch(() => ({})),
+      api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] })
+        .then(([injection]) => injection?.result ?? {})
+        // A page the extension may not read (browser pages, the web store, no click): say what
+        // is missing; a watch-mode capture may still be enough.
+        .catch((e) => ({ refetch_error: `the page could not be read (${e.message ?? e})` })),
+    ]);
     // The engine uses it only if it is this page's (it compares the redacted URLs).
     if (stored[key]) c.stored = stored[key];
     // Watch mode's record of the edge locations that answered for this site (keyed by host
     // name, as the engine's edges::site_of gives it: the browser's own normalised host).
     const site = stored.seen?.[new URL(tab.url).hostname];
     if (Array.isArray(site)) c.seen = site;
-    try {
-      const [injection] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readTab, args: [PAGE_TEXT_LIMIT, REFETCH_TIMEOUT_MS] });
-      Object.assign(c, injection?.result ?? {});
-    } catch (e) {
-      // A page the extension may not read (browser pages, the web store, no click): say what is
-      // missing; a watch-mode capture may still be enough.
-      c.refetch_error = `the page could not be read (${e.message ?? e})`;
-    }
+    Object.assign(c, injected);
     performance.mark('cf503:tab-read');
     return c;
   }
