@@ -372,20 +372,20 @@ fn set_status_from_header(obs: &mut Observation, value: &str) {
 fn find_next_response(input: &str, from: usize, verbose: bool) -> Option<usize> {
     let mut pos = from;
     while let Some(line) = line_at(input, pos, 0) {
-        if let Some(text) = clean(line.text, verbose)
-            && line.start > from
-            && parse_status_line(text).is_some()
-        {
-            let next_is_header = line_at(input, line.next, 0)
-                .and_then(|l| clean(l.text, verbose))
-                .is_some_and(|t| split_header(t).is_some());
-            if next_is_header {
-                return Some(line.start);
-            }
+        if line.start > from && starts_a_response(input, &line, verbose) {
+            return Some(line.start);
         }
         pos = line.next;
     }
     None
+}
+
+/// Whether `line` is a status line directly followed by a header line.
+fn starts_a_response(input: &str, line: &Line<'_>, verbose: bool) -> bool {
+    clean(line.text, verbose).is_some_and(|t| parse_status_line(t).is_some())
+        && line_at(input, line.next, 0)
+            .and_then(|l| clean(l.text, verbose))
+            .is_some_and(|t| split_header(t).is_some())
 }
 
 /// Lines of prose before a response, at most: a shell command (`$ curl -i URL`), a sentence
@@ -403,12 +403,10 @@ fn preamble_before_response(input: &str, from: usize, verbose: bool) -> Option<u
     while let Some(line) = line_at(input, pos, 0) {
         let text = clean(line.text, verbose).unwrap_or("");
         if parse_status_line(text).is_some() {
-            let next_is_header = line_at(input, line.next, 0)
-                .and_then(|l| clean(l.text, verbose))
-                .is_some_and(|t| split_header(t).is_some());
             // A preamble that quotes CloudFront's page is evidence, not a command: kept.
             let quotes_the_page = crate::signals::sentence_fragment_in(&input[from..line.start]);
-            return (next_is_header && quotes_the_page.is_none()).then_some(line.start);
+            return (starts_a_response(input, &line, verbose) && quotes_the_page.is_none())
+                .then_some(line.start);
         }
         if !text.trim().is_empty() {
             lines += 1;
