@@ -26,7 +26,7 @@ setLocal('127.0.0.11:53')
 addLocal('127.0.0.12:53')
 addLocal('127.0.0.13:53')
 addLocal('127.0.0.14:53')
-newServer({address='127.0.0.2:53', checkName='quad.example.test.'})
+newServer({address='127.0.0.2:53', checkName='quad.example.test.'}):setUp()
 -- Every answer, UDP, arrives RTT ms late: a name server far away.
 addAction(AllRule(), DelayAction($rtt))
 CONF

@@ -26,7 +26,7 @@ trap cleanup EXIT
 cat >"$run/dnsdist-doh-bench-delay.conf" <<CONF
 setSecurityPollSuffix('')
 setLocal('127.0.0.1:5303')
-newServer({ address = '127.0.0.1:5353', checkName = 'www.example.test.' })
+newServer({ address = '127.0.0.1:5353', checkName = 'www.example.test.' }):setUp()
 addAction(AllRule(), DelayAction($rtt))
 CONF
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
@@ -35,7 +35,7 @@ cat >"$run/dnsdist-doh-bench.conf" <<CONF
 setSecurityPollSuffix('')
 setLocal('127.0.0.1:5302')
 addDOHLocal('127.0.0.1:8055', '$run/doh-bench.crt', '$run/doh-bench.key', '/dns-query', { customResponseHeaders = { ["access-control-allow-origin"] = "*" } })
-newServer({ address = '127.0.0.1:5303', checkName = 'www.example.test.', checkTimeout = 2000 })
+newServer({ address = '127.0.0.1:5303', checkName = 'www.example.test.', checkTimeout = 2000 }):setUp()
 -- Answers must not come from dnsdist's cache (there is none by default) so every one pays RTT.
 CONF
 dnsdist --supervised --disable-syslog -C "$run/dnsdist-doh-bench-delay.conf" >"$run/dnsdist-doh-bench-delay.out" 2>&1 &
