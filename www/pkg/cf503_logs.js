@@ -13,6 +13,18 @@ export class LogReader {
         wasm.__wbg_logreader_free(ptr, 0);
     }
     /**
+     * Another worker's [`LogReader::part`]: its files and counts join this reading's.
+     * @param {string} part
+     */
+    absorb(part) {
+        const ptr0 = passStringToWasm0(part, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.logreader_absorb(this.__wbg_ptr, ptr0, len0);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    /**
      * A new file begins (its name numbers its skipped lines).
      * @param {string} name
      */
@@ -102,6 +114,24 @@ export class LogReader {
         this.__wbg_ptr = ret[0];
         LogReaderFinalization.register(this, this.__wbg_ptr, this);
         return this;
+    }
+    /**
+     * Everything read, as text for another worker's reader to [`LogReader::absorb`] (this
+     * reader is used up): the page reads several files at once, one worker each.
+     * @returns {string}
+     */
+    part() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ptr = this.__destroy_into_raw();
+            const ret = wasm.logreader_part(ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
     }
     /**
      * Records counted so far (for the progress line; counts stay far below 2^53).

@@ -51,6 +51,17 @@ impl LogReader {
     pub fn records(&self) -> f64 {
         self.0.records() as f64
     }
+    /// Everything read, as text for another worker's reader to [`LogReader::absorb`] (this
+    /// reader is used up): the page reads several files at once, one worker each.
+    pub fn part(self) -> String {
+        self.0.into_part().to_json()
+    }
+    /// Another worker's [`LogReader::part`]: its files and counts join this reading's.
+    pub fn absorb(&mut self, part: &str) -> Result<(), JsError> {
+        cf503_core::logs::SessionPart::from_json(part)
+            .and_then(|p| self.0.absorb_part(p))
+            .map_err(|e| JsError::new(&e.to_string()))
+    }
     /// The `cf503.logs_report` of everything read (the reader is used up), or why there is none.
     pub fn report(self) -> Result<JsValue, JsError> {
         let read = self.0.finish().map_err(|e| JsError::new(&e.to_string()))?;

@@ -51,6 +51,16 @@ impl CauseCounts {
     pub fn total(&self) -> u64 {
         self.0.iter().fold(0, |a, n| a.saturating_add(*n))
     }
+
+    /// Every cause's count, in [`CauseId::ALL`]'s order (zeros too).
+    pub(crate) fn as_slice(&self) -> &[u64] {
+        &self.0
+    }
+
+    /// From [`CauseCounts::as_slice`]; `None` unless there is a count for every cause.
+    pub(crate) fn from_slice(counts: &[u64]) -> Option<Self> {
+        Some(CauseCounts(counts.try_into().ok()?))
+    }
 }
 
 impl core::fmt::Debug for CauseCounts {
@@ -310,6 +320,21 @@ impl<V: Tally, const CAP: usize, const KEY: usize> Capped<V, CAP, KEY> {
         }
     }
 
+    /// A table from its kept keys and values, the others' count and whether keys were left
+    /// out (a table sent between workers): each key is added as a merge would, so the table
+    /// holds to the bounds and the bottom-k rule whatever it was given.
+    pub(crate) fn from_parts(kept: Vec<(String, V)>, other: V, saturated: bool) -> Self {
+        let mut c = Self {
+            other,
+            saturated,
+            ..Self::default()
+        };
+        for (key, value) in kept {
+            c.add_with(&key, |x| x.absorb(value));
+        }
+        c
+    }
+
     /// Adds another part in.
     pub fn merge(&mut self, other: Self) {
         self.other.absorb(other.other);
@@ -460,6 +485,47 @@ impl<const CAP: usize> Timeline<CAP> {
                 .absorb(counts);
         }
         self.fit();
+    }
+
+    /// The bucket level and the exact first and last minutes (with [`Timeline::buckets`],
+    /// what [`Timeline::from_parts`] takes).
+    pub(crate) fn parts(&self) -> (usize, Option<Minute>, Option<Minute>) {
+        (self.level, self.first, self.last)
+    }
+
+    /// A timeline sent between workers; `None` unless it is one a timeline could be: a known
+    /// level, every bucket starting at its width, a first and a last minute exactly when there
+    /// are buckets, and each inside the buckets' span.
+    pub(crate) fn from_parts(
+        level: usize,
+        buckets: BTreeMap<i64, CauseCounts>,
+        first: Option<Minute>,
+        last: Option<Minute>,
+    ) -> Option<Self> {
+        let width = *WIDTHS.get(level)?;
+        if buckets.keys().any(|s| bucket_start(*s, width) != *s) {
+            return None;
+        }
+        match (
+            first,
+            last,
+            buckets.first_key_value(),
+            buckets.last_key_value(),
+        ) {
+            (None, None, None, None) => {}
+            (Some(f), Some(l), Some((lo, _)), Some((hi, _)))
+                if f <= l && bucket_start(f.0, width) == *lo && bucket_start(l.0, width) == *hi => {
+            }
+            _ => return None,
+        }
+        let mut t = Timeline {
+            level,
+            buckets,
+            first,
+            last,
+        };
+        t.fit();
+        Some(t)
     }
 
     fn fit(&mut self) {

@@ -84,16 +84,41 @@ impl Latency {
         self.max_ms = self.max_ms.max(ms);
     }
 
-    /// Another part's durations.
+    /// Another part's durations (counts saturate: parts come from other workers too).
     pub fn merge(&mut self, other: &Latency) {
         if other.buckets.len() > self.buckets.len() {
             self.buckets.resize(other.buckets.len(), 0);
         }
         for (into, n) in self.buckets.iter_mut().zip(&other.buckets) {
-            *into += n;
+            *into = into.saturating_add(*n);
         }
-        self.count += other.count;
+        self.count = self.count.saturating_add(other.count);
         self.max_ms = self.max_ms.max(other.max_ms);
+    }
+
+    /// The buckets' counts, the count and the maximum (what [`Latency::from_parts`] takes).
+    pub(crate) fn parts(&self) -> (&[u64], u64, u64) {
+        (&self.buckets, self.count, self.max_ms)
+    }
+
+    /// A histogram sent between workers; `None` unless it adds up: no bucket past the
+    /// largest a duration can fall in, the count the sum of the buckets, the maximum in the
+    /// last bucket counted (or 0 with no count).
+    pub(crate) fn from_parts(buckets: Vec<u64>, count: u64, max_ms: u64) -> Option<Self> {
+        if buckets.len() > usize::from(bucket_of(u64::MAX)) + 1 {
+            return None;
+        }
+        let sum = buckets.iter().try_fold(0u64, |a, n| a.checked_add(*n))?;
+        let last = buckets.iter().rposition(|n| *n > 0);
+        let fits = match last {
+            None => max_ms == 0,
+            Some(b) => usize::from(bucket_of(max_ms)) == b,
+        };
+        (sum == count && fits).then_some(Latency {
+            buckets,
+            count,
+            max_ms,
+        })
     }
 
     /// How many durations.

@@ -28,12 +28,14 @@ pub mod fields;
 #[cfg(feature = "gzip")]
 pub mod gzip;
 pub mod latency;
+pub mod part;
 pub mod reader;
 pub mod session;
 pub mod time;
 
 pub use bounded::{CauseCounts, Timeline};
 pub use fields::Slot;
+pub use part::{PartError, SessionPart};
 pub use reader::{Delimiter, DelimiterError, Reader, Record, Skipped};
 pub use session::{Block, CutShort, Cutter, FileId, LogSession, LogsError, LogsRead, Plan, Tally};
 pub use time::Minute;
@@ -374,7 +376,8 @@ impl CauseCache {
 }
 
 fn bump<K: Ord>(map: &mut BTreeMap<K, u64>, key: K, n: u64) {
-    *map.entry(key).or_default() += n;
+    let x = map.entry(key).or_default();
+    *x = x.saturating_add(n);
 }
 
 /// Keeps the [`SAMPLES`] earliest `(second, id)`, in order.
@@ -473,12 +476,15 @@ impl Summary {
 
     /// Merges another part in (files or blocks read in parallel), in any order.
     pub fn merge(&mut self, other: Summary) {
-        self.records += other.records;
-        self.outside_window += other.outside_window;
-        self.errors += other.errors;
-        self.skipped += other.skipped;
-        self.origin_errors_known += other.origin_errors_known;
-        self.replayed += other.replayed;
+        // Saturating: parts may come from other workers, as text ([`part`]).
+        self.records = self.records.saturating_add(other.records);
+        self.outside_window = self.outside_window.saturating_add(other.outside_window);
+        self.errors = self.errors.saturating_add(other.errors);
+        self.skipped = self.skipped.saturating_add(other.skipped);
+        self.origin_errors_known = self
+            .origin_errors_known
+            .saturating_add(other.origin_errors_known);
+        self.replayed = self.replayed.saturating_add(other.replayed);
         bounded::Tally::absorb(&mut self.by_cause, other.by_cause);
         self.timeline.merge(other.timeline);
         self.by_pop.merge(other.by_pop);

@@ -120,6 +120,13 @@ impl core::fmt::Display for CutShort {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(usize);
 
+impl FileId {
+    /// Its place among the session's files.
+    pub(super) fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// What every block of every file is read with: the field order, the delimiter and the filter.
 /// Shared by the threads that count blocks.
 #[derive(Clone, Debug)]
@@ -286,12 +293,12 @@ pub struct Tally {
 /// Where a block's lines start in its file, known once every block is in; whether it saw a
 /// field list.
 #[derive(Clone, Debug)]
-struct BlockLines {
-    file: FileId,
-    seq: u64,
-    lines: u64,
-    skipped: Skipped,
-    saw_fields: bool,
+pub(super) struct BlockLines {
+    pub(super) file: FileId,
+    pub(super) seq: u64,
+    pub(super) lines: u64,
+    pub(super) skipped: Skipped,
+    pub(super) saw_fields: bool,
 }
 
 /// The file being read as a stream.
@@ -486,6 +493,41 @@ impl LogSession {
         });
     }
 
+    /// Ends the file being read, if any (as [`LogSession::end`], without its warning: a
+    /// session's part is taken after each file's end was told).
+    pub(super) fn end_open_file(&mut self) {
+        if let Some(s) = self.streaming.take() {
+            self.end_streaming(s);
+        }
+    }
+
+    /// The files (names, unread, saw a field list), the summary and the blocks' lines.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn into_pieces(
+        self,
+    ) -> (Vec<String>, Vec<bool>, Vec<bool>, Summary, Vec<BlockLines>) {
+        (
+            self.names,
+            self.unread,
+            self.saw_fields,
+            self.summary,
+            self.blocks,
+        )
+    }
+
+    /// A file another session read.
+    pub(super) fn add_read_file(&mut self, name: String, unread: bool, saw_fields: bool) -> FileId {
+        self.names.push(name);
+        self.unread.push(unread);
+        self.saw_fields.push(saw_fields);
+        FileId(self.names.len() - 1)
+    }
+
+    /// Another session's counts and blocks (their files added first).
+    pub(super) fn absorb_pieces(&mut self, summary: Summary, blocks: Vec<BlockLines>) {
+        self.absorb(Tally { summary, blocks });
+    }
+
     /// Records counted so far (for a progress line).
     pub fn records(&self) -> u64 {
         let streaming = self
@@ -515,10 +557,12 @@ impl LogSession {
                 .add_skipped(&self.names[b.file.0], &b.skipped, next_line[b.file.0]);
             next_line[b.file.0] += b.lines;
         }
-        let unknown: Vec<String> = (0..self.names.len())
+        // In name order: the same list however the files were shared among readers.
+        let mut unknown: Vec<String> = (0..self.names.len())
             .filter(|&i| !self.unread[i] && !self.saw_fields[i])
             .map(|i| self.names[i].clone())
             .collect();
+        unknown.sort_unstable();
         if !unknown.is_empty() && self.summary.records + self.summary.outside_window == 0 {
             return Err(LogsError::NoKnownFormat { files: unknown });
         }
