@@ -1,7 +1,12 @@
 // Reads dropped CloudFront log files off the page's thread: gzip (by its magic bytes) decoded by
 // the browser's DecompressionStream, the bytes fed to the core's streaming reader (cf503_logs),
 // progress posted as it goes. Nothing leaves the browser. Message in: {files, fields, delimiter,
-// status, since, until}; out: {progress: {done, total, records}} …, then {report} or {error}.
+// status, since, until, reply}; out: {progress: {done, total, records}} …, {warning} …, then
+// {report} (reply 'report') or {part} (reply 'part': the reading as text, for another worker),
+// or {error}. In: {merge: [part, …], fields, …}: the parts of several workers' readings
+// absorbed by a new reader; out: {report} or {error}. The page reads several files at once this
+// way, one worker per core (logs.js); the merge is the engine's, so the report is the one a
+// single reader gives.
 //
 // A gzip file is decoded by the browser's DecompressionStream on a thread of its own
 // (gunzip-worker.js) while this one counts. The browser's decoder stops at the end of a gzip
@@ -64,6 +69,11 @@ self.onmessage = async ({ data }) => {
   try {
     await ready;
     const reader = new LogReader(data.fields ?? '', data.delimiter ?? '', data.status ?? '', data.since ?? '', data.until ?? '');
+    if (data.merge) {
+      for (const part of data.merge) reader.absorb(part);
+      self.postMessage({ report: reader.report() });
+      return;
+    }
     const total = data.files.reduce((n, f) => n + f.size, 0);
     let done = 0;
     let posted = 0;
@@ -78,23 +88,32 @@ self.onmessage = async ({ data }) => {
     const counted = (file) => file.stream().pipeThrough(new TransformStream({
       transform(chunk, out) { done += chunk.byteLength; out.enqueue(chunk); },
     }));
-    for (const file of data.files) {
+    // Which files are gzip, asked of all at once (one read each).
+    const gzip = await Promise.all(data.files.map(isGzip));
+    // Plain text in large slices, read ahead while the last is counted, from one plain file
+    // into the next: through file.stream()'s 64 KB chunks, reading took three times as long as
+    // counting, and a read-ahead that started afresh at each file left the reader idle at every
+    // file's start (16 files of 6 MB took twice as long as one of 100 MB). At most AHEAD
+    // slices wait.
+    const slices = [];
+    data.files.forEach((file, i) => {
+      for (let at = 0; !gzip[i] && at < file.size; at += SLICE) slices.push([i, at]);
+    });
+    const ahead = [];
+    let asked = 0;
+    const ask = () => {
+      while (ahead.length < AHEAD && asked < slices.length) {
+        const [i, at] = slices[asked++];
+        ahead.push([i, data.files[i].slice(at, at + SLICE).arrayBuffer()]);
+      }
+    };
+    ask();
+    for (const [i, file] of data.files.entries()) {
       const before = done;
       reader.begin(file.name);
-      if (!(await isGzip(file))) {
-        // Plain text in large slices, the next AHEAD read while this one is counted: through
-        // file.stream()'s 64 KB chunks, reading took three times as long as counting.
-        const ahead = [];
-        let asked = 0;
-        const ask = () => {
-          while (ahead.length < AHEAD && asked < file.size) {
-            ahead.push(file.slice(asked, asked + SLICE).arrayBuffer());
-            asked += SLICE;
-          }
-        };
-        ask();
-        while (ahead.length) {
-          const chunk = new Uint8Array(await ahead.shift());
+      if (!gzip[i]) {
+        while (ahead.length && ahead[0][0] === i) {
+          const chunk = new Uint8Array(await ahead.shift()[1]);
           ask();
           reader.feed(chunk);
           done += chunk.byteLength;
@@ -121,8 +140,15 @@ self.onmessage = async ({ data }) => {
         if (warning) self.postMessage({ warning });
       }
     }
-    // The engine says when nothing read was a log (an error, thrown here).
     const records = reader.records();
+    if (data.reply === 'part') {
+      // Whether any file was a log is the merge's to say, over every worker's files.
+      const part = reader.part();
+      self.postMessage({ progress: { done: total, total, records } });
+      self.postMessage({ part });
+      return;
+    }
+    // The engine says when nothing read was a log (an error, thrown here).
     const report = reader.report();
     self.postMessage({ progress: { done: total, total, records } });
     self.postMessage({ report });

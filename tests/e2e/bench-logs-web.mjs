@@ -7,9 +7,11 @@
 // (min, median, max of 5 interleaved runs); asserts only that the tools agree.
 //
 // DuckDB-wasm comes from npm, installed by scripts/bench-web.sh into target/bench-npm (pinned
-// there; not a test dependency). Argument: the files to read (paths), by default the 100 MB
-// generated log, plain and gzip.
-import { stat } from 'node:fs/promises';
+// there; not a test dependency). Arguments: the inputs to read, each a file or a folder (its
+// files read together), by default the 100 MB generated log, plain and gzip, and the same
+// 100 MB as 16 files as CloudFront writes them, gzip and plain (the page reads several files
+// one worker per core; DuckDB-wasm reads the list in one read_csv).
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -20,9 +22,14 @@ const root = path.resolve(here, '../..');
 const www = path.join(root, 'www');
 const npm = path.join(root, 'target/bench-npm/node_modules');
 const RUNS = 5;
-const files = process.argv.slice(2).length
+const inputs = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ['bench-data/log-100mb.log', 'bench-data/log-100mb.log.gz'].map((f) => path.join(root, f));
+  : ['bench-data/log-100mb.log', 'bench-data/log-100mb.log.gz', 'bench-data/logs-gz', 'bench-data/logs-plain']
+    .map((f) => path.join(root, f));
+/** The files of an input: itself, or a folder's files in name order. */
+const filesOf = async (input) => ((await stat(input)).isDirectory()
+  ? (await readdir(input)).sort().map((f) => path.join(input, f))
+  : [input]);
 
 // The same lean query as `just bench` gives the DuckDB CLI (scripts/bench.sh, lean_sql).
 const lean = (name) => `SELECT column28, column00 || ' ' || substr(column01, 1, 5) AS minute, count(*) AS errors
@@ -36,7 +43,7 @@ const duckPage = `<!doctype html><meta charset="utf-8"><title>DuckDB-wasm</title
   "apache-arrow": "/npm/apache-arrow/Arrow.dom.mjs",
   "flatbuffers": "/npm/flatbuffers/mjs/flatbuffers.js",
   "tslib": "/npm/tslib/tslib.es6.mjs"}}</script>
-<input type="file" id="f">
+<input type="file" id="f" multiple>
 <script type="module">
   import * as duckdb from '/npm/@duckdb/duckdb-wasm/dist/duckdb-browser.mjs';
   const worker = new Worker('/npm/@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js');
@@ -44,16 +51,21 @@ const duckPage = `<!doctype html><meta charset="utf-8"><title>DuckDB-wasm</title
   await db.instantiate('/npm/@duckdb/duckdb-wasm/dist/duckdb-eh.wasm');
   const conn = await db.connect();
   let n = 0;
-  // One run: the chosen file registered under a fresh name, the query, its rows out.
+  // One run: the chosen files registered under fresh names, the query on their list, its rows
+  // out.
   window.run = async (sql, count) => {
-    const file = document.getElementById('f').files[0];
-    const name = 'f' + (n++) + (file.name.endsWith('.gz') ? '.log.gz' : '.log');
+    const files = [...document.getElementById('f').files];
+    const run = n++;
+    const names = files.map((file, i) => 'f' + run + '_' + i + (file.name.endsWith('.gz') ? '.log.gz' : '.log'));
+    const list = '[' + names.map((x) => "'" + x + "'").join(', ') + ']';
     const t0 = performance.now();
-    await db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
-    const rows = (await conn.query(sql.replaceAll('@FILE@', name))).toArray().length;
+    for (const [i, file] of files.entries()) {
+      await db.registerFileHandle(names[i], file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    }
+    const rows = (await conn.query(sql.replaceAll("'@FILE@'", list))).toArray().length;
     const ms = performance.now() - t0;
-    const errors = Number((await conn.query(count.replaceAll('@FILE@', name))).toArray()[0].n);
-    await db.dropFile(name);
+    const errors = Number((await conn.query(count.replaceAll("'@FILE@'", list))).toArray()[0].n);
+    for (const name of names) await db.dropFile(name);
     return { ms, rows, errors };
   };
   document.documentElement.dataset.ready = '1';
@@ -87,8 +99,11 @@ const spread = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return `${(s[0] / 1000).toFixed(2)} / ${(s[s.length >> 1] / 1000).toFixed(2)} / ${(s[s.length - 1] / 1000).toFixed(2)} s`;
 };
-for (const file of files) {
-  const mb = (await stat(file)).size / 1e6;
+for (const input of inputs) {
+  const file = await filesOf(input);
+  let mb = 0;
+  for (const f of file) mb += (await stat(f)).size / 1e6;
+  const label = file.length > 1 ? `${path.basename(input)} (${file.length} files)` : path.basename(input);
   const a = [];
   const b = [];
   let counts = null;
@@ -102,10 +117,10 @@ for (const file of files) {
     counts = { cf503: x.errors, duckdb: y.errors };
   }
   if (counts.cf503 !== counts.duckdb) {
-    throw new Error(`${path.basename(file)}: the tools disagree on the 5xx: cf503 ${counts.cf503}, DuckDB-wasm ${counts.duckdb}`);
+    throw new Error(`${label}: the tools disagree on the 5xx: cf503 ${counts.cf503}, DuckDB-wasm ${counts.duckdb}`);
   }
   const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-  console.log(`page logs, ${path.basename(file)} (${mb.toFixed(0)} MB as stored, ${counts.cf503} 5xx in both): cf503 ${spread(a)}, DuckDB-wasm ${spread(b)} (min / median / max of ${RUNS}, interleaved); cf503 ${(median(b) / median(a)).toFixed(2)}x DuckDB-wasm's speed (goal > 1)`);
+  console.log(`page logs, ${label} (${mb.toFixed(0)} MB as stored, ${counts.cf503} 5xx in both): cf503 ${spread(a)}, DuckDB-wasm ${spread(b)} (min / median / max of ${RUNS}, interleaved); cf503 ${(median(b) / median(a)).toFixed(2)}x DuckDB-wasm's speed (goal > 1)`);
 }
 await browser.close();
 server.close();

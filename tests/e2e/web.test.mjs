@@ -553,6 +553,14 @@ test('log files: the download appears only with a report, and an error replaces 
   await page.waitForSelector('#logs-error:not([hidden])');
   assert.match(await page.textContent('#logs-error'), /no record of a known log format/);
   assert.ok(await page.isHidden('#logs-download'), 'no stale report to download after an error');
+  // Two files of no log, read by two workers at once: the merge of their parts says it, naming
+  // both; a log beside them is a report (each worker alone saw no log, or only a log).
+  const noLogs = [path.join(logsDir, 'LICENSE-aws-samples.txt'), path.join(logsDir, 'README.md')];
+  const both = await readLogs(page, noLogs);
+  assert.match(both.error ?? '', /LICENSE-aws-samples\.txt.*README\.md: no record of a known log format/, JSON.stringify(both));
+  const mixed = await readLogs(page, [...noLogs, path.join(logsDir, 'gen-35-fields-2025.log')]);
+  assert.equal(mixed.errors, 3, JSON.stringify(mixed));
+  assert.equal(mixed.files, 3);
   const colour = await page.$eval('#logs-error', (e) => getComputedStyle(e).color);
   const errColour = await page.$eval('#logs-error', (e) => getComputedStyle(e).getPropertyValue('--err').trim());
   assert.ok(errColour, 'the page defines its error colour');
