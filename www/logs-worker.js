@@ -23,6 +23,7 @@ const PROGRESS_EVERY_MS = 100;
 // holds AHEAD + 1 slices at most.
 const SLICE = 4 << 20;
 const AHEAD = 3;
+const SNIFFED_AT_ONCE = 64;
 
 // The engine tells gzip from plain by the first bytes.
 const isGzip = async (file) => LogReader.is_gzip(new Uint8Array(await file.slice(0, 2).arrayBuffer()));
@@ -88,8 +89,12 @@ self.onmessage = async ({ data }) => {
     const counted = (file) => file.stream().pipeThrough(new TransformStream({
       transform(chunk, out) { done += chunk.byteLength; out.enqueue(chunk); },
     }));
-    // Which files are gzip, asked of all at once (one read each).
-    const gzip = await Promise.all(data.files.map(isGzip));
+    // Which files are gzip: one small read each, SNIFFED_AT_ONCE at a time (a day's delivery
+    // is thousands of files).
+    const gzip = [];
+    for (let i = 0; i < data.files.length; i += SNIFFED_AT_ONCE) {
+      gzip.push(...await Promise.all(data.files.slice(i, i + SNIFFED_AT_ONCE).map(isGzip)));
+    }
     // Plain text in large slices, read ahead while the last is counted, from one plain file
     // into the next: through file.stream()'s 64 KB chunks, reading took three times as long as
     // counting, and a read-ahead that started afresh at each file left the reader idle at every

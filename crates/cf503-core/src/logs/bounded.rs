@@ -506,6 +506,16 @@ impl<const CAP: usize> Timeline<CAP> {
         if buckets.keys().any(|s| bucket_start(*s, width) != *s) {
             return None;
         }
+        // Only minutes a second can fall in (what the reader makes), so that the report's
+        // arithmetic on them stays in range.
+        let (lo, hi) = (Minute::of_second(i64::MIN), Minute::of_second(i64::MAX));
+        if [first, last]
+            .into_iter()
+            .flatten()
+            .any(|m| m < lo || m > hi)
+        {
+            return None;
+        }
         match (
             first,
             last,

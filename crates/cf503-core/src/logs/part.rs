@@ -210,11 +210,25 @@ impl LogSession {
         if blocks.iter().any(|b| b.file >= files.len()) {
             return Err(PartError::Impossible("a block of no file"));
         }
-        if blocks
-            .iter()
-            .any(|b| b.skipped_first.len() > super::reader::SKIPPED_KEPT)
-        {
-            return Err(PartError::Impossible("too many skipped lines kept"));
+        if blocks.iter().any(|b| {
+            b.skipped_first.len() > super::reader::SKIPPED_KEPT
+                || b.skipped > b.lines
+                || b.skipped_first.iter().any(|l| *l == 0 || *l > b.lines)
+        }) {
+            return Err(PartError::Impossible(
+                "skipped lines that are not lines of their block",
+            ));
+        }
+        // Line numbers are added up across a file's blocks: no file of more lines than a
+        // number of bytes could hold (2^53, far past any file).
+        let mut lines = alloc::vec![0u64; files.len()];
+        for b in &blocks {
+            lines[b.file] = lines[b.file].saturating_add(b.lines);
+        }
+        if lines.iter().any(|n| *n > 1 << 53) {
+            return Err(PartError::Impossible(
+                "a file of more lines than bytes can hold",
+            ));
         }
         let ids: Vec<FileId> = files
             .into_iter()
@@ -481,14 +495,20 @@ mod tests {
 
     #[test]
     fn a_part_with_many_keys_round_trips() {
-        // Past the caps of the edge and path tables, and many minutes (the timeline coarsens).
+        // Past the caps of the edge and path tables, and many minutes (the timeline coarsens);
+        // lines longer than the reader keeps, skipped.
         let mut text = HEADER.to_string();
         for n in 0..30_000u32 {
             text.push_str(&line(n * 6 + 1).replace("/p/", &format!("/q{n}/")));
+            if n % 10_000 == 5 {
+                text.push_str(&"x".repeat(super::super::reader::MAX_LINE + 10));
+                text.push('\n');
+            }
         }
         let files = [("big.log".to_string(), text)];
         let whole = read_all(&files).unwrap();
         assert!(whole.summary.by_path.saturated());
+        assert_eq!(whole.summary.skipped, 3);
         let mut s = session();
         s.begin("big.log");
         s.feed(files[0].1.as_bytes());
@@ -542,6 +562,19 @@ mod tests {
             with(&|x| {
                 x["blocks"] = serde_json::json!([{"file": 5, "seq": 0, "lines": 1, "skipped": 0,
                     "skipped_first": [], "saw_fields": true}]);
+            }),
+            with(&|x| {
+                x["blocks"] = serde_json::json!([{"file": 0, "seq": 0, "lines": 3, "skipped": 1,
+                    "skipped_first": [4], "saw_fields": true}]);
+            }),
+            with(&|x| {
+                x["blocks"] = serde_json::json!([
+                    {"file": 0, "seq": 0, "lines": u64::MAX, "skipped": 0, "skipped_first": [], "saw_fields": true},
+                    {"file": 0, "seq": 1, "lines": 9, "skipped": 1, "skipped_first": [2], "saw_fields": true}]);
+            }),
+            with(&|x| {
+                x["summary"]["timeline"] = serde_json::json!({"level": 0,
+                    "buckets": [[i64::MIN, sixteen(1)]], "first": i64::MIN, "last": i64::MIN});
             }),
         ];
         for text in &impossible {
