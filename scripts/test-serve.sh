@@ -8,6 +8,10 @@ busy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # Hold the asked-for port, as another server would.
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(60)' "$busy" &
 holder=$!
+# Served only once the port is held: under load the holder's Python took longer to start than
+# serve.sh to bind, which then served on the free port and failed this test.
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$busy") 2>/dev/null && break; sleep 0.1; done
+(exec 3<>"/dev/tcp/127.0.0.1/$busy") 2>/dev/null || { echo "test-serve: the port holder never listened on $busy" >&2; exit 1; }
 log=$(mktemp)
 scripts/serve.sh "$busy" > "$log" 2>&1 &
 server=$!
