@@ -390,6 +390,20 @@ fn bad_configs_say_what_was_expected() {
         xml.contains("ListBucketResult") && xml.contains("DistributionConfig"),
         "{xml}"
     );
+    // A list whose tags no longer pair up (found by the fuzzer: an element name damaged inside
+    // it) is an XML error naming both tags, not its distributions read shifted, or none; an
+    // answer that lists nothing is no configuration, in XML as in JSON.
+    let list = String::from_utf8(fixture!("list-distributions.xml").to_vec()).unwrap();
+    let damaged = list.replacen("<IsTruncated>", "<IsTruncas><IsTruncated>", 1);
+    let e = err(damaged.as_bytes());
+    assert!(matches!(e, ConfigError::Xml { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("</DistributionList> where <IsTruncas> is open"),
+        "{e}"
+    );
+    let empty = br#"<?xml version="1.0"?><DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Quantity>0</Quantity><Items></Items></DistributionList>"#;
+    assert!(matches!(err(empty), ConfigError::NoDistribution { .. }));
     assert_eq!(err(b"  \n"), ConfigError::Empty);
     assert_eq!(err(&[0xff, 0xfe, 0x00]), ConfigError::NotText);
     assert!(matches!(err(b"[1,2]"), ConfigError::NoDistribution { .. }));

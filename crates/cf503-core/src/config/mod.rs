@@ -263,6 +263,13 @@ fn read_xml(text: &str) -> Result<Configs, ConfigError> {
         "DistributionList" => (Form::ApiListXml, list_items(&doc.value)?),
         _ => return Err(not_ours()),
     };
+    // As for the JSON list: an answer that lists nothing is no configuration (and reading one
+    // as a configuration of no distribution would store a record that no longer reads back).
+    if distributions.is_empty() {
+        return Err(ConfigError::NoDistribution {
+            found: "an empty list-distributions answer".into(),
+        });
+    }
     Ok(Configs {
         form,
         distributions,

@@ -25,6 +25,8 @@ pub(crate) struct XmlDocument {
 }
 
 struct Open {
+    /// The namespace prefix as written (`""` for none): a closing tag must repeat it.
+    prefix: String,
     name: String,
     children: Vec<(String, Value)>,
     text: String,
@@ -71,7 +73,11 @@ pub(crate) fn read(text: &str) -> Result<XmlDocument, ConfigError> {
                     "a DOCTYPE declaration: CloudFront's documents have none, and cf503 reads none",
                 ));
             }
-            Token::ElementStart { local, span, .. } => {
+            Token::ElementStart {
+                prefix,
+                local,
+                span,
+            } => {
                 if root.is_some() {
                     return Err(err(span.start(), "a second root element"));
                 }
@@ -82,6 +88,7 @@ pub(crate) fn read(text: &str) -> Result<XmlDocument, ConfigError> {
                     root_name = Some(local.as_str().to_string());
                 }
                 stack.push(Open {
+                    prefix: prefix.as_str().to_string(),
                     name: local.as_str().to_string(),
                     children: Vec::new(),
                     text: String::new(),
@@ -101,6 +108,21 @@ pub(crate) fn read(text: &str) -> Result<XmlDocument, ConfigError> {
                     let Some(open) = stack.pop() else {
                         return Err(err(span.start(), "a closing tag without an opening one"));
                     };
+                    // A closing tag names the element it closes: one that names another is a
+                    // damaged document, whose elements would otherwise be read shifted (a
+                    // setting under the wrong parent, or a list read as empty).
+                    if let ElementEnd::Close(prefix, local) = end
+                        && (prefix.as_str() != open.prefix || local.as_str() != open.name)
+                    {
+                        return Err(err(
+                            span.start(),
+                            &alloc::format!(
+                                "a closing tag </{}> where <{}> is open",
+                                super::short(&qualified(prefix.as_str(), local.as_str()), 60),
+                                super::short(&qualified(&open.prefix, &open.name), 60),
+                            ),
+                        ));
+                    }
                     let closed = open.close();
                     match stack.last_mut() {
                         Some(parent) => parent.children.push(closed),
@@ -134,6 +156,15 @@ pub(crate) fn read(text: &str) -> Result<XmlDocument, ConfigError> {
         namespace,
         value,
     })
+}
+
+/// A tag's name as written: `prefix:local`, or `local`.
+fn qualified(prefix: &str, local: &str) -> String {
+    if prefix.is_empty() {
+        local.to_string()
+    } else {
+        alloc::format!("{prefix}:{local}")
+    }
 }
 
 /// Appends `raw` with the five predefined entities and character references decoded.
@@ -215,6 +246,8 @@ mod tests {
         for bad in [
             "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><x>&a;</x>",
             "<a><b></a>",
+            "<a><b></c></a>",
+            "<a><x:b></b></a>",
             "<a>",
             "<a></a><b></b>",
             "<a>&nope;</a>",
