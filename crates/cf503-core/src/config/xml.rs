@@ -158,13 +158,16 @@ pub(crate) fn read(text: &str) -> Result<XmlDocument, ConfigError> {
     })
 }
 
-/// A tag's name as written: `prefix:local`, or `local`.
+/// A tag's name as written, `prefix:local` or `local`, for a message: characters that do not
+/// show (a zero-width space, a byte-order mark) are escaped, so two names that differ only by
+/// one do not read as the same name.
 fn qualified(prefix: &str, local: &str) -> String {
-    if prefix.is_empty() {
+    let name = if prefix.is_empty() {
         local.to_string()
     } else {
         alloc::format!("{prefix}:{local}")
-    }
+    };
+    name.escape_debug().to_string()
 }
 
 /// Appends `raw` with the five predefined entities and character references decoded.
@@ -255,6 +258,9 @@ mod tests {
         ] {
             assert!(read(bad).is_err(), "{bad}");
         }
+        // Names that differ by a character that does not show are told apart in the message.
+        let e = read("<a><b\u{feff}c></bc></a>").err().unwrap().to_string();
+        assert!(e.contains("</bc> where <b\\u{feff}c> is open"), "{e}");
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert!(read(&deep).is_err());
     }
