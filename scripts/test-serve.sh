@@ -8,6 +8,8 @@ busy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 # Hold the asked-for port, as another server would.
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(60)' "$busy" &
 holder=$!
+# Stopped however this ends (the server and the log are set below).
+trap 'kill $holder ${server:-} 2>/dev/null || true; rm -f "${log:-}"' EXIT
 # Served only once the port is held: under load the holder's Python took longer to start than
 # serve.sh to bind, which then served on the free port and failed this test.
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$busy") 2>/dev/null && break; sleep 0.1; done
@@ -15,7 +17,6 @@ for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$busy") 2>/dev/null && br
 log=$(mktemp)
 scripts/serve.sh "$busy" > "$log" 2>&1 &
 server=$!
-trap 'kill $holder $server 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q 'serving www/' "$log" && break; sleep 0.1; done
 grep -q 'nothing to build' "$log" || { echo "test-serve: just serve rebuilt the page although www/pkg matches the sources:" >&2; cat "$log" >&2; exit 1; }
 grep -q "port $busy is taken: using" "$log" || { echo "test-serve: no fallback from the busy port $busy:" >&2; cat "$log" >&2; exit 1; }
