@@ -263,13 +263,6 @@ fn read_xml(text: &str) -> Result<Configs, ConfigError> {
         "DistributionList" => (Form::ApiListXml, list_items(&doc.value)?),
         _ => return Err(not_ours()),
     };
-    // As for the JSON list: an answer that lists nothing is no configuration (and reading one
-    // as a configuration of no distribution would store a record that no longer reads back).
-    if distributions.is_empty() {
-        return Err(ConfigError::NoDistribution {
-            found: "an empty list-distributions answer".into(),
-        });
-    }
     Ok(Configs {
         form,
         distributions,
@@ -288,9 +281,11 @@ fn full_distribution(v: &Value) -> Result<Distribution, ConfigError> {
     Ok(d)
 }
 
-/// The summaries of a `DistributionList`.
+/// The summaries of a `DistributionList` (JSON or XML). An answer that lists nothing is no
+/// configuration: read as one of no distribution, it would be stored as a record that no longer
+/// reads back.
 fn list_items(v: &Value) -> Result<Vec<Distribution>, ConfigError> {
-    api::list(v, &["Items"])
+    let distributions = api::list(v, &["Items"])
         .into_iter()
         .map(|s| {
             let mut d = api::distribution_config(s)?;
@@ -299,7 +294,13 @@ fn list_items(v: &Value) -> Result<Vec<Distribution>, ConfigError> {
             d.label.clone_from(&d.id);
             Ok(d)
         })
-        .collect()
+        .collect::<Result<Vec<_>, ConfigError>>()?;
+    if distributions.is_empty() {
+        return Err(ConfigError::NoDistribution {
+            found: "an empty list-distributions answer".into(),
+        });
+    }
+    Ok(distributions)
 }
 
 fn read_json(v: &Value, size: usize) -> Result<Configs, ConfigError> {
@@ -316,11 +317,6 @@ fn read_json(v: &Value, size: usize) -> Result<Configs, ConfigError> {
     };
     if let Some(list) = obj.get("DistributionList") {
         let distributions = list_items(list)?;
-        if distributions.is_empty() {
-            return Err(ConfigError::NoDistribution {
-                found: "an empty list-distributions answer".into(),
-            });
-        }
         return Ok(Configs {
             form: Form::ApiListJson,
             distributions,
