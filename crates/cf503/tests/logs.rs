@@ -260,6 +260,87 @@ fn the_real_26_field_sample_and_a_cut_gzip_stream() {
 }
 
 #[test]
+fn gzip_members_trailing_bytes_and_damage() {
+    // The CLI decodes gzip itself, member by member, straight into its blocks: every member of
+    // a concatenated file counts (empty ones too), and whatever follows or breaks the last one
+    // is a warning that keeps what was read, never a lost file or a wrong count.
+    let dir = temp("members");
+    let lines: Vec<String> = (0..3_000)
+        .map(|i| {
+            record(
+                1,
+                "SEA19-C1",
+                503,
+                "Error",
+                "OriginDnsError",
+                &format!("/p{i}"),
+                i,
+            )
+        })
+        .collect();
+    let text = format!("#Fields: {FIELDS_33}\n{}\n", lines.join("\n"));
+    let gz = |bytes: &[u8]| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    };
+    let one = gz(text.as_bytes());
+    let empty = gz(b"");
+    let mut bad_crc = one.clone();
+    let at = bad_crc.len() - 6;
+    bad_crc[at] ^= 1;
+    let cases: [(&str, Vec<u8>, u64, Option<&str>); 5] = [
+        (
+            "two.gz",
+            [one.clone(), empty.clone(), one.clone()].concat(),
+            6_000,
+            None,
+        ),
+        (
+            "empties.gz",
+            [empty.repeat(500), one.clone()].concat(),
+            3_000,
+            None,
+        ),
+        (
+            "trailing.gz",
+            [one.clone(), b"not gzip".to_vec()].concat(),
+            3_000,
+            Some("not gzip"),
+        ),
+        ("crc.gz", bad_crc, 3_000, Some("damaged compressed data")),
+        (
+            "cut-second.gz",
+            [one.clone(), one[..one.len() / 2].to_vec()].concat(),
+            3_000,
+            Some("ends inside a gzip member"),
+        ),
+    ];
+    for (name, bytes, records, warning) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = cf503(&["logs", "--json", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let v = json(&out);
+        // A member cut in half holds some of its records: at least the first member's.
+        if name == "cut-second.gz" {
+            let read = v["records"].as_u64().unwrap();
+            assert!(read > records && read < 2 * records, "{name}: {read}");
+        } else {
+            assert_eq!(v["records"], records, "{name}");
+        }
+        match warning {
+            Some(w) => assert!(
+                stderr.contains("ends early or is damaged") && stderr.contains(w),
+                "{name}: {stderr}"
+            ),
+            None => assert!(stderr.is_empty(), "{name}: {stderr}"),
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn real_time_records_and_unknown_formats() {
     let dir = temp("rt");
     let rt = dir.join("kinesis.tsv");
