@@ -552,3 +552,64 @@ fn sql(args: &LogsArgs, dialect: &str) -> Result<(), CliError> {
     };
     write_out(&out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Members;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// Everything `Members` gives, block by block as `read_file` asks, and how it ended. Bounded:
+    /// a reader that kept saying "not yet" with nothing new would fail here, not hang.
+    fn decode(file: &[u8], block: usize) -> (Vec<u8>, Result<(), String>) {
+        let mut members = Members::new(std::io::BufReader::with_capacity(7, file));
+        let mut out = Vec::new();
+        for _ in 0..=file.len() * 4 + 16 {
+            let mut buf = Vec::new();
+            let result = members.fill(&mut buf, block);
+            out.extend_from_slice(&buf);
+            match result {
+                Ok(true) => return (out, Ok(())),
+                Ok(false) => assert!(buf.len() >= block, "a short block before the end"),
+                Err(e) => return (out, Err(e.to_string())),
+            }
+        }
+        panic!("no end after {} calls", file.len() * 4 + 16);
+    }
+
+    #[test]
+    fn every_cut_and_every_flipped_byte_ends_with_what_came_before() {
+        // Two members, odd block and input sizes: every way the file
+        // can be cut gives a prefix of the text and an error that says so; every single damaged
+        // byte gives an error or, where gzip cannot tell (a header's name or time), the text.
+        let text: Vec<u8> = (0..400)
+            .flat_map(|i| {
+                format!("2026-11-26\t05:{:02}:00\tSEA19-C1\t503\t/p{i}\n", i % 60).into_bytes()
+            })
+            .collect();
+        let file = [gzip(&text[..5000]), gzip(&text[5000..])].concat();
+        assert_eq!(decode(&file, 1000), (text.clone(), Ok(())));
+        for cut in 0..file.len() {
+            let (got, end) = decode(&file[..cut], 333);
+            assert!(text.starts_with(&got), "cut at {cut}: not a prefix");
+            // A cut between the members is a whole first member: a file that ends there is whole.
+            if cut != file.len() - gzip(&text[5000..]).len() && cut != 0 {
+                assert!(end.is_err(), "cut at {cut}: no error");
+            }
+        }
+        for at in 0..file.len() {
+            let mut damaged = file.clone();
+            damaged[at] ^= 0x5a;
+            let (got, end) = decode(&damaged, 333);
+            if end.is_ok() {
+                // Undetectable damage only changes what gzip does not check (MTIME, XFL, OS).
+                assert_eq!(got, text, "damage at {at} not seen and the text changed");
+            }
+        }
+    }
+}
