@@ -321,12 +321,12 @@ impl<'a> Run<'a> {
         while !ended {
             let mut buf = self.lock().spare.pop().unwrap_or_default();
             let want = cutter.refill(&mut buf);
-            // The whole block's room at once: grown bit by bit, read_to_end copies it over.
-            buf.reserve(want);
             let result = match &mut source {
                 Source::Gzip(members) => members.fill(&mut buf, want),
                 Source::Plain(input) => {
-                    // read_to_end keeps what it read before an error.
+                    // The whole block's room at once: grown bit by bit, read_to_end copies it
+                    // over. read_to_end keeps what it read before an error.
+                    buf.reserve(want);
                     let result = input.by_ref().take(want as u64).read_to_end(&mut buf);
                     if let (Some(r), Ok(n)) = (read, &result) {
                         r.fetch_add(*n as u64, Ordering::Relaxed);

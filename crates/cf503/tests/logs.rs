@@ -103,11 +103,34 @@ fn burst(dir: &Path) -> Vec<PathBuf> {
     let sub = dir.join("2026/11/26");
     std::fs::create_dir_all(&sub).unwrap();
     let gz = sub.join("E2EXAMPLE.2026-11-26-05.b.gz");
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(format!("{header}{}\r\n", b.join("\r\n")).as_bytes())
-        .unwrap();
-    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let text = format!("{header}{}\r\n", b.join("\r\n"));
+    std::fs::write(&gz, gzip(text.as_bytes(), flate2::Compression::default())).unwrap();
     vec![plain, gz]
+}
+
+/// `bytes` gzip-compressed at `level`.
+fn gzip(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+/// A standard log of `n` records of `status`, each an origin DNS failure on its own path.
+fn dns_error_log(n: usize, status: u16) -> String {
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            record(
+                1,
+                "SEA19-C1",
+                status,
+                "Error",
+                "OriginDnsError",
+                &format!("/p{i}"),
+                i,
+            )
+        })
+        .collect();
+    format!("#Fields: {FIELDS_33}\n{}\n", lines.join("\n"))
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -227,23 +250,10 @@ fn the_real_26_field_sample_and_a_cut_gzip_stream() {
 
     // A download cut short: what arrived is counted, and stderr says so.
     let dir = temp("cut");
-    let lines: Vec<String> = (0..20_000)
-        .map(|i| {
-            record(
-                1,
-                "SEA19-C1",
-                502,
-                "Error",
-                "OriginDnsError",
-                &format!("/p{i}"),
-                i,
-            )
-        })
-        .collect();
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(format!("#Fields: {FIELDS_33}\n{}\n", lines.join("\n")).as_bytes())
-        .unwrap();
-    let gz = enc.finish().unwrap();
+    let gz = gzip(
+        dns_error_log(20_000, 502).as_bytes(),
+        flate2::Compression::default(),
+    );
     let cut = dir.join("cut.gz");
     std::fs::write(&cut, &gz[..gz.len() * 2 / 3]).unwrap();
     let out = cf503(&["logs", "--json", cut.to_str().unwrap()]);
@@ -265,25 +275,8 @@ fn gzip_members_trailing_bytes_and_damage() {
     // a concatenated file counts (empty ones too), and whatever follows or breaks the last one
     // is a warning that keeps what was read, never a lost file or a wrong count.
     let dir = temp("members");
-    let lines: Vec<String> = (0..3_000)
-        .map(|i| {
-            record(
-                1,
-                "SEA19-C1",
-                503,
-                "Error",
-                "OriginDnsError",
-                &format!("/p{i}"),
-                i,
-            )
-        })
-        .collect();
-    let text = format!("#Fields: {FIELDS_33}\n{}\n", lines.join("\n"));
-    let gz = |bytes: &[u8]| {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(bytes).unwrap();
-        enc.finish().unwrap()
-    };
+    let text = dns_error_log(3_000, 503);
+    let gz = |bytes: &[u8]| gzip(bytes, flate2::Compression::fast());
     let one = gz(text.as_bytes());
     let empty = gz(b"");
     let mut bad_crc = one.clone();
@@ -586,10 +579,8 @@ fn a_big_file_read_in_blocks_numbers_its_skipped_lines() {
     );
     let plain = dir.join("big.log");
     std::fs::write(&plain, &text).unwrap();
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(text.as_bytes()).unwrap();
     let gz = dir.join("big.log.gz");
-    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    std::fs::write(&gz, gzip(text.as_bytes(), flate2::Compression::fast())).unwrap();
     let a = json(&cf503(&["logs", "--json", plain.to_str().unwrap()]));
     let b = json(&cf503(&["logs", "--json", gz.to_str().unwrap()]));
     let c = json(&common::run(
