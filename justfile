@@ -49,7 +49,7 @@ no-std:
 bench: setup
     scripts/bench.sh
 
-# Run a fuzz target (raw, har, html, input, redact, dns-answer, doh-body, logs, config, part) for SECONDS (nightly)
+# Run a fuzz target (raw, har, html, input, redact, dns-answer, doh-body, logs, config, part, gzip) for SECONDS (nightly)
 fuzz target="input" seconds="60":
     scripts/fuzz.sh {{target}} {{seconds}}
 

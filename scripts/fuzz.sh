@@ -4,7 +4,7 @@
 # target. Needs the nightly toolchain and cargo-fuzz (installed here when missing).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
-TARGETS=(raw har html input redact dns-answer doh-body logs config part)
+TARGETS=(raw har html input redact dns-answer doh-body logs config part gzip)
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
@@ -12,7 +12,7 @@ run_one() {
     local target=$1 seconds=$2 corpus=corpus/$1
     mkdir -p "$corpus"
     case $target in
-        dns-answer|doh-body|logs|part) ;;  # binary inputs: libFuzzer grows its own corpus
+        dns-answer|doh-body|logs|part|gzip) ;;  # binary inputs: libFuzzer grows its own corpus
         config) cp ../tests/fixtures/config/*.json ../tests/fixtures/config/*.xml "$corpus/" ;;
         *) cp ../tests/fixtures/responses/* ../tests/fixtures/har/* ../tests/fixtures/real/* "$corpus/" 2>/dev/null || true ;;
     esac

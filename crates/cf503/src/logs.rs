@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
+use cf503_core::logs::gzip::{Decoded, GzipError, MemberDecoder, Members};
 use cf503_core::logs::{Block, Delimiter, FileId, Filter, LogSession, Plan, Tally};
 
 use cf503_core::report::Format;
@@ -310,9 +311,9 @@ impl<'a> Run<'a> {
         // them: std then fills a block without zeroing it first (through a wrapper that only
         // implements read(), each block was zeroed: 4 % of a run), and without a BufReader's
         // second copy (5 %). Its progress is counted by block.
-        // gzip is decoded straight into the block (see [`Members`]).
+        // gzip is decoded straight into the block (see [`GzipFile`]).
         let mut source = if gzip {
-            Source::Gzip(Members::new(io::BufReader::with_capacity(
+            Source::Gzip(GzipFile::new(io::BufReader::with_capacity(
                 256 * 1024,
                 Counted { inner: raw, read },
             )))
@@ -371,29 +372,50 @@ impl<'a> Run<'a> {
 enum Source<'a, R: BufRead> {
     /// Text, read into the block by the file itself.
     Plain(Box<dyn Read + 'a>),
-    Gzip(Members<R>),
+    Gzip(GzipFile<R>),
 }
 
-/// A gzip file decoded into the blocks' spare room: every member in turn (RFC 1952 §2.2:
-/// `cat a.gz b.gz` is one file), each member's header, CRC-32 and length checked by zlib-rs.
+/// A gzip file decoded into the blocks' spare room, every member in turn, by the core's walk
+/// through members ([`cf503_core::logs::gzip::Members`]: what a member boundary, trailing bytes
+/// and a cut are, the same as on the page) over zlib-rs, which checks each member's header,
+/// CRC-32 and length itself.
 ///
 /// Decoded bytes are written where the block will hold them, never into zeroed memory first: a
 /// reader behind `read_to_end` has each block zeroed before it is filled (`io::Read` offers only
 /// initialised buffers), which cost 3 % of reading a gzip file, on the one thread that decodes
 /// it, so a twentieth of its wall time.
-struct Members<R> {
+struct GzipFile<R> {
     input: R,
-    /// The member being decoded; `None` between members.
-    member: Option<flate2::Decompress>,
-    ended: bool,
+    members: Members<Zlib>,
 }
 
-impl<R: BufRead> Members<R> {
+/// zlib-rs in gzip mode, one member at a time (a new state per member costs 223 ns, so a file of
+/// many empty members stays linear).
+struct Zlib(flate2::Decompress);
+
+impl MemberDecoder for Zlib {
+    fn begin(&mut self) {
+        self.0 = flate2::Decompress::new_gzip(15);
+    }
+
+    fn decode(&mut self, input: &[u8], out: &mut Vec<u8>) -> Result<Decoded, GzipError> {
+        let read_before = self.0.total_in();
+        let status = self
+            .0
+            .decompress_vec(input, out, flate2::FlushDecompress::None)
+            .map_err(|_| GzipError::Damaged)?;
+        Ok(Decoded {
+            read: usize::try_from(self.0.total_in() - read_before).unwrap_or(usize::MAX),
+            ended: status == flate2::Status::StreamEnd,
+        })
+    }
+}
+
+impl<R: BufRead> GzipFile<R> {
     fn new(input: R) -> Self {
-        Members {
+        GzipFile {
             input,
-            member: None,
-            ended: false,
+            members: Members::new(Zlib(flate2::Decompress::new_gzip(15))),
         }
     }
 
@@ -403,53 +425,19 @@ impl<R: BufRead> Members<R> {
     fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
         let goal = buf.len() + want;
         buf.reserve(want);
-        while !self.ended && buf.len() < goal {
+        let invalid = |e: GzipError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
+        while buf.len() < goal {
             let input = self.input.fill_buf()?;
-            let Some(member) = &mut self.member else {
-                match input.first() {
-                    None => self.ended = true,
-                    // A header's other bytes are checked by zlib-rs, as the first member's are.
-                    Some(0x1f) => self.member = Some(flate2::Decompress::new_gzip(15)),
-                    Some(_) => {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            "bytes after the last member are not gzip",
-                        ));
-                    }
-                }
-                continue;
-            };
-            let (read_before, written_before) = (member.total_in(), member.total_out());
-            let status = member
-                .decompress_vec(input, buf, flate2::FlushDecompress::None)
-                .map_err(|e| {
-                    io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("damaged compressed data: {e}"),
-                    )
-                })?;
-            let read = usize::try_from(member.total_in() - read_before).unwrap_or(usize::MAX);
-            let wrote = member.total_out() != written_before;
-            let at_end_of_input = input.is_empty();
-            self.input.consume(read);
-            match status {
-                flate2::Status::StreamEnd => self.member = None,
-                // Nothing more to read, inside a member, and nothing more to write from it.
-                _ if at_end_of_input && !wrote => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "the file ends inside a gzip member",
-                    ));
-                }
-                // With input and room, zlib-rs always moves; a call that did not is not retried
-                // (the loop would never end).
-                _ if read == 0 && !wrote => {
-                    return Err(io::Error::other("the gzip decoder made no progress"));
-                }
-                _ => {}
+            let (at_end, wrote_before) = (input.is_empty(), buf.len());
+            let taken = self.members.decode(input, buf).map_err(invalid)?;
+            self.input.consume(taken);
+            // Nothing more to read and nothing more decoded from what was read: the end.
+            if at_end && buf.len() == wrote_before {
+                self.members.finish().map_err(invalid)?;
+                return Ok(true);
             }
         }
-        Ok(self.ended)
+        Ok(false)
     }
 }
 
@@ -558,7 +546,7 @@ fn sql(args: &LogsArgs, dialect: &str) -> Result<(), CliError> {
 
 #[cfg(test)]
 mod tests {
-    use super::Members;
+    use super::GzipFile;
     use std::io::Write;
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -567,10 +555,10 @@ mod tests {
         enc.finish().unwrap()
     }
 
-    /// Everything `Members` gives, block by block as `read_file` asks, and how it ended. Bounded:
+    /// Everything `GzipFile` gives, block by block as `read_file` asks, and how it ended. Bounded:
     /// a reader that kept saying "not yet" with nothing new would fail here, not hang.
     fn decode(file: &[u8], block: usize) -> (Vec<u8>, Result<(), String>) {
-        let mut members = Members::new(std::io::BufReader::with_capacity(7, file));
+        let mut members = GzipFile::new(std::io::BufReader::with_capacity(7, file));
         let mut out = Vec::new();
         for _ in 0..=file.len() * 4 + 16 {
             let mut buf = Vec::new();

@@ -25,7 +25,6 @@ use crate::signals::ResultType;
 
 pub mod bounded;
 pub mod fields;
-#[cfg(feature = "gzip")]
 pub mod gzip;
 pub mod latency;
 pub mod part;

@@ -308,7 +308,7 @@ struct Streaming {
     reader: Reader,
     part: Summary,
     #[cfg(feature = "gzip")]
-    gzip: Option<super::gzip::Members>,
+    gzip: Option<super::gzip::Stream>,
 }
 
 /// Logs read: the summary and how many files it covers.
@@ -442,7 +442,7 @@ impl LogSession {
     pub fn feed_gzip(&mut self, bytes: &[u8]) {
         if let Some(s) = &mut self.streaming {
             let (reader, part, filter) = (&mut s.reader, &mut s.part, &self.plan.filter);
-            let gzip = s.gzip.get_or_insert_with(super::gzip::Members::new);
+            let gzip = s.gzip.get_or_insert_with(super::gzip::Stream::new);
             let _ = gzip.feed(bytes, |b| reader.feed(b, |r| part.add(r, filter)));
         }
     }
@@ -452,7 +452,7 @@ impl LogSession {
     pub fn end(&mut self) -> Option<CutShort> {
         let s = self.streaming.take()?;
         #[cfg(feature = "gzip")]
-        let cut = match s.gzip.as_ref().map(super::gzip::Members::finish) {
+        let cut = match s.gzip.as_ref().map(super::gzip::Stream::finish) {
             Some(Err(e)) => Some(e.to_string()),
             _ => None,
         };
