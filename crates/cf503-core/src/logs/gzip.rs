@@ -5,9 +5,9 @@
 //! what was decoded before it (the front end warns and counts it).
 //!
 //! The inflating is the front end's, behind [`MemberDecoder`]: the CLI's zlib-rs (which checks
-//! each member's header, CRC-32 and length itself, fused with decoding), or [`Miniz`] here for
-//! the page, whose browser decoder stops after the first member (audit W5): it falls back to
-//! [`Stream`] when its fast path fails.
+//! each member's header, CRC-32 and length itself, fused with decoding), or `Miniz` here (with
+//! the `gzip` feature) for the page, whose browser decoder stops after the first member (audit
+//! W5): it falls back to `Stream` when its fast path fails.
 //!
 //! Sans IO: bytes in, decoded bytes into the spare room of the caller's buffer. Memory is that
 //! buffer whatever the file expands to (a gzip bomb streams through in linear time).
