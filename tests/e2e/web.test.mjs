@@ -14,7 +14,7 @@ import { existsSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { DOM_VIEW, jsonView, cliReport } from './support/view.mjs';
+import { DOM_VIEW, jsonView, cliReport, cliRun } from './support/view.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const www = path.join(root, 'www');
@@ -762,6 +762,27 @@ test('log files: hostile variety is drawn bounded, two gzip members both count (
   assert.equal(both.errors, 2);
   assert.ok(await page.isHidden('#logs-warning'), await page.textContent('#logs-warning'));
   assert.deepEqual(comparable(both), comparable(await cliReport(['logs', twice])));
+
+  // One gzip policy for both front ends (the core's walk through members): a member followed
+  // by bytes that are not gzip, or whose CRC-32 does not match its data, counts up to there and
+  // is said in the same words on the page and on the CLI's standard error.
+  const badCrc = Buffer.from(one);
+  badCrc[badCrc.length - 8] ^= 1;
+  const damaged = {
+    'trailing.gz': [Buffer.concat([one, Buffer.from('not gzip\n')]), 'bytes after the last member are not gzip'],
+    'crc.gz': [badCrc, 'damaged compressed data'],
+  };
+  for (const [name, [bytes, words]] of Object.entries(damaged)) {
+    const file = path.join(tmp, name);
+    await writeFile(file, bytes);
+    const read = await readLogs(page, file);
+    assert.equal(read.error, undefined, `${name}: ${read.error}`);
+    assert.equal(read.errors, 1, name);
+    assert.ok((await page.textContent('#logs-warning')).includes(words), `${name}: ${await page.textContent('#logs-warning')}`);
+    const cli = await cliRun(['logs', file]);
+    assert.ok(cli.stderr.includes(words), `${name}: ${cli.stderr}`);
+    assert.deepEqual(comparable(read), comparable(cli.report), name);
+  }
   await page.close();
 });
 

@@ -44,12 +44,17 @@ export function jsonView(view) {
 
 /** `cf503 ARGS --json`, parsed (the debug build `cargo test --workspace` made). Asynchronous:
  * the site it may fetch can be served by this very process. */
-export function cliReport(args, input) {
+export async function cliReport(args, input) {
+  return (await cliRun(args, input)).report;
+}
+
+/** `cf503 ARGS --json`: the report, parsed, and what it wrote on standard error (warnings). */
+export function cliRun(args, input) {
   if (!existsSync(binary)) throw new Error(`${binary} missing: run cargo build -p cf503 (just test does)`);
   return new Promise((resolve, reject) => {
     const child = execFile(binary, [...args, '--json'], { encoding: 'utf8', timeout: 30000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`cf503 ${args.join(' ')}: ${stderr || error.message}`));
-      else resolve(JSON.parse(stdout));
+      else resolve({ report: JSON.parse(stdout), stderr });
     });
     child.stdin.end(input ?? '');
   });
