@@ -403,11 +403,23 @@ impl MemberDecoder for Zlib {
         let status = self
             .0
             .decompress_vec(input, out, flate2::FlushDecompress::None)
-            .map_err(|_| GzipError::Damaged)?;
+            .map_err(|e| zlib_error(e.message()))?;
         Ok(Decoded {
             read: usize::try_from(self.0.total_in() - read_before).unwrap_or(usize::MAX),
             ended: status == flate2::Status::StreamEnd,
         })
+    }
+}
+
+/// What zlib's message for a gzip stream it gave up on means, in the core's terms, so that the
+/// CLI and the page (on miniz_oxide) say the same: zlib's `inflate.c` messages, which zlib-rs
+/// keeps word for word.
+fn zlib_error(message: Option<&str>) -> GzipError {
+    match message {
+        Some("unknown compression method" | "unknown header flags set" | "header crc mismatch") => {
+            GzipError::BadHeader
+        }
+        _ => GzipError::Damaged,
     }
 }
 
@@ -601,6 +613,63 @@ mod tests {
                 // Undetectable damage only changes what gzip does not check (MTIME, XFL, OS).
                 assert_eq!(got, text, "damage at {at} not seen and the text changed");
             }
+        }
+    }
+
+    /// Everything the page's reader (the core's walk over miniz_oxide) gives, and how it ended.
+    fn on_the_page(file: &[u8]) -> (Vec<u8>, Result<(), String>) {
+        let mut stream = cf503_core::logs::gzip::Stream::new();
+        let mut out = Vec::new();
+        let fed = stream.feed(file, |b| out.extend_from_slice(b));
+        let end = fed.and_then(|()| stream.finish());
+        (out, end.map_err(|e| e.to_string()))
+    }
+
+    /// One policy, two inflaters: every cut and every damaged byte of a two-member file ends the
+    /// same way in the CLI (zlib-rs) and on the page (miniz_oxide): the same words, and the
+    /// same text when whole or cut (a prefix, as far as each decoder got; damaged data may
+    /// decode to other bytes before the damage shows). Each kind of ending is met.
+    #[test]
+    fn the_cli_and_the_page_end_every_damaged_file_the_same_way() {
+        let text: Vec<u8> = (0..300)
+            .flat_map(|i| format!("2026-11-26\t05:{:02}:00\t503\t/p{i}\n", i % 60).into_bytes())
+            .collect();
+        let file = [gzip(&text[..3000]), gzip(&text[3000..])].concat();
+        let mut endings = std::collections::BTreeSet::new();
+        let mut check = |name: String, bytes: &[u8], cut: bool| {
+            let (cli, cli_end) = decode(bytes, 333);
+            let (page, page_end) = on_the_page(bytes);
+            assert_eq!(cli_end, page_end, "{name}");
+            if cli_end.is_ok() {
+                assert_eq!(cli, page, "{name}");
+            }
+            if cut {
+                assert!(text.starts_with(&cli) && text.starts_with(&page), "{name}");
+            }
+            endings.insert(cli_end.err().unwrap_or_default());
+        };
+        for cut in 1..file.len() {
+            check(format!("cut at {cut}"), &file[..cut], true);
+        }
+        for at in 0..file.len() {
+            let mut damaged = file.clone();
+            damaged[at] ^= 0x5a;
+            check(format!("damage at {at}"), &damaged, false);
+        }
+        check(
+            "trailing bytes".into(),
+            &[file.as_slice(), b"junk"].concat(),
+            true,
+        );
+        let endings: Vec<&str> = endings.iter().map(String::as_str).collect();
+        for kind in [
+            "",
+            "damaged compressed data",
+            "a malformed member header",
+            "the file ends inside a gzip member",
+            "bytes after the last member are not gzip",
+        ] {
+            assert!(endings.contains(&kind), "never {kind:?}: {endings:?}");
         }
     }
 }

@@ -39,7 +39,9 @@ pub enum GzipError {
     NotGzip,
     /// A member's header is malformed (an unknown method, a header longer than 64 KB).
     BadHeader,
-    /// The compressed data is damaged, or its CRC-32 or length does not match it.
+    /// The compressed data is damaged: not deflate data, or not what the member's CRC-32 and
+    /// length say (one kind: which of the two a damaged byte trips first differs between
+    /// inflaters, and the remedy is the same).
     Damaged,
     /// The file ends inside a member (a download cut short).
     CutShort,
