@@ -23,9 +23,9 @@ use cf503_core::report::Format;
 use crate::{CliError, LogsArgs, write_out};
 
 /// Blocks waiting per thread, at most: with the core's block size, the bound on memory. Two
-/// keep every thread fed (one and sixteen measured the same); each more is a megabyte touched
-/// for the first time, whose page faults were 5 % of reading 100 MB (four: 3 % slower, 3 MiB
-/// more at peak).
+/// keep every thread fed (one measured the same; sixteen gained nothing over four); each more
+/// is a megabyte touched for the first time, whose page faults were 5 % of reading 100 MB
+/// (four: 3 % slower, 3 MiB more at peak).
 const QUEUED_PER_THREAD: usize = 2;
 /// Inputs smaller than this in all get no progress bar: they are done before it would draw.
 const PROGRESS_FROM_BYTES: u64 = 32 << 20;
