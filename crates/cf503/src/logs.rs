@@ -23,9 +23,9 @@ use cf503_core::report::Format;
 use crate::{CliError, LogsArgs, write_out};
 
 /// Blocks waiting per thread, at most: with the core's block size, the bound on memory. Two
-/// keep every thread fed (one measured the same; sixteen gained nothing over four); each more
-/// is a megabyte touched for the first time, whose page faults were 5 % of reading 100 MB
-/// (four: 3 % slower, 3 MiB more at peak).
+/// keep every thread fed (with 1 MiB blocks one measured the same, four 3 % slower with 3 MiB
+/// more at peak: each more is memory touched for the first time; with 256 KiB blocks four were
+/// 2-3 % slower than two).
 const QUEUED_PER_THREAD: usize = 2;
 /// Inputs smaller than this in all get no progress bar: they are done before it would draw.
 const PROGRESS_FROM_BYTES: u64 = 32 << 20;
@@ -357,8 +357,16 @@ impl<'a> Run<'a> {
             let mut q = self.lock();
             if q.blocks.len() < self.limit {
                 q.blocks.push_back(block);
+                // An idle thread is woken when the queue is full, not for each block: waking
+                // one is a context switch (an interrupt between virtual CPUs here), which for
+                // every 256 KiB block made one gzip file, decoded on one thread faster than it
+                // is counted on the other, 3 % slower. A file's end wakes it too (below), so
+                // no block waits past it.
+                let full = q.blocks.len() == self.limit;
                 drop(q);
-                self.ready.notify_one();
+                if full {
+                    self.ready.notify_one();
+                }
             } else {
                 drop(q);
                 self.count(block, me);
