@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -319,7 +319,7 @@ test('DNS checks through DoH: the origin typed once per site, and the site on Cl
   }
 });
 
-test('a config pasted in the popup: the report names the function, it is remembered for the site without secrets', async () => {
+test('a config pasted in the popup: the report names the function, it is remembered for the site without secrets', async (t) => {
   const ext = await launchWithExtension('chromium');
   try {
     await setStorage(ext, 'local', { settings: NO_DNS });
@@ -352,7 +352,9 @@ test('a config pasted in the popup: the report names the function, it is remembe
     popup = await clickIcon(ext, page);
     const again = await popup.evaluate(DOM_VIEW);
     assert.deepEqual(again.distribution, shown.distribution);
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'cf503-')), 'dist.json');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cf503-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'dist.json');
     await writeFile(file, stored);
     const text = await readFile(path.join(root, 'tests/fixtures/responses', name), 'utf8');
     const cli = jsonView((await cliReport(['explain', '-', '--config', file, '--url', url], text)).view);

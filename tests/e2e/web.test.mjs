@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile, readdir, writeFile, mkdtemp, mkdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { gzipSync, createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -652,7 +652,7 @@ test('the timeline: a UTC axis, the incident window, one colour per cause in eve
   await page.close();
 });
 
-test('log files: a big gzip log reads in a worker with progress, a cut one counts what arrived, hostile values stay text', async () => {
+test('log files: a big gzip log reads in a worker with progress, a cut one counts what arrived, hostile values stay text', async (t) => {
   const page = await browser.newPage({ acceptDownloads: true });
   await page.goto(base);
   const fieldsLine = (await readFile(path.join(logsDir, 'aws-doc-example-33-fields.log'), 'utf8')).split('\n').slice(0, 2).join('\n');
@@ -663,6 +663,7 @@ test('log files: a big gzip log reads in a worker with progress, a cut one count
   const text = `${fieldsLine}\n${lines.join('\n')}\n`;
   const gz = gzipSync(Buffer.from(text), { level: 1 });
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf503-logs-'));
+  t.after(() => rm(tmp, { recursive: true, force: true }));
   const big = path.join(tmp, 'E2EXAMPLE.2019-12-13-22.big.gz');
   const cut = path.join(tmp, 'E2EXAMPLE.2019-12-13-22.cut.gz');
   await writeFile(big, gz);
@@ -700,8 +701,10 @@ test('log files: a big gzip log reads in a worker with progress, a cut one count
 // Audit 2026-12b W5, W10-W12: inputs that once froze or killed the tab (every minute of two
 // years, 20,000 edge locations of 60 KB, 5 million edge locations) and a file of two gzip
 // members. Each is read and drawn: the drawing is bounded (bars, rows) and the counts are the CLI's.
-test('log files: hostile variety is drawn bounded, two gzip members both count (audit W5, W10-W12)', async () => {
+test('log files: hostile variety is drawn bounded, two gzip members both count (audit W5, W10-W12)', async (t) => {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf503-hostile-'));
+  // Removed after the test, passed or failed (the hostile files are 20 MB a run).
+  t.after(() => rm(tmp, { recursive: true, force: true }));
   // Streamed through gzip a few thousand lines at a time: the largest expands to 1.2 GB.
   const write = async (name, header, count, line) => {
     const f = path.join(tmp, name);
