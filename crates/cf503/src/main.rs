@@ -245,7 +245,7 @@ struct LogsArgs {
         default_value = "s3://YOUR-LOG-BUCKET/PREFIX/"
     )]
     location: String,
-    /// Which errors to count: 5xx (default) or one status, e.g. 503
+    /// Which errors to count: 5xx (default) or one server error from 500 to 599, e.g. 503
     #[arg(long, default_value = "5xx", value_name = "5xx|STATUS")]
     status: String,
     /// Field order of header-less (real-time) records, comma-separated

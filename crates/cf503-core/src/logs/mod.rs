@@ -159,14 +159,16 @@ pub enum StatusFilter {
 }
 
 impl StatusFilter {
-    /// `5xx` (or empty: the default) or one status such as `503`.
+    /// `5xx` (or empty: the default) or one server error such as `503`. Other statuses are
+    /// refused: the causes are CloudFront's reasons for a 5xx, so a 200 or a 404 counted as an
+    /// "error" would be reported as a cause unknown, with advice for a failing origin.
     pub fn parse(s: &str) -> Result<Self, FilterError> {
         match s.trim() {
             "" | "5xx" | "5XX" => Ok(StatusFilter::ServerErrors),
             one => one
                 .parse()
                 .ok()
-                .filter(|n| (100..=599).contains(n))
+                .filter(|n| (500..=599).contains(n))
                 .map(StatusFilter::Exactly)
                 .ok_or_else(|| FilterError::Status(one.to_string())),
         }
@@ -186,7 +188,7 @@ impl StatusFilter {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FilterError {
-    /// Not `5xx` nor a status.
+    /// Not `5xx` nor a server error's status.
     Status(String),
     /// Not a UTC time.
     Since(String),
@@ -200,7 +202,11 @@ impl core::fmt::Display for FilterError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         const TIME: &str = "give a UTC time such as 2026-11-26T05:00 or 2026-11-26";
         match self {
-            FilterError::Status(v) => write!(f, "status {v:?}: give 5xx or a status such as 503"),
+            FilterError::Status(v) => write!(
+                f,
+                "status {v:?}: give 5xx or one server error from 500 to 599, such as 503 (cf503 \
+                 names the causes of CloudFront's 5xx; other statuses have none of them)"
+            ),
             FilterError::Since(v) => write!(f, "since {v:?}: {TIME}"),
             FilterError::Until(v) => write!(f, "until {v:?}: {TIME}"),
             FilterError::SinceNotBeforeUntil => {
@@ -737,6 +743,14 @@ mod tests {
         );
         for (status, since, until, says) in [
             ("99", "", "", "status \"99\""),
+            (
+                "200",
+                "",
+                "",
+                "status \"200\": give 5xx or one server error",
+            ),
+            ("404", "", "", "from 500 to 599"),
+            ("600", "", "", "status \"600\""),
             ("5xx", "yesterday", "", "since \"yesterday\""),
             (
                 "5xx",
