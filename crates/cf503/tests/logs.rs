@@ -219,6 +219,21 @@ fn a_burst_by_cause_minute_edge_location_and_path() {
     let throttled = cause_entry(&v, "lambda_edge_throttled");
     assert_eq!(throttled["sample_request_ids"].as_array().unwrap().len(), 3);
 
+    // A README beside the logs is named as left out, not read as 2 skipped lines.
+    std::fs::write(dir.join("README.md"), "# Logs\nsynced from the bucket\n").unwrap();
+    let with_readme = json(&cf503(&["logs", "--json", dir.to_str().unwrap()]));
+    assert_eq!(with_readme["files"], 3);
+    assert_eq!(with_readme["skipped_lines"], 0);
+    assert_eq!(with_readme["not_log_files"], 1);
+    assert!(
+        with_readme["not_log_files_first"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("README.md")
+    );
+    assert_eq!(with_readme["by_cause"], v["by_cause"]);
+    std::fs::remove_file(dir.join("README.md")).unwrap();
+
     // --status picks one status; the text report draws the timeline.
     let v = json(&cf503(&[
         "logs",

@@ -309,6 +309,39 @@ pub struct SkippedLine {
     pub line: u64,
 }
 
+/// Files that held no record of a known log format, read beside files that did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NotLogs {
+    /// How many.
+    pub files: u64,
+    /// The first of them by name (at most [`NOT_LOGS_NAMED`]).
+    pub first: Vec<String>,
+}
+
+/// Files named in [`NotLogs::first`], at most.
+pub const NOT_LOGS_NAMED: usize = 10;
+
+impl NotLogs {
+    /// Counts one in.
+    pub fn add(&mut self, name: &str) {
+        self.files = self.files.saturating_add(1);
+        let at = self.first.partition_point(|n| n.as_str() < name);
+        if at < NOT_LOGS_NAMED {
+            self.first.insert(at, name.to_string());
+            self.first.truncate(NOT_LOGS_NAMED);
+        }
+    }
+
+    /// Merges another's in: the count adds up, the names kept are the first by name of both.
+    pub fn merge(&mut self, other: &NotLogs) {
+        let files = self.files.saturating_add(other.files);
+        for name in &other.first {
+            self.add(name);
+        }
+        self.files = files;
+    }
+}
+
 /// The summary of many records: mergeable (read files in parallel, merge the parts), and
 /// bounded in memory whatever the input: every map has a bound on its keys' number and length
 /// ([`bounded`]).
@@ -344,6 +377,9 @@ pub struct Summary {
     pub skipped: u64,
     /// The first skipped lines, to look at (at most [`reader::SKIPPED_KEPT`]).
     pub skipped_at: Vec<SkippedLine>,
+    /// Files read beside logs that held no record of a known format (a README in the folder):
+    /// left out, their lines not counted as skipped. Set when a reading ends.
+    pub not_logs: NotLogs,
     causes: CauseCache,
 }
 
@@ -509,6 +545,7 @@ impl Summary {
         for s in other.skipped_at {
             self.keep_skipped(s);
         }
+        self.not_logs.merge(&other.not_logs);
     }
 
     /// The first minute with an error.

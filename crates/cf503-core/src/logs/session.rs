@@ -554,22 +554,30 @@ impl LogSession {
         if read == 0 {
             return Err(LogsError::NothingRead);
         }
+        // Files read that held no field list, JSON record or record of the given fields.
+        let not_a_log = |i: usize| !self.unread[i] && !self.saw_fields[i];
         // A block's line numbers count from its own start: add the lines of the blocks before.
+        // A file that is no log has no "skipped lines": it is named as left out instead.
         self.blocks.sort_by_key(|b| (b.file, b.seq));
         let mut next_line = alloc::vec![1u64; self.names.len()];
         for b in &self.blocks {
-            self.summary
-                .add_skipped(&self.names[b.file.0], &b.skipped, next_line[b.file.0]);
+            if !not_a_log(b.file.0) {
+                self.summary
+                    .add_skipped(&self.names[b.file.0], &b.skipped, next_line[b.file.0]);
+            }
             next_line[b.file.0] += b.lines;
         }
         // In name order: the same list however the files were shared among readers.
         let mut unknown: Vec<String> = (0..self.names.len())
-            .filter(|&i| !self.unread[i] && !self.saw_fields[i])
+            .filter(|&i| not_a_log(i))
             .map(|i| self.names[i].clone())
             .collect();
         unknown.sort_unstable();
         if !unknown.is_empty() && self.summary.records + self.summary.outside_window == 0 {
             return Err(LogsError::NoKnownFormat { files: unknown });
+        }
+        for name in &unknown {
+            self.summary.not_logs.add(name);
         }
         Ok(LogsRead {
             summary: self.summary,
@@ -659,6 +667,66 @@ mod tests {
         );
         // A file of a known format with no record is a report of nothing, not an error.
         assert_eq!(streamed(HEADER.as_bytes()).unwrap().summary.records, 0);
+    }
+
+    #[test]
+    fn files_that_are_no_log_beside_logs_are_named_not_counted_as_skipped_lines() {
+        // A folder of logs with a README and a licence: the logs are read, the two are named as
+        // left out, and their lines are no "skipped lines" (a damaged log line still is).
+        let mut s = session();
+        for (name, text) in [
+            ("README.md", "# Logs\nfrom the bucket\n".to_string()),
+            (
+                "E2.2026-11-26-05.a",
+                format!("{HEADER}{ERROR}not a record\n"),
+            ),
+            ("LICENSE", "MIT\n".to_string()),
+        ] {
+            s.begin(name);
+            s.feed(text.as_bytes());
+            s.end();
+        }
+        let read = s.finish().unwrap();
+        assert_eq!((read.files, read.summary.errors), (3, 1));
+        assert_eq!(read.summary.skipped, 1, "the log's bad line only");
+        assert_eq!(read.summary.skipped_at[0].source, "E2.2026-11-26-05.a");
+        assert_eq!(read.summary.not_logs.files, 2);
+        assert_eq!(read.summary.not_logs.first, ["LICENSE", "README.md"]);
+        let text = crate::report::logs_text(&read.summary, read.files);
+        assert!(
+            text.contains("2 of the files held no record of a known log format and were left out: LICENSE, README.md"),
+            "{text}"
+        );
+        let json = read.json();
+        assert_eq!(json["not_log_files"], 2);
+        assert_eq!(json["not_log_files_first"][1], "README.md");
+    }
+
+    #[test]
+    fn not_logs_merge_in_any_order_to_the_first_names_and_the_whole_count() {
+        // Merging is a commutative monoid: the count adds up, the names kept are the first
+        // NOT_LOGS_NAMED of all, whatever the grouping.
+        let names: Vec<String> = (0..25).map(|i| format!("n{:02}", (i * 7) % 25)).collect();
+        let of = |names: &[String]| {
+            let mut n = crate::logs::NotLogs::default();
+            for name in names {
+                n.add(name);
+            }
+            n
+        };
+        let whole = of(&names);
+        assert_eq!(whole.files, 25);
+        assert_eq!(whole.first.len(), crate::logs::NOT_LOGS_NAMED);
+        assert_eq!(whole.first[0], "n00");
+        for cut in [0, 1, 9, 10, 11, 24, 25] {
+            let (a, b) = names.split_at(cut);
+            let mut left = of(a);
+            left.merge(&of(b));
+            let mut right = of(b);
+            right.merge(&of(a));
+            assert_eq!(left, whole, "cut at {cut}");
+            assert_eq!(right, whole, "cut at {cut}, other order");
+        }
     }
 
     #[test]

@@ -473,6 +473,8 @@ pub fn logs_report(s: &Summary, files: usize) -> wire::LogsReport {
                 line: k.line,
             })
             .collect(),
+        not_log_files: s.not_logs.files,
+        not_log_files_first: s.not_logs.first.iter().map(|f| file_name(f)).collect(),
         first_error_minute: s.first_minute().map(|m| m.to_string()),
         last_error_minute: s.last_minute().map(|m| m.to_string()),
         timeline_bucket_minutes: s.timeline.width(),
@@ -599,6 +601,19 @@ fn read_line(s: &Summary, files: usize) -> Prose {
             o = o.codes(at.iter().map(String::as_str));
         }
         o = o.text(")");
+    }
+    if s.not_logs.files > 0 {
+        // Named, not counted as skipped lines: a README beside the logs is no damaged log.
+        o = o.text(&format!(
+            "; {} of the files held no record of a known log format and were left out: ",
+            s.not_logs.files
+        ));
+        let named: Vec<String> = s.not_logs.first.iter().map(|f| file_name(f)).collect();
+        o = o.codes(named.iter().map(String::as_str));
+        let more = s.not_logs.files.saturating_sub(named.len() as u64);
+        if more > 0 {
+            o = o.text(&format!(" and {more} more"));
+        }
     }
     o.0
 }

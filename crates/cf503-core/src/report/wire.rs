@@ -380,6 +380,11 @@ pub struct LogsReport {
     pub skipped_lines: u64,
     /// The first skipped lines.
     pub skipped_at: Vec<SkippedAt>,
+    /// Files read beside logs that held no record of a known log format (a README in the
+    /// folder): left out, their lines not counted in `skipped_lines`.
+    pub not_log_files: u64,
+    /// The first of them by name (redacted, at most ten).
+    pub not_log_files_first: Vec<String>,
     /// The first minute with an error (UTC).
     pub first_error_minute: Option<String>,
     /// The last minute with an error (UTC).
