@@ -23,6 +23,9 @@ pub enum Source {
     HeaderBlock,
     /// Only the page: its text as the browser shows it, or its body (HTML, JSON, XML).
     PageText,
+    /// Response headers (and a status) found inside other text: an HTTP client's log line, a
+    /// printed object or map.
+    Embedded,
     /// A record of a CloudFront standard log, pasted with its `#Fields:` line.
     LogRecord,
     /// An entry of a HAR file.
@@ -42,6 +45,7 @@ impl Source {
             Source::RawResponse => "raw_response",
             Source::HeaderBlock => "header_block",
             Source::PageText => "page_text",
+            Source::Embedded => "embedded",
             Source::LogRecord => "log_record",
             Source::Har => "har",
             Source::Browser => "browser",
@@ -203,6 +207,11 @@ impl Observation {
             source: Some(source),
             ..Self::default()
         }
+    }
+
+    /// Says where it came from instead (a page whose text held headers as well).
+    pub(crate) fn set_source(&mut self, source: Source) {
+        self.source = Some(source);
     }
 
     /// Sets the request URL; signed-URL parameters and credentials are redacted.

@@ -100,6 +100,23 @@ fn explain_reads_standard_input() {
 }
 
 #[test]
+fn explain_reads_headers_inside_a_tool_s_log_line() {
+    // One line of an HTTP client's log: its time first (no header), the status and the
+    // response's headers as JSON. Read as the same response written as headers would be.
+    let line = br#"2026-12-05T00:41:12Z ERROR [http-client] GET https://www.example.com/api/cart failed: status=503 headers={"content-type":"text/html","x-cache":"LambdaLimitExceeded from cloudfront","via":"1.1 3f2a.cloudfront.net (CloudFront)","x-amz-cf-pop":"FRA56-P1","x-amz-cf-id":"abc123=="}"#;
+    let v = json(&cf503(&["explain", "--json"], Some(line)));
+    assert_eq!(v["source"], "embedded");
+    assert_eq!(v["status"], 503);
+    assert_eq!(v["findings"][0]["cause"], "lambda_edge_throttled");
+    assert_eq!(v["observed"]["pop"]["lambda_edge_region"], "eu-central-1");
+    assert_eq!(v["observed"]["through_cloudfront"], "yes");
+    let headers = b"HTTP/2 503\r\ncontent-type: text/html\r\nx-cache: LambdaLimitExceeded from cloudfront\r\nvia: 1.1 3f2a.cloudfront.net (CloudFront)\r\nx-amz-cf-pop: FRA56-P1\r\nx-amz-cf-id: abc123==\r\n\r\n";
+    let plain = json(&cf503(&["explain", "--json"], Some(headers)));
+    assert_eq!(v["findings"], plain["findings"]);
+    assert_eq!(v["observed"], plain["observed"]);
+}
+
+#[test]
 fn explain_har() {
     let f = fixtures().join("har/mixed.har");
     let out = cf503(&["explain", "--json", f.to_str().unwrap()], None);

@@ -3,6 +3,7 @@
 //! Every parser is total: any input gives an observation or a [`ParseError`] that says what was
 //! wrong and what to paste instead, in time linear in the input.
 
+mod embedded;
 pub mod har;
 pub mod html;
 mod json_scan;

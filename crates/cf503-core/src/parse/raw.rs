@@ -109,7 +109,12 @@ fn split_header(line: &str) -> Option<(&str, &str)> {
     // `name : value`, as some SDKs log headers.
     let name = line[..colon].trim_end_matches(' ');
     let bare = name.strip_prefix(':').unwrap_or(name);
-    if bare.is_empty() || !bare.bytes().all(is_tchar) {
+    // A token, not starting with a digit: no header name does, and a tool's log line starts
+    // with its time (`2026-12-05T00:41:12Z ERROR …` is no header `2026-12-05T00`).
+    if bare.is_empty()
+        || bare.starts_with(|c: char| c.is_ascii_digit())
+        || !bare.bytes().all(is_tchar)
+    {
         return None;
     }
     Some((name, line[colon + 1..].trim()))
@@ -163,8 +168,47 @@ fn log_record(input: &str) -> Option<Observation> {
 }
 
 /// Parses a raw response or header block. The input must already be text.
+///
+/// Text that is no response as such (page text, a tool's log line, one `name: value` line) is
+/// also searched for response headers written inside it (as JSON, a printed object or map):
+/// those found are added, with the status the text states, and the observation says it was
+/// read that way.
 pub fn parse(input: &str) -> Result<Observation, ParseError> {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let parsed = parse_response(input);
+    let may_hold_more = match &parsed {
+        Ok(obs) => match obs.source() {
+            Some(Source::PageText) => true,
+            Some(Source::HeaderBlock) => obs.headers().len() <= 1 && obs.status().is_none(),
+            _ => false,
+        },
+        Err(ParseError::NotAResponse { .. }) => true,
+        Err(_) => false,
+    };
+    if !may_hold_more {
+        return parsed;
+    }
+    let Some(found) = super::embedded::read(input) else {
+        return parsed;
+    };
+    let mut obs = parsed.unwrap_or_else(|_| {
+        let mut obs = Observation::new(Source::Embedded);
+        obs.set_page_text(input);
+        obs
+    });
+    obs.set_source(Source::Embedded);
+    for (name, value) in &found.headers {
+        if !obs.headers().contains(name) {
+            obs.push_header(name, value);
+        }
+    }
+    if let (None, Some(status)) = (obs.status(), found.status) {
+        obs.set_status(status, None);
+    }
+    Ok(obs)
+}
+
+fn parse_response(input: &str) -> Result<Observation, ParseError> {
     if let Some(obs) = log_record(input) {
         return Ok(obs);
     }
