@@ -135,10 +135,13 @@ lean_sql() { # $1 = file or glob
       FROM read_csv('$1', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true)
       WHERE TRY_CAST(column08 AS INT) >= 500 GROUP BY ALL"
 }
+cf_errors() { # $1 = file or folder: the 5xx cf503 counts
+    ./target/release/cf503 logs --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])'
+}
 lean_total() { # $1 = file or glob: the 5xx DuckDB counts
     duckdb -noheader -list -c "SELECT count(*) FROM read_csv('$1', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true) WHERE TRY_CAST(column08 AS INT) >= 500"
 }
-cf_total=$(./target/release/cf503 logs --json "$log" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')
+cf_total=$(cf_errors "$log")
 printf 'the same 5xx in every tool: cf503 %s, DuckDB CLI %s, polars %s\n' "$cf_total" "$(lean_total "$log")" "$(python3 scripts/lib/polars_baseline.py "$log")"
 dcli=$(best 3 duckdb -c "$(lean_sql "$log")")
 dcli16=$(best 3 duckdb -c "$(lean_sql "$many/*.gz")")
@@ -159,7 +162,7 @@ real=bench-data/realistic-100mb.log
 [ -f "$real" ] || ./target/release/examples/gen_log "$real" 100 1 realistic
 [ -f "$real.gz" ] || gzip -k -6 "$real"
 lmb=$(echo "$(stat -c %s "$real") / 1000000" | bc -l)
-real_total=$(./target/release/cf503 logs --json "$real" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')
+real_total=$(cf_errors "$real")
 printf 'input: %.0f MB; the same 5xx in every tool: cf503 %s, DuckDB CLI %s, polars %s\n' "$lmb" "$real_total" "$(lean_total "$real")" "$(python3 scripts/lib/polars_baseline.py "$real")"
 rp=$(best 5 ./target/release/cf503 logs --json "$real")
 rg=$(best 5 ./target/release/cf503 logs --json "$real.gz")
@@ -199,7 +202,7 @@ cat "$big" >/dev/null
 bmb=$(echo "$(stat -c %s "$big") / 1000000" | bc -l)
 lmb=$bmb
 printf 'input: %.0f MB error-heavy plain; the same 5xx: cf503 %s, DuckDB CLI %s\n' "$bmb" \
-    "$(./target/release/cf503 logs --json "$big" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" "$(lean_total "$big")"
+    "$(cf_errors "$big")" "$(lean_total "$big")"
 bp=$(best 3 ./target/release/cf503 logs --json "$big")
 bd=$(best 3 duckdb -c "$(lean_sql "$big")")
 rate "cf503 logs, 1 GB uncompressed:" "$bp"
@@ -211,7 +214,7 @@ biggz=$big.gz
 [ -f "$biggz" ] || gzip -6 -c "$big" >"$biggz"
 printf 'input: %.0f MB error-heavy as one gzip file (%.0f MB); the same 5xx: cf503 %s, DuckDB CLI %s\n' "$bmb" \
     "$(echo "$(stat -c %s "$biggz") / 1000000" | bc -l)" \
-    "$(./target/release/cf503 logs --json "$biggz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" "$(lean_total "$biggz")"
+    "$(cf_errors "$biggz")" "$(lean_total "$biggz")"
 bz=$(best 3 ./target/release/cf503 logs --json "$biggz")
 bzd=$(best 3 ./target/release/examples/gunzip_only "$biggz")
 bzq=$(best 3 duckdb -c "$(lean_sql "$biggz")")
@@ -225,7 +228,7 @@ bigrealplain=bench-data/realistic-1gb.log
 cat "$bigrealplain" >/dev/null
 lmb=$(echo "$(stat -c %s "$bigrealplain") / 1000000" | bc -l)
 printf 'input: %.0f MB of the realistic shape uncompressed; the same 5xx: cf503 %s, DuckDB CLI %s\n' "$lmb" \
-    "$(./target/release/cf503 logs --json "$bigrealplain" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" "$(lean_total "$bigrealplain")"
+    "$(cf_errors "$bigrealplain")" "$(lean_total "$bigrealplain")"
 brp=$(best 3 ./target/release/cf503 logs --json "$bigrealplain")
 brd=$(best 3 duckdb -c "$(lean_sql "$bigrealplain")")
 brw=$(best 3 wc -l "$bigrealplain")
@@ -237,7 +240,7 @@ printf '  cf503 vs the DuckDB CLI: %.1fx (goal >= 3x); %.0f MB/s (goal >= 2000)\
 lmb=$(echo "$(zcat "$bigreal" | wc -c) / 1000000" | bc -l)
 printf 'input: %.0f MB of the realistic shape as one gzip file (%.0f MB); the same 5xx: cf503 %s, DuckDB CLI %s\n' "$lmb" \
     "$(echo "$(stat -c %s "$bigreal") / 1000000" | bc -l)" \
-    "$(./target/release/cf503 logs --json "$bigreal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["errors"])')" "$(lean_total "$bigreal")"
+    "$(cf_errors "$bigreal")" "$(lean_total "$bigreal")"
 bg=$(best 3 ./target/release/cf503 logs --json "$bigreal")
 bgd=$(best 3 ./target/release/examples/gunzip_only "$bigreal")
 bgq=$(best 3 duckdb -c "$(lean_sql "$bigreal")")

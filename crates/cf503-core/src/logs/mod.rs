@@ -325,20 +325,24 @@ impl NotLogs {
     /// Counts one in.
     pub fn add(&mut self, name: &str) {
         self.files = self.files.saturating_add(1);
+        self.name(name);
+    }
+
+    /// Merges another's in: the count adds up, the names kept are the first by name of both.
+    pub fn merge(&mut self, other: &NotLogs) {
+        self.files = self.files.saturating_add(other.files);
+        for name in &other.first {
+            self.name(name);
+        }
+    }
+
+    /// Keeps `name` if it is among the first [`NOT_LOGS_NAMED`] by name.
+    fn name(&mut self, name: &str) {
         let at = self.first.partition_point(|n| n.as_str() < name);
         if at < NOT_LOGS_NAMED {
             self.first.insert(at, name.to_string());
             self.first.truncate(NOT_LOGS_NAMED);
         }
-    }
-
-    /// Merges another's in: the count adds up, the names kept are the first by name of both.
-    pub fn merge(&mut self, other: &NotLogs) {
-        let files = self.files.saturating_add(other.files);
-        for name in &other.first {
-            self.add(name);
-        }
-        self.files = files;
     }
 }
 

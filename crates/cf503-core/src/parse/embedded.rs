@@ -123,16 +123,12 @@ fn value_after(text: &str, folded: &[u8], at: usize, len: usize) -> Option<Strin
     if folded.get(i).copied().is_some_and(is_name_byte) {
         return None;
     }
-    // The name's closing quote, when it opened with one (a Markdown code span's too).
-    if let Some(q @ (b'"' | b'\'' | b'`')) = before
-        && folded.get(i) == Some(&q)
-    {
-        i += 1;
-    } else if let Some(q @ (b'"' | b'\'')) = before {
-        if folded.get(i) != Some(&q) {
-            return None;
-        }
-        i += 1;
+    // The name's closing quote, when it opened with one (a Markdown code span's too); a name
+    // inside a longer quoted string is no name.
+    match before {
+        Some(q @ (b'"' | b'\'' | b'`')) if folded.get(i) == Some(&q) => i += 1,
+        Some(b'"' | b'\'') => return None,
+        _ => {}
     }
     i = skip_blanks(folded, i);
     if !matches!(folded.get(i), Some(b':' | b'=')) {
