@@ -262,3 +262,28 @@ fn fastly_and_cloudflare_pages_are_not_cloudfront() {
     );
     assert_ne!(d.top().cause, CauseId::NotCloudFront);
 }
+
+/// Reports print evidence as `signal: value`; the `server` signal's value is the header's value
+/// alone, not `Server: …` again (`server: Server: AmazonS3` read as a stutter).
+#[test]
+fn server_evidence_is_the_header_value_alone() {
+    let values = |text: &str| -> Vec<String> {
+        diagnosis_of(text)
+            .findings
+            .iter()
+            .flat_map(|f| &f.evidence)
+            .filter(|e| e.signal == "server")
+            .map(|e| e.value.clone())
+            .collect()
+    };
+    let relayed = values(
+        "HTTP/1.1 503 Slow Down\r\nServer: AmazonS3\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\n\r\n",
+    );
+    assert!(!relayed.is_empty());
+    assert!(relayed.iter().all(|v| v == "AmazonS3"), "{relayed:?}");
+    let made = values(
+        "HTTP/1.1 503 Service Unavailable\r\nServer: CloudFront\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\n\r\n",
+    );
+    assert!(!made.is_empty());
+    assert!(made.iter().all(|v| v == "CloudFront"), "{made:?}");
+}

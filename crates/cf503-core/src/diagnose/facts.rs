@@ -86,7 +86,8 @@ pub(crate) fn collect(
         );
     }
 
-    // Who generated the response.
+    // Who generated the response. The value is the header's alone: reports print it after the
+    // signal's name (`server: AmazonS3`), which already says which header it is.
     let server_value = || {
         sig.server.map_or_else(
             || {
@@ -94,7 +95,7 @@ pub(crate) fn collect(
                     .map_or("origin headers", |k| k.label())
                     .to_string()
             },
-            |s| format!("Server: {s}"),
+            ToString::to_string,
         )
     };
     let server_error = status.is_some_and(|s| s >= 500);
@@ -116,7 +117,7 @@ pub(crate) fn collect(
             let value = if page {
                 "CloudFront's error page, no reason line"
             } else {
-                "Server: CloudFront"
+                "CloudFront"
             };
             push(
                 Fact::CloudFrontMade { page },
