@@ -72,6 +72,12 @@ pub fn parse_seconds(v: &str) -> Option<u64> {
     Some(ms)
 }
 
+impl super::bounded::Blank for Latency {
+    fn is_blank(&self) -> bool {
+        self.count == 0
+    }
+}
+
 impl Latency {
     /// One duration, ms.
     pub fn add(&mut self, ms: u64) {

@@ -32,7 +32,7 @@ pub mod reader;
 pub mod session;
 pub mod time;
 
-pub use bounded::{CauseCounts, Timeline};
+pub use bounded::{Blank, CauseCounts, PerCause, Timeline};
 pub use fields::Slot;
 pub use part::{PartError, SessionPart};
 pub use reader::{Delimiter, DelimiterError, Reader, Record, Skipped};
@@ -368,9 +368,9 @@ pub struct Summary {
     /// Per status.
     pub by_status: BTreeMap<u16, u64>,
     /// How long the errors took (`time-taken`), per cause.
-    pub time_taken: BTreeMap<CauseId, latency::Latency>,
+    pub time_taken: PerCause<latency::Latency>,
     /// The earliest request ids per cause, with their second (for the Lambda@Edge log search).
-    pub samples: BTreeMap<CauseId, Vec<(i64, String)>>,
+    pub samples: PerCause<Vec<(i64, String)>>,
     /// Uncategorised origin errors whose fields say whether the origin was asked (v2's
     /// `origin-fbl`).
     pub origin_errors_known: u64,
@@ -468,7 +468,7 @@ impl Summary {
             bump(&mut self.by_status, s, 1);
         }
         if let Some(ms) = r.get(Slot::TimeTaken).and_then(latency::parse_seconds) {
-            self.time_taken.entry(cause).or_default().add(ms);
+            self.time_taken.slot(cause).add(ms);
         }
         if let Some(t) = r.second {
             self.timeline.add(Minute::of_second(t), cause, 1);
@@ -479,12 +479,13 @@ impl Summary {
         if let Some(path) = r.decoded_path() {
             self.by_path.add_with(&path, |n| *n += 1);
         }
-        if let Some(id) = r.request_id() {
-            keep_sample(
-                self.samples.entry(cause).or_default(),
-                r.second.unwrap_or(i64::MAX),
-                &bounded::bounded_key(id, REQUEST_ID_BYTES),
-            );
+        let kept = self.samples.slot(cause);
+        let second = r.second.unwrap_or(i64::MAX);
+        // A record whose second is after every kept one's is not kept (`keep_sample`'s first
+        // test, on the second alone): settled before the id is read, as most records are.
+        let later = kept.len() >= SAMPLES && kept.last().is_some_and(|(last, _)| second > *last);
+        if !later && let Some(id) = r.request_id() {
+            keep_sample(kept, second, &bounded::bounded_key(id, REQUEST_ID_BYTES));
         }
         // The detailed type is read last: only an origin error with origin timing needs it.
         if cause == CauseId::OriginOverloaded
@@ -537,11 +538,11 @@ impl Summary {
         for (s, n) in other.by_status {
             bump(&mut self.by_status, s, n);
         }
-        for (c, l) in &other.time_taken {
-            self.time_taken.entry(*c).or_default().merge(l);
+        for (c, l) in other.time_taken.iter() {
+            self.time_taken.slot(c).merge(l);
         }
-        for (c, ids) in other.samples {
-            let s = self.samples.entry(c).or_default();
+        for (c, ids) in other.samples.into_values() {
+            let s = self.samples.slot(c);
             for (second, id) in ids {
                 keep_sample(s, second, &id);
             }

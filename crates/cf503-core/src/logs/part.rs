@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use super::bounded::{Capped, CauseCounts, Tally, Timeline};
+use super::bounded::{Capped, CauseCounts, PerCause, Tally, Timeline};
 use super::latency::Latency;
 use super::reader::Skipped;
 use super::session::{BlockLines, FileId, LogSession};
@@ -328,14 +328,14 @@ fn summary_in(w: SummaryWire) -> Result<Summary, PartError> {
         .collect::<Result<BTreeMap<_, _>, PartError>>()?;
     let timeline = Timeline::from_parts(t.level, buckets, t.first.map(Minute), t.last.map(Minute))
         .ok_or(PartError::Impossible("a timeline of unknown buckets"))?;
-    let mut time_taken = BTreeMap::new();
+    let mut time_taken = PerCause::default();
     for (c, buckets, count, max) in w.time_taken {
         let l = Latency::from_parts(buckets, count, max).ok_or(PartError::Impossible(
             "a histogram of durations that does not add up",
         ))?;
-        time_taken.insert(cause_in(c)?, l);
+        *time_taken.slot(cause_in(c)?) = l;
     }
-    let mut samples = BTreeMap::new();
+    let mut samples = PerCause::default();
     for (c, ids) in w.samples {
         if ids.len() > super::SAMPLES
             || ids.iter().any(|(_, id)| id.len() > super::REQUEST_ID_BYTES)
@@ -344,7 +344,7 @@ fn summary_in(w: SummaryWire) -> Result<Summary, PartError> {
                 "more or longer sample ids than are kept",
             ));
         }
-        samples.insert(cause_in(c)?, ids);
+        *samples.slot(cause_in(c)?) = ids;
     }
     if w.skipped_at.len() > super::reader::SKIPPED_KEPT {
         return Err(PartError::Impossible("too many skipped lines kept"));

@@ -103,7 +103,7 @@ fn seconds(ms: u64) -> String {
 /// How long a cause's errors took (`time-taken`), in a sentence; `None` when the logs have no
 /// such field.
 fn time_taken_line(s: &Summary, cause: CauseId) -> Option<String> {
-    let l = s.time_taken.get(&cause)?;
+    let l = s.time_taken.get(cause)?;
     let q = |per_mille| l.quantile_ms(per_mille).map(seconds).unwrap_or_default();
     let precision = crate::logs::latency::PRECISION_PERCENT;
     Some(match l.count() {
@@ -127,7 +127,7 @@ fn time_taken_line(s: &Summary, cause: CauseId) -> Option<String> {
 
 /// The same figures for the JSON, in seconds.
 fn time_taken_wire(s: &Summary, cause: CauseId) -> Option<wire::TimeTaken> {
-    let l = s.time_taken.get(&cause)?;
+    let l = s.time_taken.get(cause)?;
     // Milliseconds below 2^53 are exact as f64 seconds to the millisecond.
     #[allow(clippy::cast_precision_loss)]
     let secs = |ms: u64| ms as f64 / 1000.0;
@@ -188,7 +188,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
     let window = window_words(s);
     let ids: Vec<&str> = s
         .samples
-        .get(&cause)
+        .get(cause)
         .map(|v| v.iter().map(|(_, id)| id.as_str()).collect())
         .unwrap_or_default();
     let mut steps = Vec::new();
@@ -503,7 +503,7 @@ pub fn logs_report(s: &Summary, files: usize) -> wire::LogsReport {
                 count: *n,
                 sample_request_ids: s
                     .samples
-                    .get(c)
+                    .get(*c)
                     .map(|v| v.iter().map(|(_, id)| printable(id, false)).collect())
                     .unwrap_or_default(),
                 lambda_edge_regions: regions_of(s, *c),
@@ -684,7 +684,7 @@ pub fn logs_text(s: &Summary, files: usize) -> String {
     let _ = writeln!(o, "\nBy cause:");
     for (c, n) in causes_by_count(s) {
         let _ = writeln!(o, "  {n:>8}  {:<26} {}", c.as_str(), c.info().title);
-        if let Some(ids) = s.samples.get(&c) {
+        if let Some(ids) = s.samples.get(c) {
             let ids: Vec<&str> = ids.iter().map(|(_, id)| id.as_str()).collect();
             let _ = writeln!(
                 o,
@@ -777,7 +777,7 @@ pub fn logs_markdown(s: &Summary, files: usize) -> String {
     for (c, n) in causes_by_count(s) {
         let ids: Vec<String> = s
             .samples
-            .get(&c)
+            .get(c)
             .map(|v| v.iter().map(|(_, id)| md_code(id)).collect())
             .unwrap_or_default();
         let _ = writeln!(
