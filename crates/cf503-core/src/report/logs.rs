@@ -208,10 +208,17 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
                         .0,
                 );
             }
+            // Each Region has its own metrics and concurrency quota: with errors in several,
+            // the step names them all (most first), not the first alone.
+            let where_ = if regions.len() > 1 {
+                format!("in each Region above, first {first_region} (the most of these errors),")
+            } else {
+                format!("in {first_region}")
+            };
             if throttled {
                 steps.push(
                     Step::default()
-                        .text(&format!("Look at the function's Throttles and ConcurrentExecutions metrics in {first_region} for {window}; raise the concurrency quota there if it was reached: "))
+                        .text(&format!("Look at the function's Throttles and ConcurrentExecutions metrics {where_} for {window}; raise the concurrency quota where it was reached: "))
                         .command(format!("aws service-quotas list-service-quotas --service-code lambda --region {first_region}"))
                         .0,
                 );
@@ -229,7 +236,11 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
                 let mut step = Step::default()
                     .text("CloudFront writes the function's errors to ")
                     .code("/aws/cloudfront/LambdaEdge/DISTRIBUTION_ID")
-                    .text(" in the same Regions: ")
+                    .text(match regions.len() {
+                        0 => " in the Region nearest the edge location: ",
+                        1 => " in the same Region: ",
+                        _ => " in the same Regions (here the one with the most): ",
+                    })
                     .command(format!("aws logs filter-log-events --region {first_region} --log-group-name /aws/cloudfront/LambdaEdge/DISTRIBUTION_ID --filter-pattern '\"{pattern}\"'"));
                 if let Some(note) = note {
                     step = step.text(note);
@@ -921,5 +932,40 @@ mod tests {
             logs_json_value(&s, 1)["view"],
             serde_json::to_value(&view).unwrap()
         );
+    }
+
+    /// Throttled Lambda@Edge errors at edge locations of two Regions: the metrics step names
+    /// each Region (each has its own quota), the Region with the most first; at one Region's
+    /// edge locations, that Region alone.
+    #[test]
+    fn throttled_at_edges_of_several_regions_names_each_region() {
+        let steps_for = |pops: &[&str]| -> Vec<String> {
+            let mut log =
+                String::from("#Fields: date time x-edge-location sc-status x-edge-result-type\n");
+            for (i, pop) in pops.iter().enumerate() {
+                for _ in 0..=i {
+                    let _ = writeln!(log, "2026-11-26\t05:00:00\t{pop}\t503\tLambdaLimitExceeded");
+                }
+            }
+            let mut s = LogSession::new(&[], Delimiter::Auto, StatusFilter::ServerErrors.into());
+            s.begin("f");
+            s.feed(log.as_bytes());
+            let summary = s.finish().unwrap().summary;
+            next_steps(&summary, CauseId::LambdaEdgeThrottled)
+                .iter()
+                .map(Prose::plain)
+                .collect()
+        };
+        // FRA56-P1 is Frankfurt (eu-central-1), IAD89-C1 Washington (us-east-1): two errors at
+        // IAD89-C1, one at FRA56-P1.
+        let two = steps_for(&["FRA56-P1", "IAD89-C1"]);
+        let metrics = two.iter().find(|s| s.contains("Throttles")).unwrap();
+        assert!(
+            metrics.contains("in each Region above, first us-east-1"),
+            "{metrics}"
+        );
+        let one = steps_for(&["FRA56-P1", "FRA56-P1"]);
+        let metrics = one.iter().find(|s| s.contains("Throttles")).unwrap();
+        assert!(metrics.contains("metrics in eu-central-1 for"), "{metrics}");
     }
 }
