@@ -863,10 +863,9 @@ impl OriginPhrase {
 /// Finds the origin body signature in folded page text.
 fn origin_phrase_in(page: &str, json_page: &str) -> Option<OriginPhrase> {
     let found = ORIGIN_SIGNATURES.iter().find(|s| {
-        s.needles
-            .iter()
-            .any(|n| page.contains(n) || (n.starts_with('{') && json_page.contains(n)))
-            || (!s.shown.is_empty() && contains_ignoring_ascii_case(page, s.shown))
+        s.needles.iter().any(|n| {
+            stands_outside_status_lines(page, n) || (n.starts_with('{') && json_page.contains(n))
+        }) || (!s.shown.is_empty() && contains_ignoring_ascii_case(page, s.shown))
     })?;
     // The generic headings are nginx's own pages when its footer line follows them.
     let nginx_footer = has_footer(page, "nginx") || has_footer(page, "openresty");
@@ -882,15 +881,40 @@ fn origin_phrase_in(page: &str, json_page: &str) -> Option<OriginPhrase> {
 /// what `page.contains(&normalise(needle))` says for the table's needles (a test checks they
 /// fold to their lower case), without building the folded needle for every response.
 fn contains_ignoring_ascii_case(page: &str, needle: &str) -> bool {
-    let (page, needle) = (page.as_bytes(), needle.as_bytes());
+    let (bytes, needle) = (page.as_bytes(), needle.as_bytes());
     let Some(&first) = needle.first() else {
         return true;
     };
     let first = first.to_ascii_lowercase();
-    memchr::memchr_iter(first, page).any(|at| {
-        page.get(at..at + needle.len())
+    memchr::memchr_iter(first, bytes).any(|at| {
+        bytes
+            .get(at..at + needle.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+            && !after_http_version(&bytes[..at])
     })
+}
+
+/// Whether `needle` stands in `page` other than as a status line's code and reason
+/// (`HTTP/1.1 504 Gateway Timeout`): CloudFront's own errors carry the same status line as an
+/// origin's, so only a page's heading says who wrote it. A response pasted inside other text
+/// (a tool's log line, `wget -S` output read as page text) holds its status line there.
+fn stands_outside_status_lines(page: &str, needle: &str) -> bool {
+    page.match_indices(needle)
+        .any(|(at, _)| !after_http_version(&page.as_bytes()[..at]))
+}
+
+/// Whether `before` ends with an HTTP version and a space (`http/1.1 `, `HTTP/2 `), what comes
+/// before a status line's code.
+fn after_http_version(before: &[u8]) -> bool {
+    let Some(before) = before.strip_suffix(b" ") else {
+        return false;
+    };
+    let version_at = before
+        .iter()
+        .rposition(|b| !(b.is_ascii_digit() || *b == b'.'))
+        .map_or(0, |i| i + 1);
+    let (word, version) = before.split_at(version_at);
+    !version.is_empty() && word.len() >= 5 && word[word.len() - 5..].eq_ignore_ascii_case(b"http/")
 }
 
 /// Whether a line of the page (a footer such as nginx's `<hr><center>nginx/1.18.0</center>`,

@@ -719,6 +719,12 @@ const ORIGIN_FIXTURES: &[(&str, &[u8])] = &[
         ),
     ),
     (
+        "origin_timeout--wget-server-response.txt",
+        include_bytes!(
+            "../../../tests/fixtures/responses/origin_timeout--wget-server-response.txt"
+        ),
+    ),
+    (
         "origin_tls--connected-no-first-byte.http",
         include_bytes!(
             "../../../tests/fixtures/responses/origin_tls--connected-no-first-byte.http"

@@ -46,6 +46,7 @@ static FIXTURES: &[(&str, &[u8])] = fixtures![
     "origin_overloaded--s3-slowdown.http",
     "origin_overloaded--served-from-error-cache.http",
     "origin_timeout--504-gateway-timeout.http",
+    "origin_timeout--wget-server-response.txt",
     "origin_tls--connected-no-first-byte.http",
     "unknown--bare-status-line.txt",
 ];
@@ -183,6 +184,41 @@ fn page_text_contradicting_x_cache_is_noted() {
         d.notes
     );
     assert_eq!(d.findings[1].cause.as_str(), "lambda_edge_execution");
+}
+
+/// `wget -S` prints the response's status line and headers inside its own lines: the status
+/// line's reason (`504 Gateway Timeout`, CloudFront's own too) is no origin's page heading, so
+/// the error stays CloudFront's (`Server: CloudFront`), not an origin's relayed one; the
+/// headers are read, the edge location with them.
+#[test]
+fn a_status_line_inside_a_tools_output_is_no_origin_page() {
+    let (_, d) = load("origin_timeout--wget-server-response.txt");
+    assert_eq!(
+        d.summary.generated_by,
+        cf503_core::signals::Generator::CloudFront
+    );
+    assert_eq!(d.summary.origin_kind, None);
+    assert_eq!(d.summary.page_phrase, None);
+    assert_eq!(d.summary.pop.as_deref(), Some("BOM78-P2"));
+    for line in [
+        "HTTP/1.1 504 Gateway Timeout from the load balancer test",
+        "curl said HTTP/2 502 Bad Gateway; x-cache: Error from cloudfront",
+        "upstream returned http/1.0 503 Service Unavailable (x-amz-cf-pop: FRA56-P1)",
+    ] {
+        let Ok(Input::Response(obs)) = parse_input(line.as_bytes()) else {
+            panic!("{line}: not read");
+        };
+        let d = diagnose(&obs);
+        assert_eq!(d.summary.origin_kind, None, "{line}");
+        assert_eq!(d.summary.page_phrase, None, "{line}");
+    }
+    // The same heading as a page's (nginx's, a load balancer's) still is one.
+    let Ok(Input::Response(obs)) = parse_input(
+        b"HTTP/1.1 504 Gateway Timeout\r\nVia: 1.1 a.cloudfront.net (CloudFront)\r\nX-Cache: Error from cloudfront\r\n\r\n<html><head><title>504 Gateway Time-out</title></head><body><h1>504 Gateway Time-out</h1></body></html>",
+    ) else {
+        panic!("not read");
+    };
+    assert!(diagnose(&obs).summary.page_phrase.is_some());
 }
 
 #[test]
