@@ -1099,9 +1099,19 @@ fn status_in_page(page: &str) -> Option<u16> {
         if !(400..=599).contains(&code) {
             return None;
         }
-        let next = words.get(i + 1).copied().unwrap_or("");
+        // A reason in parentheses counts too (a browser console's `GET URL 503 (Service
+        // Unavailable)`), and the clients' own words: Python requests' `503 Server Error: …`,
+        // a browser's "the server responded with a status of 503".
+        let next = words
+            .get(i + 1)
+            .map_or("", |w| w.trim_start_matches(['(', '[', '"', '\'']));
         let prev = i.checked_sub(1).map_or("", |p| words[p]);
-        (AFTER.iter().any(|a| next.starts_with(a)) || BEFORE.contains(&prev)).then_some(code)
+        let before_prev = i.checked_sub(2).map_or("", |p| words[p]);
+        (AFTER.iter().any(|a| next.starts_with(a))
+            || next.trim_end_matches(|c: char| !c.is_ascii_alphabetic()) == "server"
+            || BEFORE.contains(&prev)
+            || (prev == "of" && before_prev == "status"))
+            .then_some(code)
     })
 }
 
@@ -1796,6 +1806,20 @@ mod tests {
             ),
             ("we served 503 customers today", None),
             ("page 404", None),
+            (
+                "requests.exceptions.httperror: 503 server error: service unavailable for url: https://d111111abcdef8.cloudfront.net/a",
+                Some(503),
+            ),
+            (
+                "get https://d111111abcdef8.cloudfront.net/a 502 (bad gateway)",
+                Some(502),
+            ),
+            (
+                "failed to load resource: the server responded with a status of 504 ()",
+                Some(504),
+            ),
+            ("we run 500 servers", None),
+            ("one of 503 requests failed", None),
         ] {
             assert_eq!(status_in_page(text), status, "{text}");
         }
