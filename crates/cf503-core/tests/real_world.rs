@@ -110,6 +110,7 @@ static CORPUS: &[(&str, &str)] = corpus![
     "origin_timeout--strapi-1366-2018.txt",
     "origin_tls--aptible-docker-nginx-42-ciphers.txt",
     "origin_tls--jare-9-https.txt",
+    "origin_tls--stackoverflow-20664018-httpie.txt",
     "origin_tls--widdix-68-certificate-name.txt",
 ];
 
