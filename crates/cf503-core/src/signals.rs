@@ -899,8 +899,12 @@ fn contains_ignoring_ascii_case(page: &str, needle: &str) -> bool {
 /// origin's, so only a page's heading says who wrote it. A response pasted inside other text
 /// (a tool's log line, `wget -S` output read as page text) holds its status line there.
 fn stands_outside_status_lines(page: &str, needle: &str) -> bool {
-    page.match_indices(needle)
-        .any(|(at, _)| !after_http_version(&page.as_bytes()[..at]))
+    // `contains` first: its vectorised search settles the usual absent needle before any
+    // match is walked.
+    page.contains(needle)
+        && page
+            .match_indices(needle)
+            .any(|(at, _)| !after_http_version(&page.as_bytes()[..at]))
 }
 
 /// Whether `before` ends with an HTTP version and a space (`http/1.1 `, `HTTP/2 `), what comes
