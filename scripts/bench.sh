@@ -141,6 +141,15 @@ cf_errors() { # $1 = file or folder: the 5xx cf503 counts
 lean_total() { # $1 = file or glob: the 5xx DuckDB counts
     duckdb -noheader -list -c "SELECT count(*) FROM read_csv('$1', delim='\t', skip=2, header=false, all_varchar=true, quote='', ignore_errors=true) WHERE TRY_CAST(column08 AS INT) >= 500"
 }
+gzip_row() { # $1 = MB of text, $2 = what the input is, $3 = one gzip file: says the input and
+    # checks the 5xx totals agree, then times cf503, the decoder alone and the DuckDB CLI on it
+    # (into gz_cf, gz_dec, gz_duck)
+    printf 'input: %.0f MB %s (%.0f MB); the same 5xx: cf503 %s, DuckDB CLI %s\n' "$1" "$2" \
+        "$(echo "$(stat -c %s "$3") / 1000000" | bc -l)" "$(cf_errors "$3")" "$(lean_total "$3")"
+    gz_cf=$(best 3 ./target/release/cf503 logs --json "$3")
+    gz_dec=$(best 3 ./target/release/examples/gunzip_only "$3")
+    gz_duck=$(best 3 duckdb -c "$(lean_sql "$3")")
+}
 cf_total=$(cf_errors "$log")
 printf 'the same 5xx in every tool: cf503 %s, DuckDB CLI %s, polars %s\n' "$cf_total" "$(lean_total "$log")" "$(python3 scripts/lib/polars_baseline.py "$log")"
 dcli=$(best 3 duckdb -c "$(lean_sql "$log")")
@@ -212,12 +221,8 @@ printf '  cf503 vs the DuckDB CLI at 1 GB: %.1fx (goal >= 3x)\n' "$(echo "$bd / 
 # log as one gzip file, the realistic one uncompressed. Both made once from the files above.
 biggz=$big.gz
 [ -f "$biggz" ] || gzip -6 -c "$big" >"$biggz"
-printf 'input: %.0f MB error-heavy as one gzip file (%.0f MB); the same 5xx: cf503 %s, DuckDB CLI %s\n' "$bmb" \
-    "$(echo "$(stat -c %s "$biggz") / 1000000" | bc -l)" \
-    "$(cf_errors "$biggz")" "$(lean_total "$biggz")"
-bz=$(best 3 ./target/release/cf503 logs --json "$biggz")
-bzd=$(best 3 ./target/release/examples/gunzip_only "$biggz")
-bzq=$(best 3 duckdb -c "$(lean_sql "$biggz")")
+gzip_row "$bmb" "error-heavy as one gzip file" "$biggz"
+bz=$gz_cf bzd=$gz_dec bzq=$gz_duck
 rate "cf503 logs, 1 GB error-heavy gzip:" "$bz"
 rate "  the same decoder alone (zlib-rs):" "$bzd"
 rate "DuckDB CLI, lean query, 1 GB error-heavy gzip:" "$bzq"
@@ -238,12 +243,8 @@ rate "DuckDB CLI, lean query, 1 GB realistic:" "$brd"
 printf '  cf503 vs the DuckDB CLI: %.1fx (goal >= 3x); %.0f MB/s (goal >= 2000)\n' \
     "$(echo "$brd / $brp" | bc -l)" "$(echo "$lmb / $brp" | bc -l)"
 lmb=$(echo "$(zcat "$bigreal" | wc -c) / 1000000" | bc -l)
-printf 'input: %.0f MB of the realistic shape as one gzip file (%.0f MB); the same 5xx: cf503 %s, DuckDB CLI %s\n' "$lmb" \
-    "$(echo "$(stat -c %s "$bigreal") / 1000000" | bc -l)" \
-    "$(cf_errors "$bigreal")" "$(lean_total "$bigreal")"
-bg=$(best 3 ./target/release/cf503 logs --json "$bigreal")
-bgd=$(best 3 ./target/release/examples/gunzip_only "$bigreal")
-bgq=$(best 3 duckdb -c "$(lean_sql "$bigreal")")
+gzip_row "$lmb" "of the realistic shape as one gzip file" "$bigreal"
+bg=$gz_cf bgd=$gz_dec bgq=$gz_duck
 bgi=$(best 3 sh -c "igzip -d -c '$bigreal' >/dev/null")
 bgr=$(best 3 sh -c "rapidgzip -P $(nproc) -d -c '$bigreal' >/dev/null")
 rate "cf503 logs, 1 GB gzip:" "$bg"

@@ -69,10 +69,12 @@ impl core::fmt::Debug for CauseCounts {
     }
 }
 
-/// A value kept per cause, in a slot indexed by the cause: the summary's durations and sample
-/// ids, looked up for every counted error (as maps of cause to value, a tree walk each: 8 % of
-/// reading error-heavy logs, the two with the statuses). A blank value ([`Blank`], the
-/// `Default`) is no value: [`PerCause::get`] and [`PerCause::iter`] skip it.
+/// A value kept per cause, in a slot indexed by the cause (as [`CauseCounts`] keeps counts): the
+/// summary's durations and sample ids, looked up for every counted error. As maps of cause to
+/// value they walked a tree each; the slots took 3 % off reading 1 GB of error-heavy logs.
+/// (`CauseCounts` built on this type ran the same instructions but 2-3 % slower, measured: it
+/// keeps its own array.) A blank value ([`Blank`], the `Default`) is no value:
+/// [`PerCause::get`] and [`PerCause::iter`] skip it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PerCause<T>([T; CauseId::ALL.len()]);
 

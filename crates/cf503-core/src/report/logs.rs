@@ -210,7 +210,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
             }
             // Each Region has its own metrics and concurrency quota: with errors in several,
             // the step names them all (most first), not the first alone.
-            let where_ = if regions.len() > 1 {
+            let metrics_in = if regions.len() > 1 {
                 format!("in each Region above, first {first_region} (the most of these errors),")
             } else {
                 format!("in {first_region}")
@@ -218,7 +218,7 @@ pub fn next_steps(s: &Summary, cause: CauseId) -> Vec<Prose> {
             if throttled {
                 steps.push(
                     Step::default()
-                        .text(&format!("Look at the function's Throttles and ConcurrentExecutions metrics {where_} for {window}; raise the concurrency quota where it was reached: "))
+                        .text(&format!("Look at the function's Throttles and ConcurrentExecutions metrics {metrics_in} for {window}; raise the concurrency quota where it was reached: "))
                         .command(format!("aws service-quotas list-service-quotas --service-code lambda --region {first_region}"))
                         .0,
                 );
